@@ -1,0 +1,108 @@
+// Opens the database the gateway works on: a PostgreSQL server (DATABASE_URL) or, with no
+// configuration, an embedded PGlite cluster in a local directory. Either way migrations run first as
+// the owner, and every query of the application then runs as the app role (jiedai_app), which is
+// not superuser, has no BYPASSRLS and owns no table: PostgreSQL's row-level security applies.
+import { mkdir } from 'node:fs/promises';
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { migrate, type MigrateResult, type SqlSession } from './migrate.ts';
+import { pgSession, pgliteSession } from './sessions.ts';
+
+export const APP_ROLE = 'jiedai_app';
+
+export interface DatabaseConfig {
+  /** PostgreSQL URL the gateway connects with; unset → embedded PGlite in `dataDir`. */
+  url?: string | undefined;
+  /** Owner URL for migrations and bootstrap; defaults to `url`. */
+  ownerUrl?: string | undefined;
+  dataDir?: string | undefined;
+  poolSize?: number | undefined;
+  /** Apply pending migrations on open (default true). */
+  migrate?: boolean | undefined;
+  /** Runs as the owner after migrations, before the app role takes over (bootstrap, demo seed). */
+  asOwner?: ((session: SqlSession) => Promise<void>) | undefined;
+  transactionTimeoutMs?: number | undefined;
+}
+
+export interface Database {
+  readonly prisma: PrismaClient;
+  readonly kind: 'postgres' | 'embedded';
+  readonly migrations: MigrateResult | null;
+  readonly transactionOptions: { maxWait: number; timeout: number };
+  /** Cheap liveness check of the database (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  return config.url ? openPostgres(config) : openEmbedded(config);
+}
+
+async function openPostgres(config: DatabaseConfig): Promise<Database> {
+  const url = config.url!;
+  let migrations: MigrateResult | null = null;
+  if (config.migrate !== false || config.asOwner) {
+    const owner = new pg.Client({ connectionString: config.ownerUrl ?? url });
+    await owner.connect();
+    try {
+      const session = pgSession(owner);
+      if (config.migrate !== false) migrations = await migrate(session);
+      if (config.asOwner) await config.asOwner(session);
+    } finally {
+      await owner.end();
+    }
+  }
+  const poolSize = config.poolSize ?? 10;
+  // `-c role=…` makes every pooled connection act as the app role, whoever the URL names
+  // (the app role itself in production; a superuser on a developer's machine).
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    options: `-c role=${APP_ROLE}`,
+    idleTimeoutMillis: 30_000,
+  });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    prisma,
+    kind: 'postgres',
+    migrations,
+    transactionOptions: { maxWait: 10_000, timeout: config.transactionTimeoutMs ?? 15_000 },
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end().catch(() => undefined);
+    },
+  };
+}
+
+async function openEmbedded(config: DatabaseConfig): Promise<Database> {
+  const dataDir = config.dataDir ?? '.jiedai-data/pglite';
+  await mkdir(dataDir, { recursive: true });
+  const pglite = new PGlite(dataDir);
+  await pglite.waitReady;
+  const session = pgliteSession(pglite);
+  const migrations = config.migrate === false ? null : await migrate(session);
+  if (config.asOwner) await config.asOwner(session);
+  // PGlite always connects as a superuser: drop to the app role for everything that follows.
+  await pglite.exec(`SET ROLE ${APP_ROLE}`);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    kind: 'embedded',
+    migrations,
+    // One query at a time: a waiting transaction may queue behind others for a while.
+    transactionOptions: { maxWait: 30_000, timeout: config.transactionTimeoutMs ?? 30_000 },
+    ping: async () => {
+      await pglite.query('SELECT 1');
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}
