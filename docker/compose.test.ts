@@ -1,0 +1,280 @@
+// Checks docker/compose.yaml and docker/Dockerfile without a Docker engine: the structure as
+// parsed YAML, and — when the `docker-compose` binary is on PATH (.ci/run installs it) — the
+// verdict of `docker-compose config`, which validates the file against the Compose schema and
+// performs the variable interpolation.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it, expect } from 'vitest';
+import { parse } from 'yaml';
+
+const dockerDir = dirname(fileURLToPath(import.meta.url));
+const root = resolve(dockerDir, '..');
+const composePath = join(dockerDir, 'compose.yaml');
+
+interface DependsOn {
+  condition?: string;
+}
+interface Service {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  command?: string | string[];
+  restart?: string;
+  environment?: Record<string, string | number | boolean | null> | string[];
+  depends_on?: string[] | Record<string, DependsOn>;
+  healthcheck?: { test?: string | string[]; disable?: boolean };
+  ports?: (string | number | { published?: string | number; target?: string | number })[];
+  volumes?: (string | { source?: string; target?: string })[];
+  deploy?: unknown;
+}
+interface ComposeFile {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+/** `merge: true` resolves the `<<: *gateway` merge keys, as Compose does. */
+function parseCompose(text: string): ComposeFile {
+  return parse(text, { merge: true }) as ComposeFile;
+}
+
+const compose = parseCompose(readFileSync(composePath, 'utf8'));
+const services = compose.services;
+const GATEWAYS = ['gateway', 'gateway-2'] as const;
+
+function env(service: Service): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  const e = service.environment ?? {};
+  if (Array.isArray(e)) {
+    for (const item of e) {
+      const i = item.indexOf('=');
+      if (i < 0) out[item] = undefined;
+      else out[item.slice(0, i)] = item.slice(i + 1);
+    }
+  } else {
+    for (const [k, v] of Object.entries(e)) out[k] = v === null ? undefined : String(v);
+  }
+  return out;
+}
+
+function dependsOn(service: Service): Record<string, string | undefined> {
+  const d = service.depends_on ?? {};
+  if (Array.isArray(d)) return Object.fromEntries(d.map((name) => [name, 'service_started']));
+  return Object.fromEntries(Object.entries(d).map(([name, v]) => [name, v?.condition ?? 'service_started']));
+}
+
+function commandText(c: string | string[] | undefined): string {
+  return Array.isArray(c) ? c.join(' ') : (c ?? '');
+}
+
+/** User, password and host of a postgres:// URL, also with `${VAR:-default}` left in it. */
+function pgUrl(url: string | undefined) {
+  const m = /^postgres(?:ql)?:\/\/([^:@/]+)(?::([^@]*))?@([^/:]+)(?::(\d+))?\/([^?]+)/.exec(url ?? '');
+  if (!m) throw new Error(`not a postgres URL: ${url}`);
+  return { user: m[1]!, password: m[2], host: m[3]!, port: m[4], database: m[5]! };
+}
+
+function healthcheckText(service: Service): string {
+  const t = service.healthcheck?.test;
+  return Array.isArray(t) ? t.join(' ') : (t ?? '');
+}
+
+function publishedPorts(service: Service): { published: string; target: string }[] {
+  return (service.ports ?? []).map((p) => {
+    if (typeof p === 'object') return { published: String(p.published), target: String(p.target) };
+    const parts = String(p).split(':');
+    return { published: parts.at(-2)!, target: parts.at(-1)! };
+  });
+}
+
+describe('docker/compose.yaml', () => {
+  it('defines postgres, redis, a one-shot migrate and two gateway replicas', () => {
+    expect(Object.keys(services).sort()).toEqual(['gateway', 'gateway-2', 'migrate', 'postgres', 'redis']);
+    // `deploy.replicas` is not honoured by every compose implementation/mode: replicas are explicit.
+    for (const name of GATEWAYS) expect(services[name]!.deploy).toBeUndefined();
+  });
+
+  it('runs PostgreSQL 15 with a volume and a pg_isready healthcheck', () => {
+    const pg = services.postgres!;
+    expect(pg.image).toBe('postgres:15');
+    expect(healthcheckText(pg)).toContain('pg_isready');
+    const mounts = (pg.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
+    const data = mounts.find((m) => m.split(':')[1] === '/var/lib/postgresql/data');
+    expect(data, 'data directory on a volume').toBeDefined();
+    expect(Object.keys(compose.volumes ?? {})).toContain(data!.split(':')[0]);
+  });
+
+  it('runs Redis 7 with a healthcheck', () => {
+    expect(services.redis!.image).toBe('redis:7');
+    expect(healthcheckText(services.redis!)).toContain('redis-cli ping');
+  });
+
+  it('migrates once, as the database owner, after postgres is healthy', () => {
+    const m = services.migrate!;
+    expect(commandText(m.command)).toBe('pnpm db:migrate');
+    expect(m.restart ?? 'no').toBe('no');
+    expect(m.ports ?? []).toEqual([]);
+    expect(m.healthcheck?.disable).toBe(true);
+    expect(dependsOn(m)).toEqual({ postgres: 'service_healthy' });
+    const e = env(m);
+    const owner = pgUrl(e.MIGRATION_DATABASE_URL);
+    expect(owner.user).toBe('postgres');
+    expect(owner.host).toBe('postgres');
+    expect(e.APP_DB_PASSWORD, 'migrate gives jiedai_app its password').toBeTruthy();
+    expect(e.DATABASE_URL).toBeUndefined();
+  });
+
+  it('builds one image for migrate and both gateways', () => {
+    const images = new Set(['migrate', ...GATEWAYS].map((n) => services[n]!.image));
+    expect(images.size).toBe(1);
+    for (const name of ['migrate', ...GATEWAYS]) {
+      expect(services[name]!.build).toEqual({ context: '..', dockerfile: 'docker/Dockerfile' });
+    }
+    expect(existsSync(join(dockerDir, '..', 'docker/Dockerfile'))).toBe(true);
+  });
+
+  it.each(GATEWAYS)('%s connects as jiedai_app (never the superuser), in production mode', (name) => {
+    const e = env(services[name]!);
+    const app = pgUrl(e.DATABASE_URL);
+    expect(app.user).toBe('jiedai_app');
+    expect(app.user).not.toBe('postgres');
+    expect(app.host).toBe('postgres');
+    // The password the gateway uses is the one migrate sets, default included.
+    expect(app.password).toBe(env(services.migrate!).APP_DB_PASSWORD);
+    const owner = pgUrl(env(services.migrate!).MIGRATION_DATABASE_URL);
+    expect(app.database).toBe(owner.database);
+    expect(e.MIGRATION_DATABASE_URL).toBeUndefined();
+    expect(e.MIGRATE_ON_START).toBe('false');
+    expect(e.SEED_DEMO).toBe('false');
+    expect(e.NODE_ENV).toBe('production');
+    expect(e.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?.+\}$/);
+    expect(e.REDIS_URL).toBe('redis://redis:6379');
+  });
+
+  it('gives no service but migrate an owner/superuser database URL', () => {
+    for (const [name, service] of Object.entries(services)) {
+      if (name === 'migrate') continue;
+      for (const [key, value] of Object.entries(env(service))) {
+        if (value && /^postgres(ql)?:\/\//.test(value)) expect(pgUrl(value).user, `${name}.${key}`).toBe('jiedai_app');
+      }
+    }
+  });
+
+  it.each(GATEWAYS)('%s starts only after migrate completed successfully, and has a /healthz healthcheck', (name) => {
+    const s = services[name]!;
+    expect(dependsOn(s)).toEqual({
+      migrate: 'service_completed_successfully',
+      postgres: 'service_healthy',
+      redis: 'service_healthy',
+    });
+    expect(healthcheckText(s)).toContain('/healthz');
+    expect(healthcheckText(s)).not.toMatch(/\bcurl\b|\bwget\b/); // not in the slim image
+  });
+
+  it('publishes the two gateways on 4000 and 4001', () => {
+    expect(GATEWAYS.map((n) => publishedPorts(services[n]!))).toEqual([
+      [{ published: '4000', target: '4000' }],
+      [{ published: '4001', target: '4000' }],
+    ]);
+  });
+});
+
+describe('docker/Dockerfile', () => {
+  const dockerfile = readFileSync(join(dockerDir, 'Dockerfile'), 'utf8');
+  const lines = dockerfile.split('\n');
+  const installLine = lines.findIndex((l) => !l.trimStart().startsWith('#') && /pnpm install --frozen-lockfile/.test(l));
+  const copiedBeforeInstall = lines
+    .slice(0, installLine)
+    .filter((l) => /^COPY\s/.test(l))
+    .join('\n');
+
+  /** Workspace packages per pnpm-workspace.yaml (`dir/*` globs). */
+  function workspaceManifests(): string[] {
+    const ws = parse(readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8')) as { packages?: string[] };
+    const out: string[] = [];
+    for (const pattern of ws.packages ?? []) {
+      const dir = pattern.replace(/\/\*$/, '');
+      for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+        if (entry.isDirectory() && existsSync(join(root, dir, entry.name, 'package.json'))) {
+          out.push(`${dir}/${entry.name}/package.json`);
+        }
+      }
+    }
+    return out;
+  }
+
+  it('installs from the lockfile with only manifests and the Prisma schema copied first', () => {
+    expect(installLine).toBeGreaterThan(0);
+    for (const f of ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml', 'prisma.config.ts', 'prisma/']) {
+      expect(copiedBeforeInstall).toContain(f);
+    }
+    const manifests = workspaceManifests();
+    expect(manifests.length).toBeGreaterThan(0);
+    for (const m of manifests) expect(copiedBeforeInstall, `${m} copied before install`).toContain(`COPY ${m} `);
+    expect(copiedBeforeInstall).not.toMatch(/^COPY \. /m);
+  });
+
+  it('uses node:20-bookworm-slim, pnpm 12, a non-root user, port 4000, /healthz and tsx', () => {
+    expect(dockerfile).toMatch(/node:20-bookworm-slim/);
+    expect(dockerfile).toMatch(/npm install -g "?pnpm@\$\{PNPM_VERSION\}"?|npm install -g pnpm@12/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^EXPOSE 4000$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK [^\n]*\\\n\s*CMD \[[^\n]*\/healthz/m);
+    expect(dockerfile).toMatch(/^CMD \["node_modules\/\.bin\/tsx", "services\/gateway\/src\/main\.ts"\]$/m);
+  });
+
+  it('keeps node_modules and generated code of the build machine out of the context', () => {
+    const ignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    for (const p of ['**/node_modules', 'packages/db/src/generated', 'packages/schema/src/generated', '.git', '.env']) {
+      expect(ignore).toContain(p);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// docker-compose (Debian's 1.29) validates and interpolates the file; no engine needed.
+const hasDockerCompose = spawnSync('docker-compose', ['version', '--short'], { encoding: 'utf8' }).status === 0;
+const JWT_SECRET = 'test-secret-for-compose-config-0123456789abcdef';
+
+function dockerCompose(args: string[], extraEnv: Record<string, string> = {}) {
+  const baseEnv = { ...process.env };
+  for (const k of ['JWT_SECRET', 'APP_DB_PASSWORD', 'POSTGRES_PASSWORD', 'JIEDAI_IMAGE_TAG', 'LOG_LEVEL', 'COMPOSE_FILE']) {
+    delete baseEnv[k];
+  }
+  return spawnSync('docker-compose', ['-f', 'docker/compose.yaml', ...args], {
+    cwd: root,
+    env: { ...baseEnv, ...extraEnv },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+describe('docker-compose config', () => {
+  it.skipIf(!hasDockerCompose)('accepts docker/compose.yaml when JWT_SECRET is set', () => {
+    const r = dockerCompose(['config', '-q'], { JWT_SECRET });
+    expect(r.error).toBeUndefined();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it.skipIf(!hasDockerCompose)('refuses to run without JWT_SECRET', () => {
+    const r = dockerCompose(['config', '-q']);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('set JWT_SECRET');
+  });
+
+  it.skipIf(!hasDockerCompose)('interpolates one app password into migrate and both gateways', () => {
+    const r = dockerCompose(['config'], { JWT_SECRET, APP_DB_PASSWORD: 'app-pw-from-env', POSTGRES_PASSWORD: 'owner-pw' });
+    expect(r.status, r.stderr).toBe(0);
+    const resolved = parseCompose(r.stdout).services;
+    expect(env(resolved.migrate!).APP_DB_PASSWORD).toBe('app-pw-from-env');
+    expect(env(resolved.migrate!).MIGRATION_DATABASE_URL).toBe('postgres://postgres:owner-pw@postgres:5432/jiedai');
+    expect(env(resolved.postgres!).POSTGRES_PASSWORD).toBe('owner-pw');
+    for (const name of GATEWAYS) {
+      const e = env(resolved[name]!);
+      expect(e.DATABASE_URL).toBe('postgres://jiedai_app:app-pw-from-env@postgres:5432/jiedai');
+      expect(e.JWT_SECRET).toBe(JWT_SECRET);
+      expect(e.JWT_ISSUER).toBeUndefined(); // passed through only when set in the shell
+    }
+  });
+});

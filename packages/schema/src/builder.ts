@@ -1,0 +1,81 @@
+// The Pothos builder: configuration only. Modules import it and add their types.
+import SchemaBuilder from '@pothos/core';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import ErrorsPlugin from '@pothos/plugin-errors';
+import PrismaPlugin from '@pothos/plugin-prisma';
+import RelayPlugin from '@pothos/plugin-relay';
+import SubGraphPlugin from '@pothos/plugin-sub-graph';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import type { PrismaClient, Role } from '@jiedai/db';
+import type PrismaTypes from './generated/pothos-types.ts';
+import { getDatamodel } from './generated/pothos-types.ts';
+import type { Context } from './context.ts';
+import { hasRole } from './shared/access.ts';
+
+/** The schemas served: one per tenant kind, and `public` for callers without a tenant. */
+export const SUB_GRAPHS = ['public', 'government', 'hospital', 'hotel'] as const;
+export type SubGraph = (typeof SUB_GRAPHS)[number];
+export const TENANT_GRAPHS: SubGraph[] = ['government', 'hospital', 'hotel'];
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  SubGraphs: SubGraph;
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    JSON: { Input: unknown; Output: unknown };
+  };
+  AuthScopes: {
+    authenticated: boolean;
+    platformAdmin: boolean;
+    member: boolean;
+    role: Role;
+  };
+}>({
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, SubGraphPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (ctx) => ({
+      authenticated: ctx.access.userId !== null || ctx.access.apiKeyId !== null,
+      platformAdmin: ctx.access.isPlatformAdmin,
+      member: ctx.access.tenantId !== null && ctx.access.roles.length > 0,
+      role: (role) => ctx.access.tenantId !== null && hasRole(ctx.access, role),
+    }),
+    // A field the caller may not see fails with a FORBIDDEN error (masked details).
+    unauthorizedError: (_parent, _context, _info, result) => new ForbiddenError(result.message),
+  },
+  errors: { defaultTypes: [] },
+  prisma: {
+    client: (ctx) => ctx.db as unknown as PrismaClient,
+    dmmf: getDatamodel(),
+    filterConnectionTotalCount: true,
+    maxConnectionSize: 100,
+    defaultConnectionSize: 20,
+    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+  },
+  relay: {
+    clientMutationId: 'omit',
+    cursorType: 'String',
+    nodeQueryOptions: { nullable: true },
+    nodesQueryOptions: { nullable: { list: false, items: true } },
+  },
+  subGraphs: {
+    defaultForTypes: [...SUB_GRAPHS],
+    fieldsInheritFromTypes: true,
+  },
+});
+
+import { GraphQLError } from 'graphql';
+export class ForbiddenError extends GraphQLError {
+  constructor(message: string) {
+    super(message || 'Not authorized', { extensions: { code: 'FORBIDDEN' } });
+  }
+}
+
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('JSON', JSONResolver);
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({ subGraphs: TENANT_GRAPHS });

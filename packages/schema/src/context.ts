@@ -1,0 +1,58 @@
+// The one context of every GraphQL operation, over HTTP, SSE and WebSocket alike. The gateway builds
+// it; `db` and `access` are filled in by the operation's transaction (see the gateway's
+// tenant-transaction plugin), so resolvers and services always run inside it.
+import type { Db, TenantKind } from '@jiedai/db';
+import type { Access, Credential } from './shared/access.ts';
+import type { PasswordHasher } from './modules/core/identity/password.ts';
+import type { TokenService } from './modules/core/identity/token.service.ts';
+import type { SignInGuard } from './modules/core/identity/sign-in-guard.ts';
+
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface EventBus {
+  publish(topic: string, payload: unknown): void;
+  subscribe(topic: string): AsyncIterable<unknown>;
+}
+
+export interface AppServices {
+  tokens: TokenService;
+  passwords: PasswordHasher;
+  signInGuard: SignInGuard;
+  events: EventBus;
+}
+
+export interface Context {
+  requestId: string;
+  log: Logger;
+  clientAddress: string;
+  credential: Credential;
+  tenantKind: TenantKind | null;
+  services: AppServices;
+  /** The operation's transaction (tenant already set). */
+  db: Db;
+  /** Who acts, verified in that transaction. */
+  access: Access;
+  /** Queues an event to publish once the operation's transaction has committed. */
+  publishAfterCommit(topic: string, payload: unknown): void;
+  /** Events queued by this operation, published after commit (dropped on rollback). */
+  pendingEvents: { topic: string; payload: unknown }[];
+  /** Runs `fn` in a new transaction with this operation's scope (for subscription events). */
+  withScope<T>(fn: (db: Db, access: Access) => Promise<T>): Promise<T>;
+}
+
+/** What services get: the transaction, the actor, and the request id for the audit log. */
+export interface ServiceDeps {
+  db: Db;
+  access: Access;
+  requestId: string;
+  publishAfterCommit?: (topic: string, payload: unknown) => void;
+}
+
+export function serviceDeps(ctx: Context): ServiceDeps {
+  return { db: ctx.db, access: ctx.access, requestId: ctx.requestId, publishAfterCommit: ctx.publishAfterCommit };
+}

@@ -1,0 +1,64 @@
+// The tenant's audit log: a paginated query and a live feed for tenant admins.
+import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import type { AuditLogEntry } from '@jiedai/db';
+import { hasRole } from '../../../shared/access.ts';
+import { auditTopic } from './audit.service.ts';
+
+export const AuditLogEntryRef = builder.prismaNode('AuditLogEntry', {
+  id: { field: 'id' },
+  subGraphs: TENANT_GRAPHS,
+  fields: (t) => ({
+    action: t.exposeString('action', { description: 'What was done, e.g. member.added, api_key.revoked.' }),
+    targetType: t.exposeString('targetType'),
+    targetId: t.globalID({
+      nullable: true,
+      resolve: (e) => (e.targetId ? { type: e.targetType, id: e.targetId } : null),
+    }),
+    actorUserId: t.globalID({ nullable: true, resolve: (e) => (e.actorUserId ? { type: 'User', id: e.actorUserId } : null) }),
+    actorApiKeyId: t.globalID({
+      nullable: true,
+      resolve: (e) => (e.actorApiKeyId ? { type: 'ApiKey', id: e.actorApiKeyId } : null),
+    }),
+    data: t.expose('data', { type: 'JSON', nullable: true }),
+    requestId: t.exposeString('requestId', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  auditLog: t.prismaConnection({
+    type: 'AuditLogEntry',
+    cursor: 'id',
+    subGraphs: TENANT_GRAPHS,
+    authScopes: { role: 'TENANT_ADMIN' },
+    args: { action: t.arg.string({ required: false }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.auditLogEntry.findMany({
+        ...query,
+        where: args.action ? { action: args.action } : {},
+        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      }),
+  }),
+}));
+
+builder.subscriptionFields((t) => ({
+  auditLogAppended: t.field({
+    type: AuditLogEntryRef,
+    subGraphs: TENANT_GRAPHS,
+    authScopes: { role: 'TENANT_ADMIN' },
+    description: "Each new entry of the tenant's audit log, as it commits. Ends when the viewer stops being a tenant admin.",
+    subscribe: (_root, _args, ctx) => stillAdmin(ctx, ctx.services.events.subscribe(auditTopic(ctx.access.tenantId!))),
+    resolve: (entry) => entry as AuditLogEntry,
+  }),
+}));
+
+async function* stillAdmin(ctx: Parameters<typeof hasRoleCheck>[0], source: AsyncIterable<unknown>) {
+  for await (const event of source) {
+    if (!(await hasRoleCheck(ctx))) return;
+    yield event;
+  }
+}
+
+async function hasRoleCheck(ctx: { withScope: import('../../../context.ts').Context['withScope'] }) {
+  return ctx.withScope(async (_db, access) => hasRole(access, 'TENANT_ADMIN')).catch(() => false);
+}

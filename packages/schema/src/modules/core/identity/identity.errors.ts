@@ -1,0 +1,18 @@
+import { DomainError } from '../../../shared/errors.ts';
+
+export const SIGN_IN_ERROR_CODES = ['INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS'] as const;
+export type SignInErrorCode = (typeof SIGN_IN_ERROR_CODES)[number];
+
+/** The same INVALID_CREDENTIALS for an unknown e-mail and a wrong password. */
+export class SignInError extends DomainError<SignInErrorCode> {
+  override name = 'SignInError';
+  constructor(code: SignInErrorCode, message: string, readonly retryAfterSeconds: number | null = null) {
+    super(code, message);
+  }
+}
+
+export const IDENTITY_ERROR_CODES = ['NOT_FOUND', 'ALREADY_MEMBER', 'LAST_ADMIN', 'INVALID_REFERENCE'] as const;
+export type IdentityErrorCode = (typeof IDENTITY_ERROR_CODES)[number];
+export class IdentityError extends DomainError<IdentityErrorCode> {
+  override name = 'IdentityError';
+}

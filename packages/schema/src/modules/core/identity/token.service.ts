@@ -1,0 +1,55 @@
+// Access tokens: JWTs signed and verified with jose; algorithm, issuer, audience and expiry pinned.
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+
+export interface TokenClaims {
+  userId: string;
+  /** Default tenant the token acts in (a request may pick another one it is a member of). */
+  tenantId: string | null;
+}
+
+export interface TokenService {
+  issue(claims: TokenClaims): Promise<string>;
+  /** Returns null for any token that is not ours, expired, or malformed. */
+  verify(token: string): Promise<TokenClaims | null>;
+}
+
+export interface TokenConfig {
+  secret: string;
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+}
+
+const ALG = 'HS256';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createTokenService(config: TokenConfig): TokenService {
+  const key = new TextEncoder().encode(config.secret);
+  return {
+    issue: async ({ userId, tenantId }) =>
+      new SignJWT(tenantId ? { tid: tenantId } : {})
+        .setProtectedHeader({ alg: ALG, typ: 'JWT' })
+        .setSubject(userId)
+        .setIssuer(config.issuer)
+        .setAudience(config.audience)
+        .setIssuedAt()
+        .setExpirationTime(`${config.ttlSeconds}s`)
+        .sign(key),
+    verify: async (token) => {
+      try {
+        const { payload } = await jwtVerify(token, key, {
+          algorithms: [ALG],
+          issuer: config.issuer,
+          audience: config.audience,
+          requiredClaims: ['sub', 'exp', 'iat'],
+        });
+        const tid = typeof payload.tid === 'string' && UUID.test(payload.tid) ? payload.tid : null;
+        if (!payload.sub || !UUID.test(payload.sub)) return null;
+        return { userId: payload.sub, tenantId: tid };
+      } catch (error) {
+        if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return null;
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// Users and memberships: `viewer`, the tenant's members, and `signIn`'s success type.
+import { builder } from '../../../builder.ts';
+import { ROLES } from './user.service.ts';
+
+export const RoleEnum = builder.enumType('Role', {
+  values: ROLES,
+  description: 'What a member may do in a tenant. TENANT_ADMIN ⊇ COORDINATOR ⊇ STAFF ⊇ VIEWER; APPROVER approves reception plans.',
+});
+
+export const UserRef = builder.prismaNode('User', {
+  id: { field: 'id' },
+  fields: (t) => ({
+    email: t.exposeString('email'),
+    displayName: t.exposeString('displayName'),
+    isPlatformAdmin: t.exposeBoolean('isPlatformAdmin'),
+    memberships: t.relation('memberships', {
+      description: "The viewer's own memberships in every tenant; for anyone else, the current tenant's only.",
+      query: { orderBy: { createdAt: 'asc' } },
+    }),
+  }),
+});
+
+export const MembershipRef = builder.prismaNode('Membership', {
+  id: { field: 'id' },
+  fields: (t) => ({
+    tenant: t.relation('tenant'),
+    user: t.relation('user'),
+    roles: t.field({ type: [RoleEnum], resolve: (m) => m.roles }),
+    title: t.exposeString('title', { nullable: true }),
+    department: t.relation('department', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  viewer: t.prismaField({
+    type: 'User',
+    nullable: true,
+    description: 'The signed-in user, or null for anonymous callers and API keys.',
+    resolve: (query, _root, _args, ctx) =>
+      ctx.access.userId ? ctx.db.user.findUnique({ ...query, where: { id: ctx.access.userId } }) : null,
+  }),
+  members: t.prismaConnection({
+    type: 'Membership',
+    cursor: 'id',
+    subGraphs: ['government', 'hospital', 'hotel'],
+    authScopes: { member: true },
+    args: { role: t.arg({ type: RoleEnum, required: false }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.membership.findMany({
+        ...query,
+        where: args.role ? { roles: { has: args.role } } : {},
+        orderBy: { createdAt: 'asc' },
+      }),
+  }),
+}));
+
+export const SignInSuccess = builder.objectRef<{ token: string; userId: string }>('SignInSuccess').implement({
+  fields: (t) => ({
+    token: t.exposeString('token', { description: 'Bearer token (JWT) for the Authorization header.' }),
+    viewer: t.prismaField({
+      type: 'User',
+      resolve: (query, parent, _args, ctx) => ctx.db.user.findUniqueOrThrow({ ...query, where: { id: parent.userId } }),
+    }),
+  }),
+});

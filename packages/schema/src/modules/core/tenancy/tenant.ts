@@ -1,0 +1,37 @@
+import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { TENANT_KINDS } from './tenant.service.ts';
+
+export const TenantKindEnum = builder.enumType('TenantKind', { values: TENANT_KINDS });
+
+export const TenantRef = builder.prismaNode('Tenant', {
+  id: { field: 'id' },
+  description: 'An organization using Jiedai: a government office, a hospital or a hotel.',
+  fields: (t) => ({
+    kind: t.field({ type: TenantKindEnum, resolve: (tenant) => tenant.kind }),
+    name: t.exposeString('name'),
+    slug: t.exposeString('slug'),
+    locale: t.exposeString('locale', { description: 'BCP 47 tag of the language templates are seeded in (zh-Hans).' }),
+    timeZone: t.exposeString('timeZone', { description: 'IANA time zone that due times are shown in.' }),
+    currency: t.exposeString('currency', { description: 'ISO 4217 code of budgets and expenses.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  tenant: t.prismaField({
+    type: 'Tenant',
+    subGraphs: TENANT_GRAPHS,
+    authScopes: { member: true },
+    description: 'The tenant this request acts in.',
+    resolve: (query, _root, _args, ctx) => ctx.db.tenant.findUniqueOrThrow({ ...query, where: { id: ctx.access.tenantId! } }),
+  }),
+  tenants: t.prismaConnection({
+    type: 'Tenant',
+    cursor: 'id',
+    authScopes: { platformAdmin: true },
+    description: 'Every tenant (platform admins only).',
+    args: { kind: t.arg({ type: TenantKindEnum, required: false }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.tenant.findMany({ ...query, where: args.kind ? { kind: args.kind } : {}, orderBy: { createdAt: 'asc' } }),
+  }),
+}));

@@ -1,0 +1,50 @@
+import { builder } from '../../builder.ts';
+import { serviceDeps } from '../../context.ts';
+import { ValidationError } from '../../shared/errors.ts';
+import { registerDomainError } from '../../shared/graphql-errors.ts';
+import { atomically } from '../../shared/mutation.ts';
+import { HOTEL_ERROR_CODES, HotelError } from './hotel.errors.ts';
+import { HOTEL, HotelAreaKindEnum, HotelAreaRef } from './hotel-area.ts';
+import { createHotelArea, deleteHotelArea } from './hotel-area.service.ts';
+
+registerDomainError(HotelError, 'HotelError', HOTEL_ERROR_CODES, 'A hotel-area change was refused.');
+
+const HotelAreaPayload = builder.objectRef<{ hotelArea: { id: string } }>('HotelAreaPayload').implement({
+  subGraphs: HOTEL,
+  fields: (t) => ({ hotelArea: t.field({ type: HotelAreaRef, resolve: (p) => p.hotelArea as never }) }),
+});
+const DeleteHotelAreaPayload = builder.objectRef<{ id: string }>('DeleteHotelAreaPayload').implement({
+  subGraphs: HOTEL,
+  fields: (t) => ({ deletedHotelAreaId: t.globalID({ resolve: (p) => ({ type: 'HotelArea', id: p.id }) }) }),
+});
+
+const HotelAreaInput = builder.inputType('HotelAreaInput', {
+  subGraphs: HOTEL,
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    kind: t.field({ type: HotelAreaKindEnum, required: true }),
+    floor: t.int({ required: false }),
+    capacity: t.int({ required: false }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  createHotelArea: t.field({
+    type: HotelAreaPayload,
+    subGraphs: HOTEL,
+    authScopes: { role: 'TENANT_ADMIN' },
+    args: { input: t.arg({ type: HotelAreaInput, required: true }) },
+    errors: { types: [HotelError, ValidationError], directResult: true, union: { name: 'CreateHotelAreaResult' } },
+    resolve: async (_root, { input }, ctx) => ({
+      hotelArea: await atomically(ctx, () => createHotelArea(serviceDeps(ctx), input)),
+    }),
+  }),
+  deleteHotelArea: t.field({
+    type: DeleteHotelAreaPayload,
+    subGraphs: HOTEL,
+    authScopes: { role: 'TENANT_ADMIN' },
+    args: { id: t.arg.globalID({ required: true, for: [HotelAreaRef] }) },
+    errors: { types: [HotelError], directResult: true, union: { name: 'DeleteHotelAreaResult' } },
+    resolve: (_root, { id }, ctx) => atomically(ctx, () => deleteHotelArea(serviceDeps(ctx), id.id)),
+  }),
+}));

@@ -1,0 +1,66 @@
+// Demo data for the no-configuration start and the docs: three tenants, one of each kind, with an
+// admin, a coordinator and a staff member each, and a platform admin. Runs once (skips when the
+// platform admin exists) and goes through the same services as the API, as that platform admin.
+import { inScope, type PrismaClient, type SqlSession } from '@jiedai/db';
+import { anonymousAccess, type Access } from '../shared/access.ts';
+import type { PasswordHasher } from '../modules/core/identity/password.ts';
+import { createTenant } from '../modules/core/tenancy/tenant.service.ts';
+import { createDepartment } from '../modules/core/tenancy/department.service.ts';
+import { addMember } from '../modules/core/identity/user.service.ts';
+
+export const DEMO_PASSWORD = 'jiedai-demo';
+export const PLATFORM_ADMIN_EMAIL = 'platform@demo.jiedai';
+
+const TENANTS = [
+  { kind: 'GOVERNMENT_OFFICE', slug: 'demo-gov', name: '示范市政府办公室 Demo City Government Office', domain: 'gov', department: '接待办公室' },
+  { kind: 'HOSPITAL', slug: 'demo-hospital', name: '示范市中医院 Demo City TCM Hospital', domain: 'hospital', department: '门诊部' },
+  { kind: 'HOTEL', slug: 'demo-hotel', name: '示范大酒店 Demo Grand Hotel', domain: 'hotel', department: '前厅部' },
+] as const;
+
+/** Bootstrap, as the database owner: the platform admin account (the app role cannot create one). */
+export async function bootstrapPlatformAdmin(owner: SqlSession, passwordHash: string): Promise<boolean> {
+  const { rows } = await owner.query<{ created: boolean }>(
+    `INSERT INTO users (email, display_name, password_hash, is_platform_admin)
+     VALUES ($1, 'Platform Admin 平台管理员', $2, true)
+     ON CONFLICT (email) DO NOTHING RETURNING true AS created`,
+    [PLATFORM_ADMIN_EMAIL, passwordHash],
+  );
+  return rows.length > 0;
+}
+
+/** Seeds the demo tenants through the services, as the platform admin. Idempotent by slug. */
+export async function seedDemo(prisma: PrismaClient, passwords: PasswordHasher, log?: (msg: string) => void) {
+  const admin = await inScope(prisma, {}, (db) =>
+    db.$queryRaw<{ id: string }[]>`SELECT id FROM auth_find_user_by_email(${PLATFORM_ADMIN_EMAIL})`,
+  );
+  const platformAdminId = admin[0]?.id;
+  if (!platformAdminId) throw new Error('bootstrap the platform admin first');
+  const platform: Access = { ...anonymousAccess, userId: platformAdminId, isPlatformAdmin: true };
+  for (const t of TENANTS) {
+    await inScope(prisma, { userId: platformAdminId }, async (db) => {
+      if (await db.tenant.findUnique({ where: { slug: t.slug } })) return;
+      const deps = { db, access: platform, requestId: 'seed' };
+      const tenant = await createTenant(
+        { ...deps, passwords },
+        {
+          kind: t.kind,
+          slug: t.slug,
+          name: t.name,
+          admin: { email: `admin@${t.domain}.demo.jiedai`, displayName: `${t.domain} admin 管理员`, password: DEMO_PASSWORD },
+        },
+      );
+      await db.$executeRaw`SELECT set_config('app.tenant_id', ${tenant.id}, true)`;
+      const inTenant = { ...deps, access: { ...platform, tenantId: tenant.id, tenantKind: tenant.kind } };
+      const department = await createDepartment(inTenant, { name: t.department });
+      await addMember(
+        { ...inTenant, passwords },
+        { email: `coordinator@${t.domain}.demo.jiedai`, displayName: `${t.domain} coordinator 协调员`, password: DEMO_PASSWORD, roles: ['COORDINATOR', 'APPROVER'], departmentId: department.id },
+      );
+      await addMember(
+        { ...inTenant, passwords },
+        { email: `staff@${t.domain}.demo.jiedai`, displayName: `${t.domain} staff 工作人员`, password: DEMO_PASSWORD, roles: ['STAFF'], departmentId: department.id },
+      );
+      log?.(`seeded demo tenant ${t.slug}`);
+    });
+  }
+}

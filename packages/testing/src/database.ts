@@ -1,0 +1,41 @@
+// Test databases on the real PostgreSQL of this machine (TEST_DATABASE_URL, default the local
+// server as `postgres`). Each test run gets its own database, migrated once, dropped at the end.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrate, withPgSession } from '@jiedai/db';
+
+export const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function databaseUrl(name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates an empty database and returns its URL (as the admin user, who is the owner). */
+export async function createScratchDatabase(prefix = 'jiedai_test'): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
+  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  return {
+    name,
+    url: databaseUrl(name),
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/** A scratch database with all migrations applied. */
+export async function createMigratedDatabase(prefix?: string) {
+  const db = await createScratchDatabase(prefix);
+  await withPgSession(db.url, (s) => migrate(s));
+  return db;
+}

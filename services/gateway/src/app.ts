@@ -1,0 +1,207 @@
+// buildApp: the whole gateway (yoga over HTTP and SSE, graphql-ws on the same /graphql path, pino
+// logs) without listening. main.ts listens; tests use `yoga.fetch` and the server on port 0.
+import { createServer, type Server } from 'node:http';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { createPubSub, createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { pino, type Logger } from 'pino';
+import { inScope, openDatabase, type Database } from '@jiedai/db';
+import {
+  anonymousAccess,
+  bootstrapPlatformAdmin,
+  buildSchemas,
+  createPasswordHasher,
+  createSignInGuard,
+  createTokenService,
+  resolveAccess,
+  seedDemo,
+  type AppServices,
+  type Context,
+  type EventBus,
+} from '@jiedai/schema';
+import type { GatewayConfig } from './config.ts';
+import { anonymous, createAuthenticator, AuthError, type RequestAuth } from './auth.ts';
+import { authByRequest, useSchemaPerKind } from './plugins/schema-per-kind.ts';
+import { requestIds, useHttpGuards } from './plugins/http-guards.ts';
+import { scopeOf, useTenantTransaction } from './plugins/tenant-transaction.ts';
+
+export interface App {
+  yoga: YogaServerInstance<Record<string, unknown>, Context>;
+  server: Server;
+  db: Database;
+  services: AppServices;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  /** An already open database (tests); otherwise opened from config. */
+  db?: Database;
+  logger?: Logger;
+  services?: Partial<AppServices>;
+}
+
+export async function buildApp(config: GatewayConfig, options: BuildOptions = {}): Promise<App> {
+  const log =
+    options.logger ??
+    pino({
+      level: config.logLevel,
+      base: { service: 'jiedai-gateway' },
+      // Never log credentials or personal data that may sit in a request.
+      redact: { paths: ['*.authorization', '*.password', '*.token', '*.email', 'req.headers.cookie'], censor: '[redacted]' },
+    });
+  const passwords = options.services?.passwords ?? createPasswordHasher();
+  const db =
+    options.db ??
+    (await openDatabase({
+      ...config.database,
+      asOwner: config.seedDemo
+        ? async (owner) => {
+            if (await bootstrapPlatformAdmin(owner, await passwords.hash('jiedai-demo'))) log.info('created demo platform admin');
+          }
+        : undefined,
+    }));
+  if (!options.db && config.seedDemo) await seedDemo(db.prisma, passwords, (msg) => log.info(msg));
+
+  const pubsub = createPubSub();
+  const events: EventBus = options.services?.events ?? {
+    publish: (topic, payload) => pubsub.publish(topic, payload),
+    subscribe: (topic) => pubsub.subscribe(topic),
+  };
+  const services: AppServices = {
+    passwords,
+    tokens: options.services?.tokens ?? createTokenService(config.jwt),
+    signInGuard: options.services?.signInGuard ?? createSignInGuard(),
+    events,
+  };
+  const schemas = buildSchemas();
+  const authenticator = createAuthenticator(db.prisma, services.tokens);
+  const production = config.env === 'production';
+
+  const yoga = createYoga<Record<string, unknown>, Context>({
+    schema: schemas.public,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: production ? false : { title: 'Jiedai 接待 API', subscriptionsProtocol: 'WS' },
+    maskedErrors: { isDev: config.env === 'development' },
+    logging: {
+      debug: (...args) => log.debug({ args }, 'yoga'),
+      info: (...args) => log.info({ args }, 'yoga'),
+      warn: (...args) => log.warn({ args }, 'yoga'),
+      error: (...args) => log.error({ args }, 'yoga'),
+    },
+    context: ({ request, req }: { request: Request; req?: { socket?: { remoteAddress?: string } } }) => {
+      const auth = authByRequest.get(request) ?? anonymous;
+      const requestId = requestIds.get(request) ?? 'ws';
+      const scope = scopeOf(auth.credential);
+      const ctx: Context = {
+        requestId,
+        log: log.child({ requestId, tenantId: scope.tenantId ?? null }),
+        clientAddress: req?.socket?.remoteAddress ?? 'local',
+        credential: auth.credential,
+        tenantKind: auth.tenantKind,
+        services,
+        db: notInTransaction,
+        access: anonymousAccess,
+        pendingEvents: [],
+        publishAfterCommit: (topic, payload) => ctx.pendingEvents.push({ topic, payload }),
+        withScope: (fn) =>
+          inScope(db.prisma, scope, async (tx) => fn(tx, await resolveAccess(tx, auth.credential, auth.tenantKind)), db.transactionOptions),
+      };
+      return ctx;
+    },
+    plugins: [
+      useHttpGuards({ db, authenticator, maxBodyBytes: config.maxBodyBytes }),
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type'] as never }),
+      useSchemaPerKind(schemas),
+      useDisableIntrospection({
+        isDisabled: (request) => production && (authByRequest.get(request) ?? anonymous).credential.type === 'anonymous',
+      }),
+      EnvelopArmorPlugin({
+        maxDepth: { n: 10 },
+        maxAliases: { n: 15 },
+        maxDirectives: { n: 10 },
+        maxTokens: { n: 3000 },
+        costLimit: { maxCost: 5000 },
+        blockFieldSuggestion: { enabled: production },
+      }),
+      useTenantTransaction(db),
+    ],
+  });
+
+  const server = createServer(yoga);
+  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const wsDisposable = useServer<Record<string, unknown>, { auth?: RequestAuth }>(
+    {
+      execute: (args: any) => args.rootValue.execute(args),
+      subscribe: (args: any) => args.rootValue.subscribe(args),
+      // Authenticate at connection_init: the same tokens and API keys as HTTP; refusal closes with 4403.
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const header = (name: string) => {
+          const v = params[name] ?? params[name.toLowerCase()];
+          return typeof v === 'string' ? v : null;
+        };
+        try {
+          ctx.extra.auth = await authenticator.authenticate(header('Authorization'), header('X-Tenant-Id'));
+          return true;
+        } catch (error) {
+          if (error instanceof AuthError) return false;
+          throw error;
+        }
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const request = new Request('http://localhost/graphql', { method: 'POST' });
+        authByRequest.set(request, ctx.extra.auth ?? anonymous);
+        const enveloped = yoga.getEnveloped({ ...ctx, request, params: payload });
+        const { schema, execute, subscribe, contextFactory, parse, validate } = enveloped;
+        const document = parse(payload.query);
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        return {
+          schema,
+          operationName: payload.operationName,
+          document,
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+      },
+    },
+    wsServer,
+  );
+
+  let closing: Promise<void> | null = null;
+  return {
+    yoga,
+    server,
+    db,
+    services,
+    log,
+    close: () =>
+      (closing ??= (async () => {
+        for (const client of wsServer.clients) client.close(1001, 'Server shutting down');
+        await wsDisposable.dispose();
+        await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+        if (server.listening) {
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          const timer = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+          await closed;
+          clearTimeout(timer);
+        }
+        await yoga.dispose();
+        if (!options.db) await db.close();
+      })()),
+  };
+}
+
+/** ctx.db outside an operation's transaction (subscriptions): use ctx.withScope instead. */
+const notInTransaction = new Proxy({} as Context['db'], {
+  get() {
+    throw new Error('ctx.db is only available inside an operation transaction; use ctx.withScope');
+  },
+});

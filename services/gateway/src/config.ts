@@ -1,0 +1,91 @@
+// Configuration comes from environment variables only, validated here at start (README lists them).
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65_535).default(4000),
+    HOST: z.string().default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DATABASE_URL: z.string().url().optional(),
+    MIGRATION_DATABASE_URL: z.string().url().optional(),
+    MIGRATE_ON_START: bool.default(true),
+    SEED_DEMO: bool.optional(),
+    DATA_DIR: z.string().default('.jiedai-data'),
+    DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+    JWT_ISSUER: z.string().default('jiedai'),
+    JWT_AUDIENCE: z.string().default('jiedai-api'),
+    JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(12 * 3600),
+    MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'required in production' });
+    }
+  });
+
+export type Env = z.output<typeof schema>;
+
+export interface GatewayConfig {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  logLevel: Env['LOG_LEVEL'];
+  database: { url?: string; ownerUrl?: string; dataDir: string; poolSize: number; migrate: boolean };
+  seedDemo: boolean;
+  jwt: { secret: string; issuer: string; audience: string; ttlSeconds: number };
+  maxBodyBytes: number;
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL,
+    database: {
+      url: env.DATABASE_URL,
+      ownerUrl: env.MIGRATION_DATABASE_URL,
+      dataDir: path.join(env.DATA_DIR, 'pglite'),
+      poolSize: env.DB_POOL_SIZE,
+      migrate: env.MIGRATE_ON_START,
+    },
+    seedDemo: env.SEED_DEMO ?? env.NODE_ENV !== 'production',
+    jwt: {
+      secret: env.JWT_SECRET ?? developmentSecret(env.DATA_DIR),
+      issuer: env.JWT_ISSUER,
+      audience: env.JWT_AUDIENCE,
+      ttlSeconds: env.JWT_TTL_SECONDS,
+    },
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+  };
+}
+
+/** Outside production, a random secret kept in the data directory, so tokens survive restarts. */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,60 @@
+// Before GraphQL: liveness and readiness probes, the request id, the request body limit, and
+// authentication (an invalid credential is refused with 401/403 before any parsing).
+import { randomUUID } from 'node:crypto';
+import type { Plugin } from 'graphql-yoga';
+import type { Database } from '@jiedai/db';
+import { AuthError, type Authenticator } from '../auth.ts';
+import { authByRequest } from './schema-per-kind.ts';
+
+export const requestIds = new WeakMap<Request, string>();
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+export function useHttpGuards(options: { db: Database; authenticator: Authenticator; maxBodyBytes: number }): Plugin {
+  return {
+    async onRequest({ request, url, endResponse }) {
+      if (url.pathname === '/healthz') return endResponse(json(200, { status: 'ok' }));
+      if (url.pathname === '/readyz') {
+        try {
+          await options.db.ping();
+          return endResponse(json(200, { status: 'ready', database: options.db.kind }));
+        } catch {
+          return endResponse(json(503, { status: 'unavailable', database: options.db.kind }));
+        }
+      }
+      const given = request.headers.get('x-request-id');
+      const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+      requestIds.set(request, requestId);
+      if (request.method === 'POST') {
+        const length = Number(request.headers.get('content-length') ?? NaN);
+        if (Number.isNaN(length) && request.headers.get('transfer-encoding')) {
+          return endResponse(json(411, { errors: [{ message: 'Content-Length required' }] }));
+        }
+        if (length > options.maxBodyBytes) {
+          return endResponse(json(413, { errors: [{ message: `Request body over ${options.maxBodyBytes} bytes` }] }));
+        }
+      }
+      try {
+        const auth = await options.authenticator.authenticate(
+          request.headers.get('authorization'),
+          request.headers.get('x-tenant-id'),
+        );
+        authByRequest.set(request, auth);
+      } catch (error) {
+        if (!(error instanceof AuthError)) throw error;
+        const status = (error.extensions.http as { status: number }).status;
+        return endResponse(
+          json(status, { errors: [{ message: error.message, extensions: { code: error.extensions.code } }] }, {
+            'x-request-id': requestId,
+          }),
+        );
+      }
+    },
+    onResponse({ request, response }) {
+      const id = requestIds.get(request);
+      if (id) response.headers.set('x-request-id', id);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// One transaction per GraphQL operation: set the tenant and user, verify the credential against the
+// database (membership or API key), run the whole operation on that transaction, then commit and
+// only then publish the events it queued. An operation that ends with errors is rolled back whole.
+import type { Plugin } from 'graphql-yoga';
+import type { ExecutionResult } from 'graphql';
+import { inScope, setScope, type Database, type TenantScope } from '@jiedai/db';
+import { AccessDenied, resolveAccess, type Context, type Credential } from '@jiedai/schema';
+import { AuthError } from '../auth.ts';
+
+const ROLLBACK = Symbol('rollback');
+
+export function scopeOf(credential: Credential): TenantScope {
+  if (credential.type === 'user') return { tenantId: credential.tenantId, userId: credential.userId };
+  if (credential.type === 'apiKey') return { tenantId: credential.tenantId };
+  return {};
+}
+
+function denied(error: unknown): never {
+  if (error instanceof AccessDenied) throw new AuthError(error.code, error.message);
+  throw error;
+}
+
+export function useTenantTransaction(db: Database): Plugin<Context> {
+  return {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const ctx = args.contextValue as Context;
+      setExecuteFn(async (execArgs) => {
+        let result: ExecutionResult | undefined;
+        try {
+          await db.prisma.$transaction(async (tx) => {
+            await setScope(tx, scopeOf(ctx.credential));
+            ctx.access = await resolveAccess(tx, ctx.credential, ctx.tenantKind).catch(denied);
+            ctx.db = tx;
+            result = (await executeFn(execArgs)) as ExecutionResult;
+            if (result.errors?.length) throw ROLLBACK;
+          }, db.transactionOptions);
+        } catch (error) {
+          if (error !== ROLLBACK) throw error;
+          ctx.pendingEvents.length = 0;
+        }
+        for (const { topic, payload } of ctx.pendingEvents.splice(0)) ctx.services.events.publish(topic, payload);
+        return result!;
+      });
+    },
+    // Subscriptions run outside one transaction: verify the caller once here; each event that needs
+    // the database opens its own scoped transaction (ctx.withScope), re-checking access there.
+    async onSubscribe({ args }) {
+      const ctx = args.contextValue as Context;
+      ctx.access = await inScope(db.prisma, scopeOf(ctx.credential), (tx) =>
+        resolveAccess(tx, ctx.credential, ctx.tenantKind).catch(denied),
+      );
+    },
+  };
+}
