@@ -223,6 +223,13 @@ describe('docker/Dockerfile', () => {
     expect(dockerfile).toMatch(/^CMD \["node_modules\/\.bin\/tsx", "services\/gateway\/src\/main\.ts"\]$/m);
   });
 
+  it('never lets pnpm install or switch versions at run time in the image', () => {
+    // `pnpm db:migrate` in the runtime image would otherwise try to reinstall node_modules.
+    expect(dockerfile).toMatch(/pnpm_config_verify_deps_before_run=false/);
+    expect(dockerfile).toMatch(/pnpm_config_store_dir=\/pnpm\/store/);
+    expect(dockerfile).toMatch(/--mount=type=cache,[^\n]*target=\/pnpm\/store/);
+  });
+
   it('keeps node_modules and generated code of the build machine out of the context', () => {
     const ignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
     for (const p of ['**/node_modules', 'packages/db/src/generated', 'packages/schema/src/generated', '.git', '.env']) {

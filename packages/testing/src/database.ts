@@ -39,3 +39,15 @@ export async function createMigratedDatabase(prefix?: string) {
   await withPgSession(db.url, (s) => migrate(s));
   return db;
 }
+
+/** Runs SQL as the database owner (bypassing RLS) on the run's database: for checks behind the API. */
+export async function ownerQuery<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const { inject } = await import('vitest');
+  const client = new pg.Client({ connectionString: inject('databaseUrl') });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}

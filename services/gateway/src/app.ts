@@ -125,7 +125,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
         maxAliases: { n: 15 },
         maxDirectives: { n: 10 },
         maxTokens: { n: 3000 },
-        costLimit: { maxCost: 5000 },
+        costLimit: { maxCost: 20_000 },
         blockFieldSuggestion: { enabled: production },
       }),
       useTenantTransaction(db),

@@ -20,6 +20,10 @@ function denied(error: unknown): never {
   throw error;
 }
 
+class Refused {
+  constructor(readonly error: AuthError) {}
+}
+
 export function useTenantTransaction(db: Database): Plugin<Context> {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
@@ -29,12 +33,17 @@ export function useTenantTransaction(db: Database): Plugin<Context> {
         try {
           await db.prisma.$transaction(async (tx) => {
             await setScope(tx, scopeOf(ctx.credential));
-            ctx.access = await resolveAccess(tx, ctx.credential, ctx.tenantKind).catch(denied);
+            ctx.access = await resolveAccess(tx, ctx.credential, ctx.tenantKind).catch((error) => {
+              if (error instanceof AccessDenied) throw new Refused(new AuthError(error.code, error.message));
+              throw error;
+            });
             ctx.db = tx;
             result = (await executeFn(execArgs)) as ExecutionResult;
             if (result.errors?.length) throw ROLLBACK;
           }, db.transactionOptions);
         } catch (error) {
+          // A refused credential is an error result (401/403), not an exception yoga would mask.
+          if (error instanceof Refused) return { errors: [error.error] };
           if (error !== ROLLBACK) throw error;
           ctx.pendingEvents.length = 0;
         }

@@ -4,6 +4,7 @@ const GOV = ['government'] as const;
 
 export const RankRef = builder.prismaNode('Rank', {
   id: { field: 'id' },
+  nullable: true,
   subGraphs: [...GOV],
   description: 'A step of the rank ladder (职级). Level 1 is the highest.',
   fields: (t) => ({

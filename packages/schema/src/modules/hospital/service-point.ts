@@ -7,6 +7,7 @@ export const ServicePointKindEnum = builder.enumType('ServicePointKind', { value
 
 export const ServicePointRef = builder.prismaNode('ServicePoint', {
   id: { field: 'id' },
+  nullable: true,
   subGraphs: HOSPITAL,
   description: 'A point where patients are served: guide desk, triage, green channel, cashier window …',
   fields: (t) => ({

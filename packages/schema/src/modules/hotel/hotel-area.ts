@@ -7,6 +7,7 @@ export const HotelAreaKindEnum = builder.enumType('HotelAreaKind', { values: HOT
 
 export const HotelAreaRef = builder.prismaNode('HotelArea', {
   id: { field: 'id' },
+  nullable: true,
   subGraphs: HOTEL,
   description: 'An area of the hotel that readiness inspections cover: meeting venue, guest-room floor, restaurant …',
   fields: (t) => ({

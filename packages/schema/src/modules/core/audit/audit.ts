@@ -6,6 +6,7 @@ import { auditTopic } from './audit.service.ts';
 
 export const AuditLogEntryRef = builder.prismaNode('AuditLogEntry', {
   id: { field: 'id' },
+  nullable: true,
   subGraphs: TENANT_GRAPHS,
   fields: (t) => ({
     action: t.exposeString('action', { description: 'What was done, e.g. member.added, api_key.revoked.' }),

@@ -3,6 +3,7 @@ import { RoleEnum } from './user.ts';
 
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
+  nullable: true,
   subGraphs: TENANT_GRAPHS,
   description: 'A partner frontend\'s key. The secret is shown once, when created; only its hash is kept.',
   fields: (t) => ({

@@ -9,6 +9,7 @@ export const RoleEnum = builder.enumType('Role', {
 
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
+  nullable: true,
   fields: (t) => ({
     email: t.exposeString('email'),
     displayName: t.exposeString('displayName'),
@@ -22,6 +23,7 @@ export const UserRef = builder.prismaNode('User', {
 
 export const MembershipRef = builder.prismaNode('Membership', {
   id: { field: 'id' },
+  nullable: true,
   fields: (t) => ({
     tenant: t.relation('tenant'),
     user: t.relation('user'),

@@ -2,6 +2,7 @@ import { builder, TENANT_GRAPHS } from '../../../builder.ts';
 
 export const DepartmentRef = builder.prismaNode('Department', {
   id: { field: 'id' },
+  nullable: true,
   subGraphs: TENANT_GRAPHS,
   fields: (t) => ({
     name: t.exposeString('name'),

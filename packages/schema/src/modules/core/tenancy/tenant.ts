@@ -5,6 +5,7 @@ export const TenantKindEnum = builder.enumType('TenantKind', { values: TENANT_KI
 
 export const TenantRef = builder.prismaNode('Tenant', {
   id: { field: 'id' },
+  nullable: true,
   description: 'An organization using Jiedai: a government office, a hospital or a hotel.',
   fields: (t) => ({
     kind: t.field({ type: TenantKindEnum, resolve: (tenant) => tenant.kind }),

@@ -1,0 +1,104 @@
+// Tenants, users and tokens for tests, made through the real API wherever the API can make them.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createPasswordHasher } from '@jiedai/schema';
+import type { TestApp } from './app.ts';
+
+export const PASSWORD = 'correct horse battery staple';
+const hasher = createPasswordHasher();
+let platformHash: Promise<string> | null = null;
+
+export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+
+/** A platform admin can only be made by the database owner (as `pnpm start` bootstraps one). */
+export async function createPlatformAdmin(t: TestApp): Promise<{ userId: string; email: string; token: string }> {
+  const email = `${unique('platform')}@test.jiedai`;
+  platformHash ??= hasher.hash(PASSWORD);
+  const client = new pg.Client({ connectionString: inject('databaseUrl') });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO users (email, display_name, password_hash, is_platform_admin) VALUES ($1, 'Platform admin', $2, true) RETURNING id`,
+      [email, await platformHash],
+    );
+    return { userId: rows[0]!.id, email, token: await signIn(t, email) };
+  } finally {
+    await client.end();
+  }
+}
+
+export async function signIn(t: TestApp, email: string, password = PASSWORD): Promise<string> {
+  const res = await t.gql(
+    `mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) {
+       __typename ... on SignInSuccess { token } ... on Error { message } } }`,
+    { email, password },
+  );
+  if (res.data?.signIn?.__typename !== 'SignInSuccess') throw new Error(`sign-in failed: ${JSON.stringify(res)}`);
+  return res.data.signIn.token;
+}
+
+export type Kind = 'GOVERNMENT_OFFICE' | 'HOSPITAL' | 'HOTEL';
+
+export interface TestTenant {
+  id: string;
+  globalId: string;
+  slug: string;
+  kind: Kind;
+  adminEmail: string;
+  adminToken: string;
+  /** Adds a member with the given roles and returns a token acting in this tenant. */
+  member(roles: string[], options?: { email?: string }): Promise<{ token: string; membershipId: string; email: string }>;
+}
+
+export async function createTenant(
+  t: TestApp,
+  platformToken: string,
+  kind: Kind = 'GOVERNMENT_OFFICE',
+  options: { withDefaultStructure?: boolean } = {},
+): Promise<TestTenant> {
+  const slug = unique(kind.toLowerCase().replace('_', '-').slice(0, 10));
+  const adminEmail = `admin@${slug}.test.jiedai`;
+  const res = await t.gql(
+    `mutation($input: CreateTenantInput!) { createTenant(input: $input) {
+       __typename ... on TenantPayload { tenant { id } } ... on Error { message } } }`,
+    {
+      input: {
+        kind,
+        slug,
+        name: `Test ${kind} ${slug}`,
+        withDefaultStructure: options.withDefaultStructure ?? true,
+        admin: { email: adminEmail, displayName: 'Tenant admin', password: PASSWORD },
+      },
+    },
+    { token: platformToken },
+  );
+  if (res.data?.createTenant?.__typename !== 'TenantPayload') throw new Error(`createTenant failed: ${JSON.stringify(res)}`);
+  const globalId = res.data.createTenant.tenant.id as string;
+  const id = Buffer.from(globalId, 'base64').toString().split(':')[1]!;
+  const adminToken = await signIn(t, adminEmail);
+  return {
+    id,
+    globalId,
+    slug,
+    kind,
+    adminEmail,
+    adminToken,
+    async member(roles, opts = {}) {
+      const email = opts.email ?? `${unique(roles[0]!.toLowerCase())}@${slug}.test.jiedai`;
+      const added = await t.gql(
+        `mutation($input: AddMemberInput!) { addMember(input: $input) {
+           __typename ... on MembershipPayload { membership { id } } ... on Error { message } } }`,
+        { input: { email, displayName: 'Member', password: PASSWORD, roles } },
+        { token: adminToken },
+      );
+      if (added.data?.addMember?.__typename !== 'MembershipPayload') throw new Error(`addMember failed: ${JSON.stringify(added)}`);
+      const token = await signIn(t, email);
+      return { token, membershipId: added.data.addMember.membership.id, email };
+    },
+  };
+}
+
+/** The database id inside a Relay global id. */
+export const rawId = (globalId: string) => Buffer.from(globalId, 'base64').toString().split(':')[1]!;
+export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
