@@ -71,7 +71,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const db = await openDatabase({ url: databaseUrl, migrate: false, poolSize: 4 });
   const app = await buildApp(config, { db, logger });
   let port: number | null = null;
-  const fetch = (path: string, init?: RequestInit) => app.yoga.fetch(`http://jiedai.test${path}`, init);
+  const fetch = async (path: string, init?: RequestInit): Promise<Response> =>
+    app.yoga.fetch(`http://jiedai.test${path}`, init as never);
   return {
     app,
     db,

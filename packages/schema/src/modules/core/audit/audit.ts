@@ -30,6 +30,7 @@ builder.queryFields((t) => ({
   auditLog: t.prismaConnection({
     type: 'AuditLogEntry',
     cursor: 'id',
+    totalCount: (_root, args, ctx) => ctx.db.auditLogEntry.count({ where: args.action ? { action: args.action } : {} }),
     subGraphs: TENANT_GRAPHS,
     authScopes: { role: 'TENANT_ADMIN' },
     args: { action: t.arg.string({ required: false }) },

@@ -20,6 +20,7 @@ builder.queryFields((t) => ({
   apiKeys: t.prismaConnection({
     type: 'ApiKey',
     cursor: 'id',
+    totalCount: (_root, _args, ctx) => ctx.db.apiKey.count(),
     subGraphs: TENANT_GRAPHS,
     authScopes: { role: 'TENANT_ADMIN' },
     resolve: (query, _root, _args, ctx) => ctx.db.apiKey.findMany({ ...query, orderBy: { createdAt: 'desc' } }),

@@ -45,6 +45,7 @@ builder.queryFields((t) => ({
   members: t.prismaConnection({
     type: 'Membership',
     cursor: 'id',
+    totalCount: (_root, args, ctx) => ctx.db.membership.count({ where: args.role ? { roles: { has: args.role } } : {} }),
     subGraphs: ['government', 'hospital', 'hotel'],
     authScopes: { member: true },
     args: { role: t.arg({ type: RoleEnum, required: false }) },

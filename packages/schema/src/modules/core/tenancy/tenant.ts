@@ -29,6 +29,7 @@ builder.queryFields((t) => ({
   tenants: t.prismaConnection({
     type: 'Tenant',
     cursor: 'id',
+    totalCount: (_root, args, ctx) => ctx.db.tenant.count({ where: args.kind ? { kind: args.kind } : {} }),
     authScopes: { platformAdmin: true },
     description: 'Every tenant (platform admins only).',
     args: { kind: t.arg({ type: TenantKindEnum, required: false }) },
