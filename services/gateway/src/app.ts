@@ -3,7 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { createPubSub, createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { Redis } from 'ioredis';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
@@ -20,13 +21,13 @@ import {
   seedDemo,
   type AppServices,
   type Context,
-  type EventBus,
 } from '@jiedai/schema';
 import type { GatewayConfig } from './config.ts';
 import { anonymous, createAuthenticator, AuthError, type RequestAuth } from './auth.ts';
 import { authByRequest, useSchemaPerKind } from './plugins/schema-per-kind.ts';
 import { requestIds, useHttpGuards } from './plugins/http-guards.ts';
 import { scopeOf, useTenantTransaction } from './plugins/tenant-transaction.ts';
+import { createEventBus } from './events.ts';
 
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, Context>;
@@ -66,16 +67,13 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     }));
   if (!options.db && config.seedDemo) await seedDemo(db.prisma, passwords, (msg) => log.info(msg));
 
-  const pubsub = createPubSub();
-  const events: EventBus = options.services?.events ?? {
-    publish: (topic, payload) => pubsub.publish(topic, payload),
-    subscribe: (topic) => pubsub.subscribe(topic),
-  };
+  const eventBus = createEventBus(config.redisUrl);
+  const guardRedis = config.redisUrl ? new Redis(config.redisUrl) : undefined;
   const services: AppServices = {
     passwords,
     tokens: options.services?.tokens ?? createTokenService(config.jwt),
-    signInGuard: options.services?.signInGuard ?? createSignInGuard(),
-    events,
+    signInGuard: options.services?.signInGuard ?? createSignInGuard({ redis: guardRedis }),
+    events: options.services?.events ?? eventBus.bus,
   };
   const schemas = buildSchemas();
   const authenticator = createAuthenticator(db.prisma, services.tokens);
@@ -194,6 +192,8 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
           clearTimeout(timer);
         }
         await yoga.dispose();
+        await eventBus.close();
+        await guardRedis?.quit().catch(() => undefined);
         if (!options.db) await db.close();
       })()),
   };

@@ -19,6 +19,7 @@ const schema = z
     MIGRATE_ON_START: bool.default(true),
     SEED_DEMO: bool.optional(),
     DATA_DIR: z.string().default('.jiedai-data'),
+    REDIS_URL: z.string().url().optional(),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
     JWT_ISSUER: z.string().default('jiedai'),
@@ -42,6 +43,7 @@ export interface GatewayConfig {
   logLevel: Env['LOG_LEVEL'];
   database: { url?: string; ownerUrl?: string; dataDir: string; poolSize: number; migrate: boolean };
   seedDemo: boolean;
+  redisUrl?: string;
   jwt: { secret: string; issuer: string; audience: string; ttlSeconds: number };
   maxBodyBytes: number;
   shutdownGraceMs: number;
@@ -69,6 +71,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       migrate: env.MIGRATE_ON_START,
     },
     seedDemo: env.SEED_DEMO ?? env.NODE_ENV !== 'production',
+    redisUrl: env.REDIS_URL,
     jwt: {
       secret: env.JWT_SECRET ?? developmentSecret(env.DATA_DIR),
       issuer: env.JWT_ISSUER,

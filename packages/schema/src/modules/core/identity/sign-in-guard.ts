@@ -1,6 +1,6 @@
 // Repeated sign-in failures lock the e-mail (whether or not it exists) and slow the client address,
 // with rate-limiter-flexible (in memory on one process; Redis-backed when given a Redis client).
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface SignInGuard {
   /** Seconds to wait before trying again, or 0 when the attempt may go ahead. */
@@ -15,17 +15,18 @@ export interface SignInGuardOptions {
   /** Failures per client address before it is locked. */
   maxFailuresPerAddress?: number;
   lockSeconds?: number;
-  limiters?: { byEmail: RateLimiterAbstract; byAddress: RateLimiterAbstract };
+  /** An ioredis client: counts are then shared by every gateway process. */
+  redis?: unknown;
 }
 
 export function createSignInGuard(options: SignInGuardOptions = {}): SignInGuard {
   const lockSeconds = options.lockSeconds ?? 15 * 60;
-  const byEmail =
-    options.limiters?.byEmail ??
-    new RateLimiterMemory({ keyPrefix: 'signin_email', points: options.maxFailuresPerEmail ?? 5, duration: lockSeconds, blockDuration: lockSeconds });
-  const byAddress =
-    options.limiters?.byAddress ??
-    new RateLimiterMemory({ keyPrefix: 'signin_addr', points: options.maxFailuresPerAddress ?? 50, duration: 60 * 60, blockDuration: lockSeconds });
+  const limiter = (opts: { keyPrefix: string; points: number; duration: number }) =>
+    options.redis
+      ? new RateLimiterRedis({ ...opts, storeClient: options.redis, keyPrefix: `jiedai_${opts.keyPrefix}` })
+      : new RateLimiterMemory(opts);
+  const byEmail = limiter({ keyPrefix: 'signin_email', points: options.maxFailuresPerEmail ?? 5, duration: lockSeconds });
+  const byAddress = limiter({ keyPrefix: 'signin_addr', points: options.maxFailuresPerAddress ?? 50, duration: 60 * 60 });
   const key = (email: string) => email.trim().toLowerCase();
   const remainingBlock = (res: RateLimiterRes | null, max: number) =>
     res && res.consumedPoints >= max ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
