@@ -36,6 +36,9 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, SubGraphPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
+    // Subscription fields are authorized when the subscription starts (ctx.access is resolved then);
+    // the default would check only as each event resolves, accepting any caller's subscription.
+    authorizeOnSubscribe: true,
     authScopes: (ctx) => ({
       authenticated: ctx.access.userId !== null || ctx.access.apiKeyId !== null,
       platformAdmin: ctx.access.isPlatformAdmin,

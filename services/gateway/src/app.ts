@@ -28,6 +28,7 @@ import { authByRequest, useSchemaPerKind } from './plugins/schema-per-kind.ts';
 import { requestIds, useHttpGuards } from './plugins/http-guards.ts';
 import { scopeOf, useTenantTransaction } from './plugins/tenant-transaction.ts';
 import { createEventBus } from './events.ts';
+import { useOperationLog } from './plugins/operation-log.ts';
 
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, Context>;
@@ -98,7 +99,10 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
       const ctx: Context = {
         requestId,
         log: log.child({ requestId, tenantId: scope.tenantId ?? null }),
-        clientAddress: req?.socket?.remoteAddress ?? 'local',
+        clientAddress:
+          (config.trustProxy && request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()) ||
+          req?.socket?.remoteAddress ||
+          'local',
         credential: auth.credential,
         tenantKind: auth.tenantKind,
         services,
@@ -113,7 +117,9 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     },
     plugins: [
       useHttpGuards({ db, authenticator, maxBodyBytes: config.maxBodyBytes }),
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'content-type'] as never }),
+      // Requests with a "simple" content-type (none, text/plain, form-urlencoded, multipart) need this
+      // header; any other content-type already forces a CORS preflight, which the plugin accepts.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       useSchemaPerKind(schemas),
       useDisableIntrospection({
         isDisabled: (request) => production && (authByRequest.get(request) ?? anonymous).credential.type === 'anonymous',
@@ -127,6 +133,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
         blockFieldSuggestion: { enabled: production },
       }),
       useTenantTransaction(db),
+      useOperationLog(),
     ],
   });
 

@@ -25,6 +25,7 @@ const schema = z
     JWT_ISSUER: z.string().default('jiedai'),
     JWT_AUDIENCE: z.string().default('jiedai-api'),
     JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(12 * 3600),
+    TRUST_PROXY: bool.default(false),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
   })
@@ -46,6 +47,8 @@ export interface GatewayConfig {
   redisUrl?: string;
   jwt: { secret: string; issuer: string; audience: string; ttlSeconds: number };
   maxBodyBytes: number;
+  /** Behind a reverse proxy: the client address is the first X-Forwarded-For entry. */
+  trustProxy: boolean;
   shutdownGraceMs: number;
 }
 
@@ -79,6 +82,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       ttlSeconds: env.JWT_TTL_SECONDS,
     },
     maxBodyBytes: env.MAX_BODY_BYTES,
+    trustProxy: env.TRUST_PROXY,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
   };
 }

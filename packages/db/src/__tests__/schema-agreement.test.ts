@@ -28,6 +28,7 @@ const PG_TYPE_FOR: Record<string, string> = {
   BigInt: 'int8',
   Float: 'float8',
   Decimal: 'numeric',
+  'Decimal @db.Decimal': 'numeric',
   Boolean: 'bool',
   DateTime: 'timestamp',
   'DateTime @db.Timestamp': 'timestamp',

@@ -3,7 +3,7 @@
 // user of several tenants, API keys (shown once, stored as sha256, role-bound, revocable), revoked
 // memberships, role checks, and no secret or personal data in the logs.
 import { createHash, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SignJWT, UnsecuredJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import {
   createPlatformAdmin,
@@ -160,6 +160,29 @@ describe('signIn', () => {
     await signInOk(other.email, other.password);
   });
 
+  it('the lock lasts 15 minutes from the 5th failure, however spread out the failures were', async () => {
+    const member = await newMember(hotel, ['STAFF']);
+    const start = Date.now();
+    // Only the clock is faked (the gateway runs in this process): no timers, no tokens issued meanwhile.
+    vi.useFakeTimers({ toFake: ['Date'], now: start });
+    try {
+      for (let i = 1; i <= 4; i++) {
+        expect(await signInAttempt(member.email, `slow-wrong-${i}`)).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+      }
+      vi.setSystemTime(start + 14 * 60_000);
+      expect(await signInAttempt(member.email, 'slow-wrong-5')).toMatchObject({ code: 'INVALID_CREDENTIALS' });
+      // Two minutes later the window opened by the first failure has passed; the lock has not.
+      vi.setSystemTime(start + 16 * 60_000);
+      const locked = await signInAttempt(member.email, member.password);
+      expect(locked).toMatchObject({ __typename: 'SignInError', code: 'TOO_MANY_ATTEMPTS' });
+      const wait = Number(/(\d+)\s*s\b/.exec(locked.message)?.[1]);
+      expect(wait, locked.message).toBeGreaterThan(12 * 60);
+      expect(wait, locked.message).toBeLessThanOrEqual(13 * 60);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('stores an argon2id hash of the password, never the password', async () => {
     const member = await newMember(hotel, ['VIEWER']);
     const rows = await ownerQuery<{ password_hash: string }>(`SELECT password_hash FROM users WHERE email = $1`, [member.email]);
@@ -176,6 +199,17 @@ describe('signIn', () => {
     // No column of the user row holds the password.
     const [whole] = await ownerQuery<{ row: string }>(`SELECT row_to_json(u)::text AS row FROM users u WHERE email = $1`, [member.email]);
     expect(whole!.row).not.toContain(member.password);
+  });
+});
+
+describe('signIn under parallel attempts', () => {
+  it('never lets more than 5 wrong passwords through for one e-mail, however many arrive at once', async () => {
+    const email = `${unique('parallel')}@auth.test`;
+    const results = await Promise.all(Array.from({ length: 20 }, () => signInAttempt(email, 'wrong-password-123')));
+    const codes = results.map((r) => r.code);
+    expect(codes.filter((c) => c === 'INVALID_CREDENTIALS').length).toBeLessThanOrEqual(5);
+    expect(codes.filter((c) => c === 'TOO_MANY_ATTEMPTS').length).toBeGreaterThanOrEqual(15);
+    expect(new Set(codes)).toEqual(new Set(['INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS']));
   });
 });
 

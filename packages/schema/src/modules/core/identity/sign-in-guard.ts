@@ -3,9 +3,14 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface SignInGuard {
-  /** Seconds to wait before trying again, or 0 when the attempt may go ahead. */
-  blockedFor(email: string, clientAddress: string): Promise<number>;
+  /**
+   * Counts an attempt before the password is checked (atomically, so parallel attempts cannot slip
+   * past the limit). Returns the seconds to wait, or 0 when the attempt may go ahead.
+   */
+  begin(email: string, clientAddress: string): Promise<number>;
+  /** The attempt failed: the failure that reaches the limit locks for `lockSeconds` from now. */
   failed(email: string, clientAddress: string): Promise<void>;
+  /** The attempt succeeded: the e-mail's failures are forgotten and the attempt is not counted. */
   succeeded(email: string, clientAddress: string): Promise<void>;
 }
 
@@ -28,21 +33,25 @@ export function createSignInGuard(options: SignInGuardOptions = {}): SignInGuard
   const byEmail = limiter({ keyPrefix: 'signin_email', points: options.maxFailuresPerEmail ?? 5, duration: lockSeconds });
   const byAddress = limiter({ keyPrefix: 'signin_addr', points: options.maxFailuresPerAddress ?? 50, duration: 60 * 60 });
   const key = (email: string) => email.trim().toLowerCase();
-  const remainingBlock = (res: RateLimiterRes | null, max: number) =>
-    res && res.consumedPoints >= max ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
+  const waitOf = (reason: unknown) => {
+    if (reason instanceof RateLimiterRes) return Math.max(1, Math.ceil(reason.msBeforeNext / 1000));
+    throw reason;
+  };
   return {
-    async blockedFor(email, address) {
-      const [e, a] = await Promise.all([byEmail.get(key(email)), byAddress.get(address)]);
-      return Math.max(remainingBlock(e, byEmail.points), remainingBlock(a, byAddress.points));
+    async begin(email, address) {
+      const [e, a] = await Promise.allSettled([byEmail.consume(key(email)), byAddress.consume(address)]);
+      const wait = Math.max(e.status === 'rejected' ? waitOf(e.reason) : 0, a.status === 'rejected' ? waitOf(a.reason) : 0);
+      return wait;
     },
     async failed(email, address) {
-      await Promise.all([
-        byEmail.penalty(key(email), 1),
-        byAddress.penalty(address, 1),
-      ]);
+      const lockAtLimit = async (limiter: typeof byEmail, k: string) => {
+        const res = await limiter.get(k);
+        if (res && res.consumedPoints >= limiter.points) await limiter.block(k, lockSeconds);
+      };
+      await Promise.all([lockAtLimit(byEmail, key(email)), lockAtLimit(byAddress, address)]);
     },
-    async succeeded(email) {
-      await byEmail.delete(key(email));
+    async succeeded(email, address) {
+      await Promise.all([byEmail.delete(key(email)), byAddress.reward(address, 1)]);
     },
   };
 }

@@ -25,7 +25,7 @@ export interface SignInDeps {
 
 export async function signIn(deps: SignInDeps, input: { email: string; password: string }) {
   const parsed = parseInput(z.object({ email, password: z.string().min(1).max(1024) }), input);
-  const wait = await deps.guard.blockedFor(parsed.email, deps.clientAddress);
+  const wait = await deps.guard.begin(parsed.email, deps.clientAddress);
   if (wait > 0) {
     throw new SignInError('TOO_MANY_ATTEMPTS', `Too many failed sign-ins; try again in ${wait} s`, wait);
   }

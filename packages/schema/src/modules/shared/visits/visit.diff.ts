@@ -1,0 +1,282 @@
+// What changed between two versions of a visit plan. Pure: no I/O, no GraphQL, no Prisma.
+//
+// Records are matched by id within their kind. Nested records (a guest's dietary restrictions, a
+// lodging's rooms, a meal's dishes) are records of their own kind, carrying their parent's id as a
+// field (guestId, lodgingId, mealId) so that a move from one parent to another shows as a change.
+// Array-valued fields (guestIds, tags, recipientGuestIds) compare as sets. Output order: kinds in the
+// order of DIFF_KINDS, then id; field changes in the order the record type declares its fields.
+import type {
+  PlanBudgetLine,
+  PlanContact,
+  PlanDietaryRestriction,
+  PlanDish,
+  PlanGift,
+  PlanGuest,
+  PlanHost,
+  PlanItineraryItem,
+  PlanLodging,
+  PlanMeal,
+  PlanRoom,
+  PlanTravelLeg,
+  PlanVehicle,
+  VisitPlan,
+} from './visit.plan.ts';
+
+export interface FieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface RecordRef {
+  kind: string;
+  id: string;
+  label: string;
+}
+
+export interface RecordChange extends RecordRef {
+  changes: FieldChange[];
+}
+
+export interface PlanDiff {
+  added: RecordRef[];
+  removed: RecordRef[];
+  changed: RecordChange[];
+  visit: FieldChange[];
+}
+
+export const DIFF_KINDS = [
+  'guest',
+  'dietaryRestriction',
+  'contact',
+  'travelLeg',
+  'host',
+  'itineraryItem',
+  'lodging',
+  'room',
+  'meal',
+  'dish',
+  'vehicle',
+  'gift',
+  'budgetLine',
+] as const;
+export type DiffKind = (typeof DIFF_KINDS)[number];
+
+/** The visit's own fields that are diffed (status is not: it moves on its own). */
+export const DIFFED_VISIT_FIELDS = [
+  'title',
+  'purpose',
+  'startsAt',
+  'endsAt',
+  'receptionLevel',
+  'visitingOrganization',
+  'includesImportantLeader',
+] as const satisfies readonly (keyof VisitPlan)[];
+
+export function diffPlans(before: VisitPlan, after: VisitPlan): PlanDiff {
+  const diff: PlanDiff = { added: [], removed: [], changed: [], visit: [] };
+  for (const kind of DIFF_KINDS) {
+    const old = indexById(RECORDS[kind](before));
+    const now = indexById(RECORDS[kind](after));
+    for (const id of [...new Set([...old.keys(), ...now.keys()])].sort(compareStrings)) {
+      const a = old.get(id);
+      const b = now.get(id);
+      if (!a && b) diff.added.push({ kind, id, label: b.label });
+      else if (a && !b) diff.removed.push({ kind, id, label: a.label });
+      else if (a && b) {
+        const changes = changedFields(a.fields, b.fields);
+        if (changes.length > 0) diff.changed.push({ kind, id, label: b.label, changes });
+      }
+    }
+  }
+  diff.visit = changedFields(pick(before, DIFFED_VISIT_FIELDS), pick(after, DIFFED_VISIT_FIELDS));
+  return diff;
+}
+
+export function isEmptyDiff(diff: PlanDiff): boolean {
+  return diff.added.length + diff.removed.length + diff.changed.length + diff.visit.length === 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The records of each kind: id, label, and the diffed fields (everything but the id and nested lists)
+
+interface FlatRecord {
+  id: string;
+  label: string;
+  fields: Record<string, unknown>;
+}
+
+/**
+ * Field lists per record type. `satisfies Record<…, true>` makes the compiler complain when visit.plan.ts
+ * gains a field that is not listed here, so no field is silently left out of the diff.
+ */
+const GUEST_FIELDS = {
+  name: true,
+  gender: true,
+  ethnicity: true,
+  title: true,
+  rankLevel: true,
+  organization: true,
+  unit: true,
+  principalOrder: true,
+} as const satisfies Record<Exclude<keyof PlanGuest, 'id' | 'dietaryRestrictions'>, true>;
+const RESTRICTION_FIELDS = { category: true, restricted: true, note: true } as const satisfies Record<
+  Exclude<keyof PlanDietaryRestriction, 'id'>,
+  true
+>;
+const CONTACT_FIELDS = { name: true, phone: true, role: true } as const satisfies Record<Exclude<keyof PlanContact, 'id'>, true>;
+const TRAVEL_FIELDS = {
+  direction: true,
+  mode: true,
+  origin: true,
+  destination: true,
+  departureAt: true,
+  arrivalAt: true,
+  vehicleType: true,
+  plate: true,
+  driverCount: true,
+  actualDepartureAt: true,
+  expectedArrivalAt: true,
+} as const satisfies Record<Exclude<keyof PlanTravelLeg, 'id'>, true>;
+const HOST_FIELDS = {
+  membershipId: true,
+  displayName: true,
+  role: true,
+  rankLevel: true,
+  unit: true,
+  rankExplanation: true,
+} as const satisfies Record<Exclude<keyof PlanHost, 'id'>, true>;
+const ITINERARY_FIELDS = {
+  kind: true,
+  title: true,
+  startsAt: true,
+  endsAt: true,
+  place: true,
+  responsibleMembershipId: true,
+} as const satisfies Record<Exclude<keyof PlanItineraryItem, 'id'>, true>;
+const LODGING_FIELDS = { hotelName: true, checkIn: true, checkOut: true } as const satisfies Record<
+  Exclude<keyof PlanLodging, 'id' | 'rooms'>,
+  true
+>;
+const ROOM_FIELDS = { floor: true, number: true, roomType: true, isSpare: true, guestIds: true } as const satisfies Record<
+  Exclude<keyof PlanRoom, 'id'>,
+  true
+>;
+const MEAL_FIELDS = { kind: true, startsAt: true, place: true, alcoholServed: true, guestIds: true } as const satisfies Record<
+  Exclude<keyof PlanMeal, 'id' | 'dishes'>,
+  true
+>;
+const DISH_FIELDS = { name: true, tags: true } as const satisfies Record<Exclude<keyof PlanDish, 'id'>, true>;
+const VEHICLE_FIELDS = { kind: true, seats: true, plate: true, driverName: true, guestIds: true } as const satisfies Record<
+  Exclude<keyof PlanVehicle, 'id'>,
+  true
+>;
+const GIFT_FIELDS = { item: true, value: true, tags: true, recipientGuestIds: true } as const satisfies Record<
+  Exclude<keyof PlanGift, 'id'>,
+  true
+>;
+const BUDGET_FIELDS = { category: true, description: true, planned: true, actual: true, payableAt: true } as const satisfies Record<
+  Exclude<keyof PlanBudgetLine, 'id'>,
+  true
+>;
+
+const RECORDS: Record<DiffKind, (plan: VisitPlan) => FlatRecord[]> = {
+  guest: (plan) => plan.guests.map((g) => flat(g, GUEST_FIELDS, g.name)),
+  dietaryRestriction: (plan) =>
+    plan.guests.flatMap((g) =>
+      g.dietaryRestrictions.map((r) => flat(r, RESTRICTION_FIELDS, `${g.name}: no ${r.restricted} (${r.category.toLowerCase()})`, { guestId: g.id })),
+    ),
+  contact: (plan) => plan.contacts.map((c) => flat(c, CONTACT_FIELDS, c.name)),
+  travelLeg: (plan) => plan.travel.map((t) => flat(t, TRAVEL_FIELDS, travelLabel(t))),
+  host: (plan) => plan.hosts.map((h) => flat(h, HOST_FIELDS, h.displayName)),
+  itineraryItem: (plan) => plan.itinerary.map((i) => flat(i, ITINERARY_FIELDS, i.title)),
+  lodging: (plan) => plan.lodgings.map((l) => flat(l, LODGING_FIELDS, l.hotelName)),
+  room: (plan) =>
+    plan.lodgings.flatMap((l) => l.rooms.map((r) => flat(r, ROOM_FIELDS, `${l.hotelName} room ${r.number}`, { lodgingId: l.id }))),
+  meal: (plan) => plan.meals.map((m) => flat(m, MEAL_FIELDS, mealLabel(m, plan.timeZone))),
+  dish: (plan) =>
+    plan.meals.flatMap((m) => m.dishes.map((d) => flat(d, DISH_FIELDS, `${d.name} (${mealLabel(m, plan.timeZone)})`, { mealId: m.id }))),
+  vehicle: (plan) => plan.vehicles.map((v) => flat(v, VEHICLE_FIELDS, `${v.kind.toLowerCase()} ${v.plate ?? v.id}`)),
+  gift: (plan) => plan.gifts.map((g) => flat(g, GIFT_FIELDS, g.item)),
+  budgetLine: (plan) =>
+    plan.budget.map((b) => flat(b, BUDGET_FIELDS, b.description?.trim() ? `${b.category.toLowerCase()}: ${b.description.trim()}` : b.category.toLowerCase())),
+};
+
+function flat<T extends { id: string }>(
+  record: T,
+  fields: Partial<Record<keyof T, true>>,
+  label: string,
+  parent: Record<string, string> = {},
+): FlatRecord {
+  const values: Record<string, unknown> = {};
+  for (const field of Object.keys(fields) as (keyof T & string)[]) values[field] = record[field];
+  return { id: record.id, label, fields: { ...values, ...parent } };
+}
+
+function travelLabel(leg: PlanTravelLeg): string {
+  const route = leg.origin || leg.destination ? ` ${leg.origin ?? '?'} → ${leg.destination ?? '?'}` : '';
+  return `${leg.direction.toLowerCase()} ${leg.mode.toLowerCase()}${route}`;
+}
+
+/** "lunch 2024-05-01 12:00" in the plan's zone (the raw string when it does not parse). */
+function mealLabel(meal: PlanMeal, timeZone: string): string {
+  return `${meal.kind.toLowerCase()} ${localDateTime(meal.startsAt, timeZone)}`;
+}
+
+function localDateTime(iso: string, timeZone: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  const options: Intl.DateTimeFormatOptions = {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  };
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat('en-CA', { ...options, timeZone });
+  } catch {
+    format = new Intl.DateTimeFormat('en-CA', { ...options, timeZone: 'UTC' });
+  }
+  const parts: Record<string, string> = {};
+  for (const part of format.formatToParts(new Date(ms))) parts[part.type] = part.value;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comparing
+
+function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): FieldChange[] {
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return fields
+    .filter((field) => !sameValue(before[field], after[field]))
+    .map((field) => ({ field, before: before[field] ?? null, after: after[field] ?? null }));
+}
+
+/** Scalars by value; arrays as sets (order and repetition do not matter); null ≠ []. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const left = new Set(a);
+    const right = new Set(b);
+    return left.size === right.size && [...left].every((x) => right.has(x));
+  }
+  return Object.is(a ?? null, b ?? null);
+}
+
+function indexById(records: FlatRecord[]): Map<string, FlatRecord> {
+  const index = new Map<string, FlatRecord>();
+  for (const record of records) if (!index.has(record.id)) index.set(record.id, record);
+  return index;
+}
+
+function pick<T, K extends keyof T>(record: T, fields: readonly K[]): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const field of fields) values[field as string] = record[field];
+  return values;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

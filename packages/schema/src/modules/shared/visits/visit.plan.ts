@@ -1,0 +1,189 @@
+// The reception plan of one visit as plain data: what plan checks read, what a plan version freezes,
+// and what two versions are diffed on. Loaded by visit.service.ts (loadPlan); no GraphQL, no Prisma.
+// Times are ISO-8601 strings (UTC); money is a decimal string with two places ("1200.00").
+
+export type VisitPurpose = 'LEADER_VISIT' | 'WORK_INSPECTION' | 'BUSINESS_EXCHANGE' | 'CONFERENCE' | 'OTHER';
+export type VisitStatus =
+  | 'REQUESTED'
+  | 'PLANNING'
+  | 'PENDING_APPROVAL'
+  | 'APPROVED'
+  | 'IN_PROGRESS'
+  | 'COMPLETED'
+  | 'ARCHIVED'
+  | 'CANCELLED';
+export type Gender = 'FEMALE' | 'MALE' | 'UNSPECIFIED';
+export type DietaryCategory = 'RELIGIOUS' | 'REGIONAL' | 'OCCUPATIONAL' | 'PERSONAL';
+export type TravelMode = 'CAR' | 'TRAIN' | 'PLANE' | 'BUS';
+export type TravelDirection = 'INBOUND' | 'OUTBOUND';
+export type HostRole = 'HOST_LEADER' | 'ACCOMPANYING' | 'GREETER';
+export type ItineraryKind =
+  | 'MEETING'
+  | 'MEAL'
+  | 'SITE_VISIT'
+  | 'LODGING_CHECK_IN'
+  | 'CULTURAL_ACTIVITY'
+  | 'SIGHTSEEING'
+  | 'FAREWELL'
+  | 'OTHER';
+export type MealKind = 'BREAKFAST' | 'LUNCH' | 'DINNER' | 'BANQUET';
+export type VehicleKind = 'SEDAN' | 'SUV' | 'MINIBUS' | 'COACH';
+export type BudgetCategory = 'LODGING' | 'MEALS' | 'VEHICLES' | 'GIFTS' | 'MEETING_SUBSIDY' | 'MEAL_ALLOWANCE' | 'OTHER';
+
+export interface PlanDietaryRestriction {
+  id: string;
+  category: DietaryCategory;
+  /** What is restricted, a lower-case ingredient tag: pork, alcohol, beef, seafood, nuts … */
+  restricted: string;
+  note: string | null;
+}
+
+export interface PlanGuest {
+  id: string;
+  name: string;
+  gender: Gender;
+  ethnicity: string | null;
+  title: string | null;
+  /** Rank on the tenant's ladder, 1 = highest; null when unknown. */
+  rankLevel: number | null;
+  organization: string | null;
+  /** The visiting unit the guest belongs to (several units may visit together). */
+  unit: string | null;
+  /** 1 = first principal guest (主宾), 2 = second …; null for other guests. */
+  principalOrder: number | null;
+  dietaryRestrictions: PlanDietaryRestriction[];
+}
+
+export interface PlanContact {
+  id: string;
+  name: string;
+  phone: string;
+  role: string | null;
+}
+
+export interface PlanTravelLeg {
+  id: string;
+  direction: TravelDirection;
+  mode: TravelMode;
+  origin: string | null;
+  destination: string | null;
+  departureAt: string | null;
+  arrivalAt: string | null;
+  vehicleType: string | null;
+  plate: string | null;
+  driverCount: number | null;
+  /** Live tracking (not material: no re-approval). */
+  actualDepartureAt: string | null;
+  expectedArrivalAt: string | null;
+}
+
+export interface PlanHost {
+  id: string;
+  membershipId: string;
+  displayName: string;
+  role: HostRole;
+  /** Rank on the tenant's ladder, 1 = highest; null when the member has no rank. */
+  rankLevel: number | null;
+  /** The visiting unit this host receives (one host per unit). */
+  unit: string | null;
+  /** Recorded explanation when the host ranks below the guest they receive (礼貌解释). */
+  rankExplanation: string | null;
+}
+
+export interface PlanItineraryItem {
+  id: string;
+  kind: ItineraryKind;
+  title: string;
+  startsAt: string;
+  endsAt: string;
+  place: string | null;
+  responsibleMembershipId: string | null;
+}
+
+export interface PlanRoom {
+  id: string;
+  floor: number | null;
+  number: string;
+  roomType: string | null;
+  isSpare: boolean;
+  guestIds: string[];
+}
+
+export interface PlanLodging {
+  id: string;
+  hotelName: string;
+  /** Dates (YYYY-MM-DD) in the tenant's time zone: nights from checkIn to the night before checkOut. */
+  checkIn: string;
+  checkOut: string;
+  rooms: PlanRoom[];
+}
+
+export interface PlanDish {
+  id: string;
+  name: string;
+  /** Lower-case ingredient tags: pork, beef, alcohol, seafood, nuts … */
+  tags: string[];
+}
+
+export interface PlanMeal {
+  id: string;
+  kind: MealKind;
+  startsAt: string;
+  place: string | null;
+  alcoholServed: boolean;
+  /** Guests at the meal; null = the whole delegation. */
+  guestIds: string[] | null;
+  dishes: PlanDish[];
+}
+
+export interface PlanVehicle {
+  id: string;
+  kind: VehicleKind;
+  seats: number;
+  plate: string | null;
+  driverName: string | null;
+  guestIds: string[];
+}
+
+export interface PlanGift {
+  id: string;
+  item: string;
+  value: string | null;
+  /** Lower-case tags checked against the guests' taboos (e.g. alcohol). */
+  tags: string[];
+  recipientGuestIds: string[];
+}
+
+export interface PlanBudgetLine {
+  id: string;
+  category: BudgetCategory;
+  description: string | null;
+  planned: string;
+  actual: string | null;
+  /** When it is paid out (meeting subsidies and meal allowances: before the meeting). */
+  payableAt: string | null;
+}
+
+export interface VisitPlan {
+  id: string;
+  title: string;
+  purpose: VisitPurpose;
+  status: VisitStatus;
+  receptionLevel: string | null;
+  visitingOrganization: string | null;
+  startsAt: string;
+  endsAt: string;
+  /** IANA zone of the tenant: meal times, "afternoon", "morning" and nights are judged in it. */
+  timeZone: string;
+  includesImportantLeader: boolean;
+  guests: PlanGuest[];
+  contacts: PlanContact[];
+  travel: PlanTravelLeg[];
+  hosts: PlanHost[];
+  itinerary: PlanItineraryItem[];
+  lodgings: PlanLodging[];
+  meals: PlanMeal[];
+  vehicles: PlanVehicle[];
+  gifts: PlanGift[];
+  budget: PlanBudgetLine[];
+}
