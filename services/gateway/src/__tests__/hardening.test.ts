@@ -292,7 +292,7 @@ describe('one transaction per operation', () => {
     // Own database and gateway, so that the lock below meets nothing but this operation.
     const scratch = await createMigratedDatabase('jiedai_snapshot');
     const db = await openDatabase({ url: scratch.url, migrate: false, poolSize: 2 });
-    const app = await buildApp(config({ DATABASE_URL: scratch.url }), { db: { ...db, transactionOptions: { ...db.transactionOptions, isolationLevel: 'RepeatableRead' } } as any, logger: pino({ level: 'silent' }) });
+    const app = await buildApp(config({ DATABASE_URL: scratch.url }), { db, logger: pino({ level: 'silent' }) });
     try {
       await withPgSession(scratch.url, (locker) =>
         withPgSession(scratch.url, async (other) => {

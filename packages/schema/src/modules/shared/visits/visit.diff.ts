@@ -21,6 +21,7 @@ import type {
   PlanVehicle,
   VisitPlan,
 } from './visit.plan.ts';
+import { localTime } from './visit.checks.ts';
 
 export interface FieldChange {
   field: string;
@@ -184,7 +185,9 @@ const RECORDS: Record<DiffKind, (plan: VisitPlan) => FlatRecord[]> = {
   guest: (plan) => plan.guests.map((g) => flat(g, GUEST_FIELDS, g.name)),
   dietaryRestriction: (plan) =>
     plan.guests.flatMap((g) =>
-      g.dietaryRestrictions.map((r) => flat(r, RESTRICTION_FIELDS, `${g.name}: no ${r.restricted} (${r.category.toLowerCase()})`, { guestId: g.id })),
+      g.dietaryRestrictions.map((r) =>
+        flat(r, RESTRICTION_FIELDS, `${g.name}: no ${r.restricted} (${r.category.toLowerCase()})`, { guestId: g.id }),
+      ),
     ),
   contact: (plan) => plan.contacts.map((c) => flat(c, CONTACT_FIELDS, c.name)),
   travelLeg: (plan) => plan.travel.map((t) => flat(t, TRAVEL_FIELDS, travelLabel(t))),
@@ -198,8 +201,7 @@ const RECORDS: Record<DiffKind, (plan: VisitPlan) => FlatRecord[]> = {
     plan.meals.flatMap((m) => m.dishes.map((d) => flat(d, DISH_FIELDS, `${d.name} (${mealLabel(m, plan.timeZone)})`, { mealId: m.id }))),
   vehicle: (plan) => plan.vehicles.map((v) => flat(v, VEHICLE_FIELDS, `${v.kind.toLowerCase()} ${v.plate ?? v.id}`)),
   gift: (plan) => plan.gifts.map((g) => flat(g, GIFT_FIELDS, g.item)),
-  budgetLine: (plan) =>
-    plan.budget.map((b) => flat(b, BUDGET_FIELDS, b.description?.trim() ? `${b.category.toLowerCase()}: ${b.description.trim()}` : b.category.toLowerCase())),
+  budgetLine: (plan) => plan.budget.map((b) => flat(b, BUDGET_FIELDS, budgetLabel(b))),
 };
 
 function flat<T extends { id: string }>(
@@ -213,6 +215,11 @@ function flat<T extends { id: string }>(
   return { id: record.id, label, fields: { ...values, ...parent } };
 }
 
+function budgetLabel(line: PlanBudgetLine): string {
+  const category = line.category.toLowerCase();
+  return line.description?.trim() ? `${category}: ${line.description.trim()}` : category;
+}
+
 function travelLabel(leg: PlanTravelLeg): string {
   const route = leg.origin || leg.destination ? ` ${leg.origin ?? '?'} → ${leg.destination ?? '?'}` : '';
   return `${leg.direction.toLowerCase()} ${leg.mode.toLowerCase()}${route}`;
@@ -220,29 +227,8 @@ function travelLabel(leg: PlanTravelLeg): string {
 
 /** "lunch 2024-05-01 12:00" in the plan's zone (the raw string when it does not parse). */
 function mealLabel(meal: PlanMeal, timeZone: string): string {
-  return `${meal.kind.toLowerCase()} ${localDateTime(meal.startsAt, timeZone)}`;
-}
-
-function localDateTime(iso: string, timeZone: string): string {
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return iso;
-  const options: Intl.DateTimeFormatOptions = {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  };
-  let format: Intl.DateTimeFormat;
-  try {
-    format = new Intl.DateTimeFormat('en-CA', { ...options, timeZone });
-  } catch {
-    format = new Intl.DateTimeFormat('en-CA', { ...options, timeZone: 'UTC' });
-  }
-  const parts: Record<string, string> = {};
-  for (const part of format.formatToParts(new Date(ms))) parts[part.type] = part.value;
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  const ms = Date.parse(meal.startsAt);
+  return `${meal.kind.toLowerCase()} ${Number.isFinite(ms) ? localTime(ms, timeZone).dateTime : meal.startsAt}`;
 }
 
 // ---------------------------------------------------------------------------------------------
