@@ -223,10 +223,12 @@ CREATE POLICY users_read ON users FOR SELECT USING (
 );
 CREATE POLICY users_update_self ON users FOR UPDATE USING (id = app_user_id()) WITH CHECK (id = app_user_id());
 
--- A user sees their own memberships in every tenant (to choose one); all else is per tenant.
+-- Acting without a tenant (signing in, choosing one), a user sees their own memberships in every
+-- tenant; acting in a tenant, only that tenant's rows are visible, their own included.
 ALTER TABLE memberships ENABLE ROW LEVEL SECURITY;
 ALTER TABLE memberships FORCE ROW LEVEL SECURITY;
-CREATE POLICY memberships_read_own ON memberships FOR SELECT USING (user_id = app_user_id());
+CREATE POLICY memberships_read_own ON memberships FOR SELECT
+  USING (app_tenant_id() IS NULL AND user_id = app_user_id());
 CREATE POLICY tenant_isolation ON memberships
   USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id());
 

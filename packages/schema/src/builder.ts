@@ -25,6 +25,7 @@ export const builder = new SchemaBuilder<{
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
+    Decimal: { Input: string; Output: string | { toFixed(digits: number): string } };
   };
   AuthScopes: {
     authenticated: boolean;
@@ -78,6 +79,16 @@ export class ForbiddenError extends GraphQLError {
 
 builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('JSON', JSONResolver);
+builder.scalarType('Decimal', {
+  description: 'An exact amount in the tenant\'s currency, as a string with two decimals ("1200.50").',
+  serialize: (value) => (typeof value === 'string' ? value : value.toFixed(2)),
+  parseValue: (value) => {
+    if (typeof value !== 'string' && typeof value !== 'number') throw new GraphQLError('Decimal must be a string');
+    const text = String(value);
+    if (!/^\d{1,10}(\.\d{1,2})?$/.test(text)) throw new GraphQLError(`Not an amount: ${text}`);
+    return text;
+  },
+});
 
 builder.queryType({});
 builder.mutationType({});

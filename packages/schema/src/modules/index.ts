@@ -15,3 +15,5 @@ import './hospital/service-point.ts';
 import './hospital/service-point.mutations.ts';
 import './hotel/hotel-area.ts';
 import './hotel/hotel-area.mutations.ts';
+import './shared/visits/visit.ts';
+import './shared/visits/visit.mutations.ts';

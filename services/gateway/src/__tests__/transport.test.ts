@@ -157,6 +157,7 @@ function sseFeed(token: string, query = AUDIT_FEED): Feed & { status: Promise<{ 
       }
       feed.ended ??= 'complete';
     } catch (error) {
+      answered({ status: -1, contentType: null });
       if (!abort.signal.aborted) {
         feed.errors.push(error);
         feed.ended = 'error';

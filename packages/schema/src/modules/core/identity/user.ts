@@ -15,7 +15,7 @@ export const UserRef = builder.prismaNode('User', {
     displayName: t.exposeString('displayName'),
     isPlatformAdmin: t.exposeBoolean('isPlatformAdmin'),
     memberships: t.relation('memberships', {
-      description: "The viewer's own memberships in every tenant; for anyone else, the current tenant's only.",
+      description: "Without a tenant chosen: the viewer's memberships in every tenant. In a tenant: that tenant's only.",
       query: { orderBy: { createdAt: 'asc' } },
     }),
   }),

@@ -15,6 +15,7 @@ import type {
   VisitPlan,
 } from './visit.plan.ts';
 
+/** The codes checkPlan produces, in the order it reports them. */
 export const PLAN_ISSUE_CODES = [
   'TOO_FEW_CONTACTS',
   'DIETARY_CONFLICT',
@@ -36,7 +37,13 @@ export const PLAN_ISSUE_CODES = [
   'GIFT_TABOO',
   'NO_PRINCIPAL_GUEST',
 ] as const;
-export type PlanIssueCode = (typeof PLAN_ISSUE_CODES)[number];
+/**
+ * Codes of issues the visit service adds from data the plan does not hold (whether the visit was
+ * reported up); checkPlan never produces them, but they travel as PlanIssue too.
+ */
+export const SERVICE_PLAN_ISSUE_CODES = ['IMPORTANT_LEADER_NOT_ESCALATED'] as const;
+export type CheckedPlanIssueCode = (typeof PLAN_ISSUE_CODES)[number];
+export type PlanIssueCode = CheckedPlanIssueCode | (typeof SERVICE_PLAN_ISSUE_CODES)[number];
 export type PlanIssueSeverity = 'BLOCKER' | 'WARNING';
 
 export interface PlanIssue {
@@ -68,6 +75,7 @@ export const PLAN_ISSUE_SEVERITY: Record<PlanIssueCode, PlanIssueSeverity> = {
   GUEST_WITHOUT_LODGING: 'BLOCKER',
   GIFT_TABOO: 'BLOCKER',
   NO_PRINCIPAL_GUEST: 'WARNING',
+  IMPORTANT_LEADER_NOT_ESCALATED: 'BLOCKER',
 };
 
 /** The rules' numbers. */
@@ -114,7 +122,7 @@ export function checkPlan(plan: VisitPlan): PlanIssue[] {
 }
 
 function compareIssues(a: PlanIssue, b: PlanIssue): number {
-  const byCode = PLAN_ISSUE_CODES.indexOf(a.code) - PLAN_ISSUE_CODES.indexOf(b.code);
+  const byCode = codeOrder(a.code) - codeOrder(b.code);
   if (byCode !== 0) return byCode;
   const length = Math.min(a.recordIds.length, b.recordIds.length);
   for (let i = 0; i < length; i++) {
@@ -124,7 +132,13 @@ function compareIssues(a: PlanIssue, b: PlanIssue): number {
   return a.recordIds.length - b.recordIds.length || compareStrings(a.message, b.message);
 }
 
-function issue(code: PlanIssueCode, message: string, recordIds: string[]): PlanIssue {
+/** Position in PLAN_ISSUE_CODES; service codes come after. */
+function codeOrder(code: PlanIssueCode): number {
+  const index = (PLAN_ISSUE_CODES as readonly string[]).indexOf(code);
+  return index === -1 ? PLAN_ISSUE_CODES.length : index;
+}
+
+function issue(code: CheckedPlanIssueCode, message: string, recordIds: string[]): PlanIssue {
   return { code, severity: PLAN_ISSUE_SEVERITY[code], message, recordIds };
 }
 
@@ -256,7 +270,7 @@ function checkVehicleCapacity(plan: VisitPlan): PlanIssue[] {
     .map((vehicle) =>
       issue(
         'VEHICLE_OVER_CAPACITY',
-        `${vehicleLabel(vehicle)} has ${new Set(vehicle.guestIds).size} guests assigned but ${Math.max(0, vehicle.seats)} passenger seats.`,
+        `${vehicleLabel(vehicle)} has ${new Set(vehicle.guestIds).size} guest(s) assigned but ${Math.max(0, vehicle.seats)} passenger seat(s).`,
         [vehicle.id],
       ),
     );
@@ -270,7 +284,7 @@ function checkTotalSeats(plan: VisitPlan): PlanIssue[] {
   return [
     issue(
       'TOO_FEW_SEATS',
-      `The vehicles (${list(byId(plan.vehicles).map(vehicleLabel))}) have ${seats} passenger seats for ${plan.guests.length} guests; add a vehicle.`,
+      `The vehicles (${list(byId(plan.vehicles).map(vehicleLabel))}) have ${seats} passenger seat(s) for ${plan.guests.length} guests; add a vehicle.`,
       ids(plan.vehicles),
     ),
   ];
@@ -570,7 +584,7 @@ function mealLabel(plan: VisitPlan, meal: PlanMeal): string {
 }
 
 function vehicleLabel(vehicle: { id: string; kind: string; plate: string | null }): string {
-  return `${vehicle.kind.toLowerCase()} ${vehicle.plate ?? vehicle.id}`;
+  return `${vehicle.kind.toLowerCase()} ${vehicle.plate?.trim() || vehicle.id}`;
 }
 
 function budgetLabel(line: { category: string; description: string | null }): string {

@@ -199,7 +199,7 @@ const RECORDS: Record<DiffKind, (plan: VisitPlan) => FlatRecord[]> = {
   meal: (plan) => plan.meals.map((m) => flat(m, MEAL_FIELDS, mealLabel(m, plan.timeZone))),
   dish: (plan) =>
     plan.meals.flatMap((m) => m.dishes.map((d) => flat(d, DISH_FIELDS, `${d.name} (${mealLabel(m, plan.timeZone)})`, { mealId: m.id }))),
-  vehicle: (plan) => plan.vehicles.map((v) => flat(v, VEHICLE_FIELDS, `${v.kind.toLowerCase()} ${v.plate ?? v.id}`)),
+  vehicle: (plan) => plan.vehicles.map((v) => flat(v, VEHICLE_FIELDS, `${v.kind.toLowerCase()} ${v.plate?.trim() || v.id}`)),
   gift: (plan) => plan.gifts.map((g) => flat(g, GIFT_FIELDS, g.item)),
   budgetLine: (plan) => plan.budget.map((b) => flat(b, BUDGET_FIELDS, budgetLabel(b))),
 };

@@ -1,0 +1,422 @@
+// The parts of a visit's plan: delegation (guests, dietary restrictions), contacts, travel, hosts,
+// itinerary, lodging (rooms), meals (dishes), vehicles, gifts, budget. Each save creates or updates one
+// record (with its nested lists) through changeVisit: version check, audit, re-approval when material.
+import { z } from 'zod';
+import type { Db } from '@jiedai/db';
+import type { ServiceDeps } from '../../../context.ts';
+import { isForeignKeyViolation, isUniqueViolation, parseInput } from '../../../shared/errors.ts';
+import { assertMembership, changeVisit, notifyAssigned } from './visit.service.ts';
+import { VisitError } from './visit.errors.ts';
+
+export const RECORD_KINDS = [
+  'guest', 'contact', 'travelLeg', 'host', 'itineraryItem', 'lodging', 'meal', 'vehicle', 'gift', 'budgetLine',
+] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+
+/** Changes to these re-open an approved plan (dates, guests, lodging, meals, vehicles, hosts, budget). */
+const MATERIAL: Record<RecordKind, boolean> = {
+  guest: true, contact: false, travelLeg: true, host: true, itineraryItem: true, lodging: true, meal: true,
+  vehicle: true, gift: false, budgetLine: true,
+};
+
+/** The visit a record belongs to (null when there is no such record in this tenant). */
+const VISIT_OF: Record<RecordKind, (db: Db, id: string) => Promise<{ visitId: string } | null>> = {
+  guest: (db, id) => db.visitGuest.findUnique({ where: { id }, select: { visitId: true } }),
+  contact: (db, id) => db.visitContact.findUnique({ where: { id }, select: { visitId: true } }),
+  travelLeg: (db, id) => db.travelLeg.findUnique({ where: { id }, select: { visitId: true } }),
+  host: (db, id) => db.visitHost.findUnique({ where: { id }, select: { visitId: true } }),
+  itineraryItem: (db, id) => db.itineraryItem.findUnique({ where: { id }, select: { visitId: true } }),
+  lodging: (db, id) => db.lodging.findUnique({ where: { id }, select: { visitId: true } }),
+  meal: (db, id) => db.meal.findUnique({ where: { id }, select: { visitId: true } }),
+  vehicle: (db, id) => db.vehicle.findUnique({ where: { id }, select: { visitId: true } }),
+  gift: (db, id) => db.gift.findUnique({ where: { id }, select: { visitId: true } }),
+  budgetLine: (db, id) => db.budgetLine.findUnique({ where: { id }, select: { visitId: true } }),
+};
+
+const DELETE: Record<RecordKind, (db: Db, id: string) => Promise<unknown>> = {
+  guest: (db, id) => db.visitGuest.delete({ where: { id } }),
+  contact: (db, id) => db.visitContact.delete({ where: { id } }),
+  travelLeg: (db, id) => db.travelLeg.delete({ where: { id } }),
+  host: (db, id) => db.visitHost.delete({ where: { id } }),
+  itineraryItem: (db, id) => db.itineraryItem.delete({ where: { id } }),
+  lodging: (db, id) => db.lodging.delete({ where: { id } }),
+  meal: (db, id) => db.meal.delete({ where: { id } }),
+  vehicle: (db, id) => db.vehicle.delete({ where: { id } }),
+  gift: (db, id) => db.gift.delete({ where: { id } }),
+  budgetLine: (db, id) => db.budgetLine.delete({ where: { id } }),
+};
+
+export interface VisitRef {
+  visitId: string;
+  expectedVersion: number;
+}
+
+async function saveRecord(
+  deps: ServiceDeps,
+  ref: VisitRef,
+  kind: RecordKind,
+  id: string | null | undefined,
+  write: (id: string | null) => Promise<string>,
+): Promise<string> {
+  return changeVisit(
+    deps,
+    { ...ref, action: `${kind}.saved`, material: MATERIAL[kind], auditData: { kind, id: id ?? null } },
+    async () => {
+      if (id && (await VISIT_OF[kind](deps.db, id))?.visitId !== ref.visitId) {
+        throw new VisitError('NOT_FOUND', `No such ${kind} in this visit`);
+      }
+      try {
+        return await write(id ?? null);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new VisitError('DUPLICATE', `That ${kind} clashes with an existing one (same number, order or person)`);
+        if (isForeignKeyViolation(error)) throw new VisitError('INVALID_REFERENCE', `The ${kind} refers to something that does not exist`);
+        throw error;
+      }
+    },
+  );
+}
+
+export async function removeRecord(deps: ServiceDeps, ref: VisitRef, kind: RecordKind, id: string) {
+  return changeVisit(deps, { ...ref, action: `${kind}.removed`, material: MATERIAL[kind], auditData: { kind, id } }, async () => {
+    if ((await VISIT_OF[kind](deps.db, id))?.visitId !== ref.visitId) throw new VisitError('NOT_FOUND', `No such ${kind} in this visit`);
+    await DELETE[kind](deps.db, id);
+    return id;
+  });
+}
+
+/** Guest ids given for a room, meal, vehicle or gift must be guests of this visit. */
+async function assertGuests(db: Db, visitId: string, guestIds: string[]) {
+  const unique = [...new Set(guestIds)];
+  if (unique.length === 0) return unique;
+  const found = await db.visitGuest.count({ where: { visitId, id: { in: unique } } });
+  if (found !== unique.length) throw new VisitError('INVALID_REFERENCE', 'Some guests are not part of this visit');
+  return unique;
+}
+
+const uuid = z.string().uuid();
+const text = (max = 300) => z.string().trim().min(1).max(max);
+const optionalText = (max = 300) => z.string().trim().max(max).nullish();
+const tag = z.string().trim().toLowerCase().min(1).max(100);
+const money = z
+  .string()
+  .regex(/^\d{1,10}(\.\d{1,2})?$/, 'an amount such as 1200 or 1200.50')
+  .transform((v) => v);
+
+// ── guests and their dietary restrictions ───────────────────────────────────────────────────────
+
+export const DIETARY_CATEGORIES = ['RELIGIOUS', 'REGIONAL', 'OCCUPATIONAL', 'PERSONAL'] as const;
+const guestInput = z.object({
+  id: uuid.nullish(),
+  name: text(200),
+  gender: z.enum(['FEMALE', 'MALE', 'UNSPECIFIED']).default('UNSPECIFIED'),
+  ethnicity: optionalText(100),
+  title: optionalText(200),
+  rankLevel: z.number().int().min(1).max(100).nullish(),
+  organization: optionalText(300),
+  unit: optionalText(300),
+  principalOrder: z.number().int().min(1).max(100).nullish(),
+  dietaryRestrictions: z
+    .array(z.object({ category: z.enum(DIETARY_CATEGORIES), restricted: tag, note: optionalText(500) }))
+    .max(50)
+    .default([]),
+});
+
+export async function saveGuest(deps: ServiceDeps, ref: VisitRef, input: z.input<typeof guestInput>) {
+  const { id: givenId, dietaryRestrictions, ...data } = parseInput(guestInput, input);
+  const tenantId = deps.access.tenantId!;
+  return saveRecord(deps, ref, 'guest', givenId, async (id) => {
+    const fields = { ...data, ethnicity: data.ethnicity ?? null, title: data.title ?? null, rankLevel: data.rankLevel ?? null, organization: data.organization ?? null, unit: data.unit ?? null, principalOrder: data.principalOrder ?? null };
+    const guest = id
+      ? await deps.db.visitGuest.update({ where: { id }, data: fields })
+      : await deps.db.visitGuest.create({ data: { ...fields, tenantId, visitId: ref.visitId } });
+    await deps.db.dietaryRestriction.deleteMany({ where: { guestId: guest.id } });
+    await deps.db.dietaryRestriction.createMany({
+      data: dietaryRestrictions.map((r) => ({ tenantId, guestId: guest.id, category: r.category, restricted: r.restricted, note: r.note ?? null })),
+    });
+    return guest.id;
+  });
+}
+
+// ── contacts of the visiting side ───────────────────────────────────────────────────────────────
+
+const contactInput = z.object({
+  id: uuid.nullish(),
+  name: text(200),
+  phone: z.string().trim().regex(/^\+?[0-9][0-9 ()-]{4,30}$/, 'a phone number'),
+  role: optionalText(200),
+});
+
+export async function saveContact(deps: ServiceDeps, ref: VisitRef, input: z.input<typeof contactInput>) {
+  const { id: givenId, ...data } = parseInput(contactInput, input);
+  return saveRecord(deps, ref, 'contact', givenId, async (id) => {
+    const fields = { ...data, role: data.role ?? null };
+    const row = id
+      ? await deps.db.visitContact.update({ where: { id }, data: fields })
+      : await deps.db.visitContact.create({ data: { ...fields, tenantId: deps.access.tenantId!, visitId: ref.visitId } });
+    return row.id;
+  });
+}
+
+// ── travel ──────────────────────────────────────────────────────────────────────────────────────
+
+const travelInput = z
+  .object({
+    id: uuid.nullish(),
+    direction: z.enum(['INBOUND', 'OUTBOUND']),
+    mode: z.enum(['CAR', 'TRAIN', 'PLANE', 'BUS']),
+    origin: optionalText(300),
+    destination: optionalText(300),
+    departureAt: z.date().nullish(),
+    arrivalAt: z.date().nullish(),
+    vehicleType: optionalText(100),
+    plate: optionalText(30),
+    driverCount: z.number().int().min(0).max(20).nullish(),
+  })
+  .refine((t) => !t.departureAt || !t.arrivalAt || t.arrivalAt > t.departureAt, { path: ['arrivalAt'], message: 'must be after departureAt' });
+
+export async function saveTravelLeg(deps: ServiceDeps, ref: VisitRef, input: z.input<typeof travelInput>) {
+  const { id: givenId, ...data } = parseInput(travelInput, input);
+  return saveRecord(deps, ref, 'travelLeg', givenId, async (id) => {
+    const fields = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v ?? null])) as typeof data;
+    const row = id
+      ? await deps.db.travelLeg.update({ where: { id }, data: fields })
+      : await deps.db.travelLeg.create({ data: { ...fields, tenantId: deps.access.tenantId!, visitId: ref.visitId } });
+    return row.id;
+  });
+}
+
+const progressInput = z.object({ legId: uuid, actualDepartureAt: z.date().nullish(), expectedArrivalAt: z.date().nullish() });
+
+/**
+ * Live tracking of a journey (实际出发时间, 到达何处): no re-approval and no version check — a driver
+ * or greeter reports as it happens — but audited and sent to everyone assigned to the visit.
+ */
+export async function updateTravelProgress(deps: ServiceDeps, input: z.input<typeof progressInput>) {
+  const data = parseInput(progressInput, input);
+  const leg = await deps.db.travelLeg.findUnique({ where: { id: data.legId } });
+  if (!leg) throw new VisitError('NOT_FOUND', 'No such travel leg');
+  const updated = await deps.db.travelLeg.update({
+    where: { id: leg.id },
+    data: { actualDepartureAt: data.actualDepartureAt, expectedArrivalAt: data.expectedArrivalAt },
+  });
+  await notifyAssigned(deps, leg.visitId, 'visit.travel_progress', {
+    legId: leg.id,
+    direction: leg.direction,
+    actualDepartureAt: updated.actualDepartureAt?.toISOString() ?? null,
+    expectedArrivalAt: updated.expectedArrivalAt?.toISOString() ?? null,
+  });
+  return updated;
+}
+
+// ── hosts ───────────────────────────────────────────────────────────────────────────────────────
+
+const hostInput = z.object({
+  id: uuid.nullish(),
+  membershipId: uuid,
+  role: z.enum(['HOST_LEADER', 'ACCOMPANYING', 'GREETER']),
+  unit: optionalText(300),
+  rankExplanation: optionalText(1000),
+});
+
+export async function saveHost(deps: ServiceDeps, ref: VisitRef, input: z.input<typeof hostInput>) {
+  const { id: givenId, ...data } = parseInput(hostInput, input);
+  return saveRecord(deps, ref, 'host', givenId, async (id) => {
+    await assertMembership(deps.db, data.membershipId);
+    const fields = { ...data, unit: data.unit ?? null, rankExplanation: data.rankExplanation ?? null };
+    const row = id
+      ? await deps.db.visitHost.update({ where: { id }, data: fields })
+      : await deps.db.visitHost.create({ data: { ...fields, tenantId: deps.access.tenantId!, visitId: ref.visitId } });
+    return row.id;
+  });
+}
+
+// ── itinerary ───────────────────────────────────────────────────────────────────────────────────
+
+export const ITINERARY_KINDS = ['MEETING', 'MEAL', 'SITE_VISIT', 'LODGING_CHECK_IN', 'CULTURAL_ACTIVITY', 'SIGHTSEEING', 'FAREWELL', 'OTHER'] as const;
+const itineraryInput = z
+  .object({
+    id: uuid.nullish(),
+    kind: z.enum(ITINERARY_KINDS),
+    title: text(300),
+    startsAt: z.date(),
+    endsAt: z.date(),
+    place: optionalText(300),
+    route: optionalText(1000),
+    responsibleMembershipId: uuid.nullish(),
+  })
+  .refine((i) => i.endsAt > i.startsAt, { path: ['endsAt'], message: 'must be after startsAt' });
+
+export async function saveItineraryItem(deps: ServiceDeps, ref: VisitRef, input: z.input<typeof itineraryInput>) {
+  const { id: givenId, ...data } = parseInput(itineraryInput, input);
+  return saveRecord(deps, ref, 'itineraryItem', givenId, async (id) => {
+    await assertMembership(deps.db, data.responsibleMembershipId);
+    const fields = { ...data, place: data.place ?? null, route: data.route ?? null, responsibleMembershipId: data.responsibleMembershipId ?? null };
+    const row = id
+      ? await deps.db.itineraryItem.update({ where: { id }, data: fields })
+      : await deps.db.itineraryItem.create({ data: { ...fields, tenantId: deps.access.tenantId!, visitId: ref.visitId } });
+    return row.id;
+  });
+}
+
+// ── lodging and rooms ───────────────────────────────────────────────────────────────────────────
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(d)), 'a valid date');
+const lodgingInput = z
+  .object({
+    id: uuid.nullish(),
+    hotelName: text(200),
+    address: optionalText(500),
+    checkIn: date,
+    checkOut: date,
+    rooms: z
+      .array(
+        z.object({
+          floor: z.number().int().min(-10).max(300).nullish(),
+          number: text(50),
+          roomType: optionalText(100),
+          isSpare: z.boolean().default(false),
+          guestIds: z.array(uuid).max(10).default([]),
+        }),
+      )
+      .max(500)
+      .default([]),
+  })
+  .refine((l) => l.checkOut > l.checkIn, { path: ['checkOut'], message: 'must be after checkIn' })
+  .refine((l) => l.rooms.every((r) => !r.isSpare || r.guestIds.length === 0), { path: ['rooms'], message: 'a spare room has no guests' });
+
+/** Saves a lodging with its rooms (the list replaces the lodging's rooms). */
+export async function saveLodging(deps: ServiceDeps, ref: VisitRef, input: z.input<typeof lodgingInput>) {
+  const { id: givenId, rooms, ...data } = parseInput(lodgingInput, input);
+  const tenantId = deps.access.tenantId!;
+  return saveRecord(deps, ref, 'lodging', givenId, async (id) => {
+    await assertGuests(deps.db, ref.visitId, rooms.flatMap((r) => r.guestIds));
+    const fields = { hotelName: data.hotelName, address: data.address ?? null, checkIn: new Date(data.checkIn), checkOut: new Date(data.checkOut) };
+    const lodging = id
+      ? await deps.db.lodging.update({ where: { id }, data: fields })
+      : await deps.db.lodging.create({ data: { ...fields, tenantId, visitId: ref.visitId } });
+    await deps.db.lodgingRoom.deleteMany({ where: { lodgingId: lodging.id } });
+    for (const room of rooms) {
+      const created = await deps.db.lodgingRoom.create({
+        data: { tenantId, lodgingId: lodging.id, floor: room.floor ?? null, number: room.number, roomType: room.roomType ?? null, isSpare: room.isSpare },
+      });
+      await deps.db.roomGuest.createMany({ data: [...new Set(room.guestIds)].map((guestId) => ({ tenantId, roomId: created.id, guestId })) });
+    }
+    return lodging.id;
+  });
+}
+
+// ── meals and dishes ────────────────────────────────────────────────────────────────────────────
+
+export const MEAL_KINDS = ['BREAKFAST', 'LUNCH', 'DINNER', 'BANQUET'] as const;
+const mealInput = z.object({
+  id: uuid.nullish(),
+  kind: z.enum(MEAL_KINDS),
+  startsAt: z.date(),
+  place: optionalText(300),
+  alcoholServed: z.boolean().default(false),
+  /** null: the whole delegation attends. */
+  guestIds: z.array(uuid).max(500).nullish(),
+  dishes: z.array(z.object({ name: text(200), tags: z.array(tag).max(30).default([]) })).max(100).default([]),
+});
+
+/** Saves a meal with its menu (the dish list replaces the menu) and who attends. */
+export async function saveMeal(deps: ServiceDeps, ref: VisitRef, input: z.input<typeof mealInput>) {
+  const { id: givenId, dishes, guestIds, ...data } = parseInput(mealInput, input);
+  const tenantId = deps.access.tenantId!;
+  return saveRecord(deps, ref, 'meal', givenId, async (id) => {
+    const attending = guestIds ? await assertGuests(deps.db, ref.visitId, guestIds) : null;
+    const fields = { ...data, place: data.place ?? null, wholeDelegation: attending === null };
+    const meal = id
+      ? await deps.db.meal.update({ where: { id }, data: fields })
+      : await deps.db.meal.create({ data: { ...fields, tenantId, visitId: ref.visitId } });
+    await deps.db.dish.deleteMany({ where: { mealId: meal.id } });
+    await deps.db.dish.createMany({ data: dishes.map((d) => ({ tenantId, mealId: meal.id, name: d.name, tags: [...new Set(d.tags)] })) });
+    await deps.db.mealGuest.deleteMany({ where: { mealId: meal.id } });
+    await deps.db.mealGuest.createMany({ data: (attending ?? []).map((guestId) => ({ tenantId, mealId: meal.id, guestId })) });
+    return meal.id;
+  });
+}
+
+// ── vehicles ────────────────────────────────────────────────────────────────────────────────────
+
+export const VEHICLE_KINDS = ['SEDAN', 'SUV', 'MINIBUS', 'COACH'] as const;
+const vehicleInput = z.object({
+  id: uuid.nullish(),
+  kind: z.enum(VEHICLE_KINDS),
+  seats: z.number().int().min(1).max(100),
+  plate: optionalText(30),
+  driverName: optionalText(200),
+  driverPhone: optionalText(50),
+  driverBriefed: z.boolean().default(false),
+  checked: z.boolean().default(false),
+  guestIds: z.array(uuid).max(100).default([]),
+});
+
+export async function saveVehicle(deps: ServiceDeps, ref: VisitRef, input: z.input<typeof vehicleInput>) {
+  const { id: givenId, guestIds, checked, ...data } = parseInput(vehicleInput, input);
+  const tenantId = deps.access.tenantId!;
+  return saveRecord(deps, ref, 'vehicle', givenId, async (id) => {
+    const assigned = await assertGuests(deps.db, ref.visitId, guestIds);
+    const fields = {
+      ...data,
+      plate: data.plate ?? null,
+      driverName: data.driverName ?? null,
+      driverPhone: data.driverPhone ?? null,
+      checkedAt: checked ? new Date() : null,
+    };
+    const vehicle = id
+      ? await deps.db.vehicle.update({ where: { id }, data: fields })
+      : await deps.db.vehicle.create({ data: { ...fields, tenantId, visitId: ref.visitId } });
+    await deps.db.vehicleGuest.deleteMany({ where: { vehicleId: vehicle.id } });
+    await deps.db.vehicleGuest.createMany({ data: assigned.map((guestId) => ({ tenantId, vehicleId: vehicle.id, guestId })) });
+    return vehicle.id;
+  });
+}
+
+// ── gifts ───────────────────────────────────────────────────────────────────────────────────────
+
+const giftInput = z.object({
+  id: uuid.nullish(),
+  item: text(200),
+  value: money.nullish(),
+  tags: z.array(tag).max(30).default([]),
+  recipientGuestIds: z.array(uuid).max(500).default([]),
+});
+
+export async function saveGift(deps: ServiceDeps, ref: VisitRef, input: z.input<typeof giftInput>) {
+  const { id: givenId, recipientGuestIds, ...data } = parseInput(giftInput, input);
+  const tenantId = deps.access.tenantId!;
+  return saveRecord(deps, ref, 'gift', givenId, async (id) => {
+    const recipients = await assertGuests(deps.db, ref.visitId, recipientGuestIds);
+    const fields = { item: data.item, value: data.value ?? null, tags: [...new Set(data.tags)] };
+    const gift = id
+      ? await deps.db.gift.update({ where: { id }, data: fields })
+      : await deps.db.gift.create({ data: { ...fields, tenantId, visitId: ref.visitId } });
+    await deps.db.giftRecipient.deleteMany({ where: { giftId: gift.id } });
+    await deps.db.giftRecipient.createMany({ data: recipients.map((guestId) => ({ tenantId, giftId: gift.id, guestId })) });
+    return gift.id;
+  });
+}
+
+// ── budget ──────────────────────────────────────────────────────────────────────────────────────
+
+export const BUDGET_CATEGORIES = ['LODGING', 'MEALS', 'VEHICLES', 'GIFTS', 'MEETING_SUBSIDY', 'MEAL_ALLOWANCE', 'OTHER'] as const;
+const budgetInput = z.object({
+  id: uuid.nullish(),
+  category: z.enum(BUDGET_CATEGORIES),
+  description: optionalText(500),
+  planned: money,
+  actual: money.nullish(),
+  payableAt: z.date().nullish(),
+});
+
+export async function saveBudgetLine(deps: ServiceDeps, ref: VisitRef, input: z.input<typeof budgetInput>) {
+  const { id: givenId, ...data } = parseInput(budgetInput, input);
+  return saveRecord(deps, ref, 'budgetLine', givenId, async (id) => {
+    const fields = { ...data, description: data.description ?? null, actual: data.actual ?? null, payableAt: data.payableAt ?? null };
+    const row = id
+      ? await deps.db.budgetLine.update({ where: { id }, data: fields })
+      : await deps.db.budgetLine.create({ data: { ...fields, tenantId: deps.access.tenantId!, visitId: ref.visitId } });
+    return row.id;
+  });
+}

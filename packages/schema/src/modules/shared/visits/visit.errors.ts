@@ -1,0 +1,21 @@
+import { DomainError } from '../../../shared/errors.ts';
+
+export const VISIT_ERROR_CODES = [
+  'NOT_FOUND',
+  /** `expectedVersion` is not the visit's current version: someone changed it meanwhile. */
+  'CONFLICT',
+  'ILLEGAL_TRANSITION',
+  /** Completed, archived and cancelled visits no longer change. */
+  'VISIT_CLOSED',
+  'PLAN_HAS_BLOCKERS',
+  'NOT_PENDING_APPROVAL',
+  'INVALID_REFERENCE',
+  'DUPLICATE',
+  'FOLLOW_UP_INCOMPLETE',
+  'IDEMPOTENCY_KEY_REUSED',
+] as const;
+export type VisitErrorCode = (typeof VISIT_ERROR_CODES)[number];
+
+export class VisitError extends DomainError<VisitErrorCode> {
+  override name = 'VisitError';
+}

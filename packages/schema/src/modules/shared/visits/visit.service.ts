@@ -1,0 +1,435 @@
+// Visits: creating and changing the reception job, its lifecycle, approval with frozen plan versions,
+// and the shared rules of every change — optimistic concurrency (expectedVersion), idempotency keys,
+// the audit log, and re-approval after a material change to an approved plan.
+import { z } from 'zod';
+import type { Db, Prisma } from '@jiedai/db';
+import type { ServiceDeps } from '../../../context.ts';
+import { parseInput } from '../../../shared/errors.ts';
+import { hasRole } from '../../../shared/access.ts';
+import { recordAudit } from '../../core/audit/audit.service.ts';
+import { checkPlan, type PlanIssue } from './visit.checks.ts';
+import { diffPlans } from './visit.diff.ts';
+import { CLOSED, canMove } from './visit.lifecycle.ts';
+import { loadPlan } from './visit.plan-loader.ts';
+import type { VisitPlan, VisitStatus } from './visit.plan.ts';
+import { VisitError } from './visit.errors.ts';
+
+export const VISIT_PURPOSES = ['LEADER_VISIT', 'WORK_INSPECTION', 'BUSINESS_EXCHANGE', 'CONFERENCE', 'OTHER'] as const;
+
+export const visitTopic = (visitId: string) => `visit:${visitId}`;
+
+// ── plan issues: the text's rules, computed ─────────────────────────────────────────────────────
+
+export type VisitPlanIssue = Omit<PlanIssue, 'code'> & { code: PlanIssue['code'] | 'IMPORTANT_LEADER_NOT_ESCALATED' };
+
+/** Plan checks plus the visit-level rules the plain plan cannot see. */
+export function planIssues(plan: VisitPlan, visit: { escalatedAt: Date | null }): VisitPlanIssue[] {
+  const issues: VisitPlanIssue[] = checkPlan(plan);
+  if (plan.includesImportantLeader && !visit.escalatedAt) {
+    issues.push({
+      code: 'IMPORTANT_LEADER_NOT_ESCALATED',
+      severity: 'BLOCKER',
+      message: 'The delegation includes an important leader: report the visit up (向市领导汇报) before submitting the plan',
+      recordIds: [plan.id],
+    });
+  }
+  return issues;
+}
+
+export async function issuesOf(db: Db, visitId: string) {
+  const visit = await db.visit.findUniqueOrThrow({ where: { id: visitId }, select: { escalatedAt: true } });
+  return planIssues(await loadPlan(db, visitId), visit);
+}
+
+// ── every change goes through here ──────────────────────────────────────────────────────────────
+
+export interface ChangeOptions {
+  visitId: string;
+  expectedVersion: number;
+  /** Audit action, e.g. "guest.saved". */
+  action: string;
+  /** Material changes (dates, guests, lodging, meals, vehicles, hosts, budget) re-open approval. */
+  material: boolean;
+  auditData?: Prisma.InputJsonValue;
+  /** Allowed in closed visits (follow-up after completion). */
+  allowClosed?: boolean;
+}
+
+/**
+ * Checks the version (CONFLICT when stale) and the status, bumps the version atomically (a
+ * concurrent writer with the same expectedVersion gets CONFLICT), runs `fn`, and when the change is
+ * material and the plan was approved or awaiting approval, records a new plan version for approval
+ * and notifies everyone assigned to the visit.
+ */
+export async function changeVisit<T>(deps: ServiceDeps, options: ChangeOptions, fn: () => Promise<T>): Promise<T> {
+  const visit = await deps.db.visit.findUnique({ where: { id: options.visitId } });
+  if (!visit) throw new VisitError('NOT_FOUND', 'No such visit');
+  if (visit.version !== options.expectedVersion) {
+    throw new VisitError('CONFLICT', `The visit changed meanwhile: it is at version ${visit.version}, not ${options.expectedVersion}`);
+  }
+  if (CLOSED.includes(visit.status) && !options.allowClosed) {
+    throw new VisitError('VISIT_CLOSED', `A ${visit.status.toLowerCase()} visit no longer changes`);
+  }
+  const bumped = await deps.db.visit.updateMany({
+    where: { id: visit.id, version: options.expectedVersion },
+    data: { version: { increment: 1 } },
+  });
+  if (bumped.count !== 1) throw new VisitError('CONFLICT', 'The visit changed meanwhile');
+  const result = await fn();
+  await recordAudit(deps, {
+    action: `visit.${options.action}`,
+    targetType: 'Visit',
+    targetId: visit.id,
+    data: { version: visit.version + 1, ...(options.auditData ? { change: options.auditData } : {}) },
+  });
+  if (options.material && (visit.status === 'APPROVED' || visit.status === 'PENDING_APPROVAL')) {
+    await reopenApproval(deps, visit.id, visit.status, options.action);
+  }
+  return result;
+}
+
+/** A material change after approval: back to PENDING_APPROVAL with a new version, and notify. */
+async function reopenApproval(deps: ServiceDeps, visitId: string, status: VisitStatus, action: string) {
+  const latest = await deps.db.visitPlanVersion.findFirst({ where: { visitId }, orderBy: { number: 'desc' } });
+  const plan = await loadPlan(deps.db, visitId);
+  await deps.db.visitPlanVersion.updateMany({ where: { visitId, decision: 'PENDING' }, data: { decision: 'SUPERSEDED' } });
+  const version = await deps.db.visitPlanVersion.create({
+    data: {
+      tenantId: deps.access.tenantId!,
+      visitId,
+      number: (latest?.number ?? 0) + 1,
+      snapshot: plan as unknown as Prisma.InputJsonValue,
+      reason: `changed after ${status === 'APPROVED' ? 'approval' : 'submission'}: ${action}`,
+      submittedById: deps.access.userId,
+    },
+  });
+  await deps.db.visit.update({ where: { id: visitId }, data: { status: 'PENDING_APPROVAL' } });
+  if (status === 'APPROVED' && latest) {
+    const diff = diffPlans(latest.snapshot as unknown as VisitPlan, plan);
+    await notifyAssigned(deps, visitId, 'visit.plan_changed_after_approval', {
+      version: version.number,
+      approvedVersion: latest.number,
+      added: diff.added.length,
+      removed: diff.removed.length,
+      changed: diff.changed.length + (diff.visit.length > 0 ? 1 : 0),
+    });
+  }
+}
+
+/** Writes an event for everyone assigned to the visit (coordinator, hosts) and publishes it after commit. */
+export async function notifyAssigned(deps: ServiceDeps, visitId: string, type: string, payload: Record<string, unknown>) {
+  const visit = await deps.db.visit.findUniqueOrThrow({
+    where: { id: visitId },
+    select: { coordinatorId: true, hosts: { select: { membershipId: true } }, itinerary: { select: { responsibleMembershipId: true } } },
+  });
+  const recipients = [
+    ...new Set(
+      [visit.coordinatorId, ...visit.hosts.map((h) => h.membershipId), ...visit.itinerary.map((i) => i.responsibleMembershipId)].filter(
+        (id): id is string => Boolean(id),
+      ),
+    ),
+  ].sort();
+  const event = await deps.db.eventLogEntry.create({
+    data: {
+      tenantId: deps.access.tenantId!,
+      topic: visitTopic(visitId),
+      type,
+      subjectId: visitId,
+      actorUserId: deps.access.userId,
+      payload: { ...payload, recipientMembershipIds: recipients } as Prisma.InputJsonValue,
+    },
+  });
+  deps.publishAfterCommit?.(visitTopic(visitId), { ...event, id: event.id.toString() });
+  return event;
+}
+
+// ── idempotency ─────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A retried mutation with the same key returns the first result and creates nothing twice. The key
+ * row is written first: a concurrent retry waits on it, then reads the stored result.
+ */
+export async function idempotent<T extends Prisma.InputJsonValue>(
+  deps: ServiceDeps,
+  key: string | null | undefined,
+  operation: string,
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (!key) return fn();
+  const parsedKey = parseInput(z.string().min(8).max(200), key);
+  const tenantId = deps.access.tenantId!;
+  const inserted = await deps.db.$queryRaw<{ key: string }[]>`
+    INSERT INTO idempotency_keys (tenant_id, key, operation) VALUES (${tenantId}::uuid, ${parsedKey}, ${operation})
+    ON CONFLICT (tenant_id, key) DO NOTHING RETURNING key`;
+  if (inserted.length === 0) {
+    const existing = await deps.db.idempotencyKey.findUniqueOrThrow({ where: { tenantId_key: { tenantId, key: parsedKey } } });
+    if (existing.operation !== operation || existing.result === null) {
+      throw new VisitError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another operation');
+    }
+    return existing.result as T;
+  }
+  const result = await fn();
+  await deps.db.idempotencyKey.update({ where: { tenantId_key: { tenantId, key: parsedKey } }, data: { result } });
+  return result;
+}
+
+// ── the visit itself ────────────────────────────────────────────────────────────────────────────
+
+const visitFields = {
+  title: z.string().trim().min(1).max(300),
+  purpose: z.enum(VISIT_PURPOSES),
+  receptionLevel: z.string().trim().max(200).nullish(),
+  visitingOrganization: z.string().trim().max(300).nullish(),
+  startsAt: z.date(),
+  endsAt: z.date(),
+  includesImportantLeader: z.boolean(),
+  coordinatorId: z.string().uuid().nullish(),
+  notes: z.string().max(5000).nullish(),
+};
+const endsAfterStart = (v: { startsAt?: Date; endsAt?: Date }) => !v.startsAt || !v.endsAt || v.endsAt > v.startsAt;
+const createInput = z
+  .object({ ...visitFields, includesImportantLeader: visitFields.includesImportantLeader.default(false) })
+  .refine(endsAfterStart, { path: ['endsAt'], message: 'must be after startsAt' });
+const updateInput = z.object(visitFields).partial().refine(endsAfterStart, { path: ['endsAt'], message: 'must be after startsAt' });
+
+export async function createVisit(deps: ServiceDeps, input: z.input<typeof createInput>) {
+  const data = parseInput(createInput, input);
+  await assertMembership(deps.db, data.coordinatorId);
+  const visit = await deps.db.visit.create({
+    data: {
+      ...data,
+      tenantId: deps.access.tenantId!,
+      createdById: deps.access.userId,
+      coordinatorId: data.coordinatorId ?? (await ownMembershipId(deps)),
+    },
+  });
+  await recordAudit(deps, { action: 'visit.created', targetType: 'Visit', targetId: visit.id, data: { purpose: visit.purpose } });
+  return visit;
+}
+
+export async function updateVisit(deps: ServiceDeps, visitId: string, expectedVersion: number, input: z.input<typeof updateInput>) {
+  const data = parseInput(updateInput, input);
+  const current = await deps.db.visit.findUnique({ where: { id: visitId } });
+  if (current && !endsAfterStart({ startsAt: data.startsAt ?? current.startsAt, endsAt: data.endsAt ?? current.endsAt })) {
+    parseInput(z.object({ endsAt: z.never({ message: 'must be after startsAt' }) }), {});
+  }
+  await assertMembership(deps.db, data.coordinatorId);
+  // Dates and the delegation's composition are material; a title or a note is not.
+  const material = ['startsAt', 'endsAt', 'purpose', 'receptionLevel', 'includesImportantLeader'].some(
+    (k) => data[k as keyof typeof data] !== undefined,
+  );
+  return changeVisit(deps, { visitId, expectedVersion, action: 'updated', material, auditData: Object.keys(data) }, () =>
+    deps.db.visit.update({ where: { id: visitId }, data }),
+  );
+}
+
+async function ownMembershipId(deps: ServiceDeps): Promise<string | null> {
+  if (!deps.access.userId) return null;
+  const m = await deps.db.membership.findFirst({ where: { userId: deps.access.userId }, select: { id: true } });
+  return m?.id ?? null;
+}
+
+export async function assertMembership(db: Db, membershipId: string | null | undefined) {
+  if (membershipId && !(await db.membership.findUnique({ where: { id: membershipId }, select: { id: true } }))) {
+    throw new VisitError('INVALID_REFERENCE', 'No such member in this tenant');
+  }
+}
+
+// ── lifecycle ───────────────────────────────────────────────────────────────────────────────────
+
+export async function changeVisitStatus(
+  deps: ServiceDeps,
+  input: { visitId: string; expectedVersion: number; to: VisitStatus; reason?: string | null },
+) {
+  const visit = await deps.db.visit.findUnique({ where: { id: input.visitId } });
+  if (!visit) throw new VisitError('NOT_FOUND', 'No such visit');
+  if (!canMove(visit.status, input.to)) {
+    throw new VisitError('ILLEGAL_TRANSITION', `A visit cannot go from ${visit.status} to ${input.to}`);
+  }
+  if (input.to === 'ARCHIVED' && !visit.summary) {
+    throw new VisitError('FOLLOW_UP_INCOMPLETE', 'Write the reception summary (书面总结) before archiving');
+  }
+  return changeVisit(
+    deps,
+    {
+      visitId: visit.id,
+      expectedVersion: input.expectedVersion,
+      action: `status.${input.to.toLowerCase()}`,
+      material: false,
+      allowClosed: true,
+      auditData: { from: visit.status, to: input.to, reason: input.reason ?? null },
+    },
+    async () => {
+      if (input.to === 'PLANNING' || input.to === 'CANCELLED') {
+        await deps.db.visitPlanVersion.updateMany({ where: { visitId: visit.id, decision: 'PENDING' }, data: { decision: 'SUPERSEDED' } });
+      }
+      const updated = await deps.db.visit.update({ where: { id: visit.id }, data: { status: input.to } });
+      if (visit.status === 'APPROVED' || input.to === 'CANCELLED') {
+        await notifyAssigned(deps, visit.id, 'visit.status_changed', { from: visit.status, to: input.to, reason: input.reason ?? null });
+      }
+      return updated;
+    },
+  );
+}
+
+/** Freezes the plan as a new version and asks for approval; refused while the plan has a BLOCKER. */
+export async function submitForApproval(deps: ServiceDeps, input: { visitId: string; expectedVersion: number; note?: string | null }) {
+  const visit = await deps.db.visit.findUnique({ where: { id: input.visitId } });
+  if (!visit) throw new VisitError('NOT_FOUND', 'No such visit');
+  if (visit.status !== 'PLANNING' && visit.status !== 'REQUESTED') {
+    throw new VisitError('ILLEGAL_TRANSITION', `A ${visit.status} visit cannot be submitted for approval`);
+  }
+  const plan = await loadPlan(deps.db, visit.id);
+  const blockers = planIssues(plan, visit).filter((i) => i.severity === 'BLOCKER');
+  if (blockers.length > 0) {
+    throw new VisitError(
+      'PLAN_HAS_BLOCKERS',
+      `The plan has ${blockers.length} blocking issue(s): ${blockers.map((b) => b.code).join(', ')}`,
+    );
+  }
+  return changeVisit(
+    deps,
+    { visitId: visit.id, expectedVersion: input.expectedVersion, action: 'submitted', material: false },
+    async () => {
+      const latest = await deps.db.visitPlanVersion.findFirst({ where: { visitId: visit.id }, orderBy: { number: 'desc' } });
+      await deps.db.visitPlanVersion.create({
+        data: {
+          tenantId: deps.access.tenantId!,
+          visitId: visit.id,
+          number: (latest?.number ?? 0) + 1,
+          snapshot: { ...plan, status: 'PENDING_APPROVAL' } as unknown as Prisma.InputJsonValue,
+          reason: input.note ?? 'submitted for approval',
+          submittedById: deps.access.userId,
+        },
+      });
+      return deps.db.visit.update({ where: { id: visit.id }, data: { status: 'PENDING_APPROVAL' } });
+    },
+  );
+}
+
+/** An approver approves or rejects the pending plan version, with a comment. */
+export async function decidePlan(
+  deps: ServiceDeps,
+  input: { visitId: string; expectedVersion: number; approve: boolean; comment?: string | null },
+) {
+  const comment = parseInput(z.string().trim().max(2000).nullish(), input.comment);
+  if (!input.approve && !comment) {
+    parseInput(z.object({ comment: z.string({ message: 'a rejection needs a comment' }) }), {});
+  }
+  const visit = await deps.db.visit.findUnique({ where: { id: input.visitId } });
+  if (!visit) throw new VisitError('NOT_FOUND', 'No such visit');
+  const pending = await deps.db.visitPlanVersion.findFirst({ where: { visitId: visit.id, decision: 'PENDING' }, orderBy: { number: 'desc' } });
+  if (visit.status !== 'PENDING_APPROVAL' || !pending) {
+    throw new VisitError('NOT_PENDING_APPROVAL', 'The visit has no plan waiting for approval');
+  }
+  if (input.approve) {
+    const blockers = planIssues(await loadPlan(deps.db, visit.id), visit).filter((i) => i.severity === 'BLOCKER');
+    if (blockers.length > 0) {
+      throw new VisitError('PLAN_HAS_BLOCKERS', `The plan has blocking issues: ${blockers.map((b) => b.code).join(', ')}`);
+    }
+  }
+  return changeVisit(
+    deps,
+    {
+      visitId: visit.id,
+      expectedVersion: input.expectedVersion,
+      action: input.approve ? 'approved' : 'rejected',
+      material: false,
+      auditData: { planVersion: pending.number, comment: comment ?? null },
+    },
+    async () => {
+      await deps.db.visitPlanVersion.update({
+        where: { id: pending.id },
+        data: { decision: input.approve ? 'APPROVED' : 'REJECTED', decidedById: deps.access.userId, decidedAt: new Date(), comment },
+      });
+      const updated = await deps.db.visit.update({ where: { id: visit.id }, data: { status: input.approve ? 'APPROVED' : 'PLANNING' } });
+      await notifyAssigned(deps, visit.id, input.approve ? 'visit.plan_approved' : 'visit.plan_rejected', {
+        planVersion: pending.number,
+        comment: comment ?? null,
+      });
+      return updated;
+    },
+  );
+}
+
+export function canDecide(deps: ServiceDeps) {
+  return hasRole(deps.access, 'APPROVER');
+}
+
+// ── escalation and follow-up ────────────────────────────────────────────────────────────────────
+
+/** Records that a visit including an important leader was reported up (向市领导汇报). */
+export async function recordEscalation(deps: ServiceDeps, input: { visitId: string; expectedVersion: number; note: string }) {
+  const note = parseInput(z.string().trim().min(1).max(2000), input.note);
+  return changeVisit(
+    deps,
+    { visitId: input.visitId, expectedVersion: input.expectedVersion, action: 'escalated', material: false, auditData: { note } },
+    () => deps.db.visit.update({ where: { id: input.visitId }, data: { escalatedAt: new Date(), escalationNote: note } }),
+  );
+}
+
+const followUpInput = z.object({
+  safeArrivalConfirmed: z.boolean().optional(),
+  forgottenItemsChecked: z.boolean().optional(),
+  photosSent: z.boolean().optional(),
+  summary: z.string().trim().min(1).max(20_000).optional(),
+});
+
+/** Departure and after (善后): safe-arrival call, forgotten items, photos sent, written summary. */
+export async function recordFollowUp(
+  deps: ServiceDeps,
+  input: { visitId: string; expectedVersion: number } & z.input<typeof followUpInput>,
+) {
+  const data = parseInput(followUpInput, input);
+  const at = (flag: boolean | undefined) => (flag === undefined ? undefined : flag ? new Date() : null);
+  return changeVisit(
+    deps,
+    { visitId: input.visitId, expectedVersion: input.expectedVersion, action: 'follow_up', material: false, allowClosed: true, auditData: Object.keys(data) },
+    () =>
+      deps.db.visit.update({
+        where: { id: input.visitId },
+        data: {
+          safeArrivalConfirmedAt: at(data.safeArrivalConfirmed),
+          forgottenItemsCheckedAt: at(data.forgottenItemsChecked),
+          photosSentAt: at(data.photosSent),
+          summary: data.summary,
+        },
+      }),
+  );
+}
+
+// ── settlement and versions ─────────────────────────────────────────────────────────────────────
+
+export interface SettlementLine {
+  category: string;
+  planned: string;
+  actual: string;
+  difference: string;
+}
+
+/** Planned against actual per category, in exact decimals (cents as integers, never floats). */
+export function settlement(budget: VisitPlan['budget']): { lines: SettlementLine[]; planned: string; actual: string; difference: string } {
+  const cents = (v: string | null) => (v ? Math.round(Number(v) * 100) : 0);
+  const money = (c: number) => `${c < 0 ? '-' : ''}${Math.floor(Math.abs(c) / 100)}.${String(Math.abs(c) % 100).padStart(2, '0')}`;
+  const by = new Map<string, { planned: number; actual: number }>();
+  for (const line of budget) {
+    const entry = by.get(line.category) ?? { planned: 0, actual: 0 };
+    entry.planned += cents(line.planned);
+    entry.actual += cents(line.actual);
+    by.set(line.category, entry);
+  }
+  const lines = [...by.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([category, v]) => ({ category, planned: money(v.planned), actual: money(v.actual), difference: money(v.actual - v.planned) }));
+  const planned = [...by.values()].reduce((s, v) => s + v.planned, 0);
+  const actual = [...by.values()].reduce((s, v) => s + v.actual, 0);
+  return { lines, planned: money(planned), actual: money(actual), difference: money(actual - planned) };
+}
+
+export async function planVersionDiff(db: Db, visitId: string, from: number, to: number) {
+  const versions = await db.visitPlanVersion.findMany({ where: { visitId, number: { in: [from, to] } } });
+  const a = versions.find((v) => v.number === from);
+  const b = versions.find((v) => v.number === to);
+  if (!a || !b) throw new VisitError('NOT_FOUND', 'No such plan version');
+  return diffPlans(a.snapshot as unknown as VisitPlan, b.snapshot as unknown as VisitPlan);
+}

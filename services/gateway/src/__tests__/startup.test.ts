@@ -1,0 +1,193 @@
+// `pnpm start` with no configuration, as a newcomer runs it: the real main.ts in its own process, an
+// embedded PGlite database in DATA_DIR, migrations, the demo seed, real HTTP, a graceful SIGTERM; a
+// second start on the same directory reopens it and seeds nothing twice; a bad config exits with 2.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = path.resolve(import.meta.dirname, '../../../..');
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
+const MAIN = 'services/gateway/src/main.ts';
+const DEMO_PASSWORD = 'jiedai-demo';
+
+/** Every variable config.ts reads, and the test run's own: none of them may leak into the child. */
+const CONFIG_VARS = [
+  'NODE_ENV', 'PORT', 'HOST', 'LOG_LEVEL', 'DATABASE_URL', 'MIGRATION_DATABASE_URL', 'MIGRATE_ON_START', 'SEED_DEMO',
+  'DATA_DIR', 'REDIS_URL', 'DB_POOL_SIZE', 'JWT_SECRET', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_TTL_SECONDS', 'MAX_BODY_BYTES',
+  'SHUTDOWN_GRACE_MS', 'TEST_DATABASE_URL',
+];
+
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of CONFIG_VARS) delete env[name];
+  for (const name of Object.keys(env)) if (name.startsWith('VITEST') || name.startsWith('PG')) delete env[name];
+  return { ...env, ...extra };
+}
+
+interface Gateway {
+  child: ChildProcess;
+  /** stdout (pino JSON lines) and stderr, as they come. */
+  lines: string[];
+  stderr: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const started: ChildProcess[] = [];
+const dirs: string[] = [];
+
+function start(env: Record<string, string>): Gateway {
+  const child = spawn(TSX, [MAIN], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
+  const lines: string[] = [];
+  const stderr: string[] = [];
+  let pending = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    pending += chunk;
+    const parts = pending.split('\n');
+    pending = parts.pop()!;
+    lines.push(...parts.filter(Boolean));
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, lines, stderr, exited };
+}
+
+const parse = (line: string): Record<string, any> | null => {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return null;
+  }
+};
+const messages = (g: Gateway) => g.lines.map(parse).filter((l): l is Record<string, any> => l !== null);
+
+async function until<T>(fn: () => T | undefined, g: Gateway, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let exit: unknown = null;
+  void g.exited.then((e) => (exit = e));
+  for (;;) {
+    const value = fn();
+    if (value !== undefined) return value;
+    if (exit) throw new Error(`gateway exited (${JSON.stringify(exit)}) before ${what}:\n${g.lines.join('\n')}\n${g.stderr.join('')}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${g.lines.join('\n')}\n${g.stderr.join('')}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Waits for the "ready at" line and returns it (with the port). */
+const ready = (g: Gateway) =>
+  until(() => messages(g).find((m) => typeof m.msg === 'string' && m.msg.includes('ready at')), g, 90_000, '"ready at"');
+
+async function gql(port: number, query: string, variables: Record<string, unknown> = {}, token?: string) {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { data: any; errors?: unknown[] };
+  expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
+  return body.data;
+}
+
+async function signIn(port: number, email: string): Promise<string> {
+  const data = await gql(
+    port,
+    `mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) {
+       __typename ... on SignInSuccess { token } ... on Error { message } } }`,
+    { email, password: DEMO_PASSWORD },
+  );
+  expect(data.signIn.__typename, JSON.stringify(data)).toBe('SignInSuccess');
+  return data.signIn.token;
+}
+
+async function stop(g: Gateway): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  g.child.kill('SIGTERM');
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 15_000));
+  const result = await Promise.race([g.exited, timeout]);
+  expect(result, 'exits within 15 s of SIGTERM').not.toBe('timeout');
+  return result as { code: number | null; signal: NodeJS.Signals | null };
+}
+
+async function demoTenantCount(port: number): Promise<{ totalCount: number; slugs: string[] }> {
+  const token = await signIn(port, 'platform@demo.jiedai');
+  const data = await gql(port, `{ tenants(first: 10) { totalCount edges { node { slug } } } }`, {}, token);
+  return { totalCount: data.tenants.totalCount, slugs: data.tenants.edges.map((e: { node: { slug: string } }) => e.node.slug).sort() };
+}
+
+afterAll(() => {
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('no-configuration start (pnpm start)', { timeout: 120_000 }, () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'jiedai-start-'));
+  dirs.push(dataDir);
+  const env = { DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info' };
+  let firstStartMs = 0;
+
+  it('starts on embedded PGlite, migrates, seeds the demo, serves it over HTTP, and stops cleanly on SIGTERM', async () => {
+    const began = Date.now();
+    const g = start(env);
+    const line = await ready(g);
+    firstStartMs = Date.now() - began;
+    expect(line.port).toEqual(expect.any(Number));
+    expect(line.port).toBeGreaterThan(0);
+    expect(line.database).toBe('embedded');
+    expect(line.migrations).toBeGreaterThan(0);
+    const port = line.port as number;
+    const text = messages(g).map((m) => m.msg);
+    expect(text).toContain('created demo platform admin');
+    expect(text.filter((m) => /seeded demo tenant/.test(m))).toHaveLength(3);
+
+    const token = await signIn(port, 'admin@gov.demo.jiedai');
+    const data = await gql(port, `{ tenant { name kind } rankLadder { name level } }`, {}, token);
+    expect(data.tenant.kind).toBe('GOVERNMENT_OFFICE');
+    expect(data.tenant.name).toContain('示范市政府办公室');
+    expect(data.rankLadder).toHaveLength(12);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+
+    const exit = await stop(g);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(messages(g).map((m) => m.msg)).toContain('stopped');
+  });
+
+  it('a second start on the same DATA_DIR reopens it: faster, nothing migrated or seeded twice', async () => {
+    expect(firstStartMs, 'the first start ran').toBeGreaterThan(0);
+    const began = Date.now();
+    const g = start(env);
+    const line = await ready(g);
+    const secondStartMs = Date.now() - began;
+    expect(line.database).toBe('embedded');
+    expect(line.migrations).toBe(0);
+    const text = messages(g).map((m) => m.msg);
+    expect(text).not.toContain('created demo platform admin');
+    expect(text.filter((m) => /seeded demo tenant/.test(m))).toEqual([]);
+    expect(secondStartMs).toBeLessThan(firstStartMs);
+
+    expect(await demoTenantCount(line.port)).toEqual({ totalCount: 3, slugs: ['demo-gov', 'demo-hospital', 'demo-hotel'] });
+    // Tokens survive restarts (the development JWT secret is kept in DATA_DIR), and so does the data.
+    const token = await signIn(line.port, 'admin@hotel.demo.jiedai');
+    expect((await gql(line.port, `{ tenant { kind } }`, {}, token)).tenant.kind).toBe('HOTEL');
+
+    expect(await stop(g)).toEqual({ code: 0, signal: null });
+    expect(messages(g).map((m) => m.msg)).toContain('stopped');
+  });
+
+  it('an invalid configuration (PORT=abc) exits with code 2 and names PORT', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'jiedai-badconf-'));
+    dirs.push(dir);
+    const g = start({ DATA_DIR: dir, PORT: 'abc' });
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 30_000));
+    const exit = await Promise.race([g.exited, timeout]);
+    expect(exit).toEqual({ code: 2, signal: null });
+    const stderr = g.stderr.join('');
+    expect(stderr).toMatch(/Invalid configuration/);
+    expect(stderr).toMatch(/PORT/);
+    expect(g.lines.some((l) => l.includes('ready at'))).toBe(false);
+  });
+});
