@@ -25,6 +25,8 @@ export interface DatabaseConfig {
   /** Runs as the owner after migrations, before the app role takes over (bootstrap, demo seed). */
   asOwner?: ((session: SqlSession) => Promise<void>) | undefined;
   transactionTimeoutMs?: number | undefined;
+  /** Called with the text of every SQL statement sent (PostgreSQL only): for tests and benchmarks. */
+  onStatement?: ((sql: string) => void) | undefined;
 }
 
 export interface Database {
@@ -64,6 +66,17 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
     options: `-c role=${APP_ROLE}`,
     idleTimeoutMillis: 30_000,
   });
+  if (config.onStatement) {
+    const onStatement = config.onStatement;
+    pool.on('connect', (client) => {
+      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+      client.query = ((...args: unknown[]) => {
+        const first = args[0] as string | { text?: string };
+        onStatement(typeof first === 'string' ? first : (first?.text ?? ''));
+        return query(...args);
+      }) as typeof client.query;
+    });
+  }
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

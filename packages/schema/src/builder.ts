@@ -59,6 +59,8 @@ export const builder = new SchemaBuilder<{
     onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
   },
   relay: {
+    // A malformed id is the caller's mistake (BAD_USER_INPUT), never a database error.
+    decodeGlobalID: (globalID) => decodeId(globalID),
     clientMutationId: 'omit',
     cursorType: 'String',
     nodeQueryOptions: { nullable: true },
@@ -75,6 +77,20 @@ export class ForbiddenError extends GraphQLError {
   constructor(message: string) {
     super(message || 'Not authorized', { extensions: { code: 'FORBIDDEN' } });
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Opaque global ids are base64 of `Type:uuid`. */
+export function decodeId(globalID: string): { typename: string; id: string } {
+  const text = Buffer.from(globalID, 'base64').toString('utf8');
+  const split = text.indexOf(':');
+  const typename = text.slice(0, split);
+  const id = text.slice(split + 1);
+  if (split < 1 || !/^[A-Za-z]+$/.test(typename) || !UUID.test(id)) {
+    throw new GraphQLError(`Invalid ID: ${JSON.stringify(globalID).slice(0, 80)}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return { typename, id };
 }
 
 builder.addScalarType('DateTime', DateTimeResolver);

@@ -30,6 +30,8 @@ export interface TestApp {
   url: string;
   /** Every log line the gateway wrote, as text. */
   logs: string[];
+  /** Every SQL statement the gateway sent, in order (clear it with `statements.length = 0`). */
+  statements: string[];
   gql<T = any>(query: string, variables?: Record<string, unknown>, options?: GqlOptions): Promise<GqlResponse<T>>;
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** Listens on an ephemeral port (once) and returns it. */
@@ -68,7 +70,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     JWT_AUDIENCE: TEST_JWT.audience,
     ...env,
   });
-  const db = await openDatabase({ url: databaseUrl, migrate: false, poolSize: 4 });
+  const statements: string[] = [];
+  const db = await openDatabase({ url: databaseUrl, migrate: false, poolSize: 4, onStatement: (sql) => statements.push(sql) });
   const app = await buildApp(config, { db, logger });
   let port: number | null = null;
   const fetch = async (path: string, init?: RequestInit): Promise<Response> =>
@@ -78,6 +81,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     db,
     url: databaseUrl,
     logs,
+    statements,
     fetch,
     async gql(query, variables, options = {}) {
       const res = await fetch('/graphql', {

@@ -7,6 +7,7 @@ import type { PasswordHasher } from '../modules/core/identity/password.ts';
 import { createTenant } from '../modules/core/tenancy/tenant.service.ts';
 import { createDepartment } from '../modules/core/tenancy/department.service.ts';
 import { addMember } from '../modules/core/identity/user.service.ts';
+import { seedDemoVisit } from './demo-visits.ts';
 
 export const DEMO_PASSWORD = 'jiedai-demo';
 export const PLATFORM_ADMIN_EMAIL = 'platform@demo.jiedai';
@@ -52,7 +53,7 @@ export async function seedDemo(prisma: PrismaClient, passwords: PasswordHasher, 
       await db.$executeRaw`SELECT set_config('app.tenant_id', ${tenant.id}, true)`;
       const inTenant = { ...deps, access: { ...platform, tenantId: tenant.id, tenantKind: tenant.kind } };
       const department = await createDepartment(inTenant, { name: t.department });
-      await addMember(
+      const coordinator = await addMember(
         { ...inTenant, passwords },
         { email: `coordinator@${t.domain}.demo.jiedai`, displayName: `${t.domain} coordinator 协调员`, password: DEMO_PASSWORD, roles: ['COORDINATOR', 'APPROVER'], departmentId: department.id },
       );
@@ -60,6 +61,7 @@ export async function seedDemo(prisma: PrismaClient, passwords: PasswordHasher, 
         { ...inTenant, passwords },
         { email: `staff@${t.domain}.demo.jiedai`, displayName: `${t.domain} staff 工作人员`, password: DEMO_PASSWORD, roles: ['STAFF'], departmentId: department.id },
       );
+      await seedDemoVisit(inTenant, tenant.kind, { membershipId: coordinator.id });
       log?.(`seeded demo tenant ${t.slug}`);
     });
   }

@@ -14,6 +14,8 @@ export interface Access {
   tenantKind: TenantKind | null;
   roles: Role[];
   isPlatformAdmin: boolean;
+  /** The API key's last use is older than a few minutes: record it after the operation (touchApiKey). */
+  apiKeyUseUnrecorded?: boolean;
 }
 
 export const anonymousAccess: Access = {
@@ -59,8 +61,14 @@ export async function resolveAccess(db: Db, credential: Credential, tenantKind: 
       FROM api_keys WHERE secret_hash = ${credential.secretHash} AND revoked_at IS NULL`;
     const key = rows[0];
     if (!key) throw new AccessDenied('UNAUTHENTICATED', 'Invalid or revoked API key');
-    if (key.stale) await db.$executeRaw`UPDATE api_keys SET last_used_at = now() WHERE id = ${key.id}::uuid`;
-    return { ...anonymousAccess, apiKeyId: key.id, tenantId: credential.tenantId, tenantKind, roles: [key.role] };
+    return {
+      ...anonymousAccess,
+      apiKeyId: key.id,
+      tenantId: credential.tenantId,
+      tenantKind,
+      roles: [key.role],
+      apiKeyUseUnrecorded: key.stale,
+    };
   }
   const rows = await db.$queryRaw<{ is_platform_admin: boolean; roles: Role[] | null }[]>`
     SELECT u.is_platform_admin, m.roles::text[] AS roles
@@ -79,4 +87,13 @@ export async function resolveAccess(db: Db, credential: Credential, tenantKind: 
     roles: user.roles ?? [],
     isPlatformAdmin: user.is_platform_admin,
   };
+}
+
+/**
+ * Records an API key's use, at most every few minutes, in its own short transaction after the
+ * operation (so read-only operations stay read-only and two requests never contend for the row).
+ */
+export async function touchApiKey(db: Db, apiKeyId: string): Promise<void> {
+  await db.$executeRaw`UPDATE api_keys SET last_used_at = now()
+    WHERE id = ${apiKeyId}::uuid AND (last_used_at IS NULL OR last_used_at < now() - interval '5 minutes')`;
 }

@@ -1,10 +1,13 @@
 // One transaction per GraphQL operation: set the tenant and user, verify the credential against the
 // database (membership or API key), run the whole operation on that transaction, then commit and
 // only then publish the events it queued. An operation that ends with errors is rolled back whole.
+// Queries run at REPEATABLE READ, so all their root fields read one snapshot; mutations at READ
+// COMMITTED, where a concurrent writer waits and then meets the version check (CONFLICT), instead
+// of failing with a serialization error.
 import type { Plugin } from 'graphql-yoga';
-import type { ExecutionResult } from 'graphql';
+import { getOperationAST, type ExecutionResult } from 'graphql';
 import { inScope, setScope, type Database, type TenantScope } from '@jiedai/db';
-import { AccessDenied, resolveAccess, type Context, type Credential } from '@jiedai/schema';
+import { AccessDenied, resolveAccess, touchApiKey, type Context, type Credential } from '@jiedai/schema';
 import { AuthError } from '../auth.ts';
 
 const ROLLBACK = Symbol('rollback');
@@ -28,6 +31,10 @@ export function useTenantTransaction(db: Database): Plugin<Context> {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       const ctx = args.contextValue as Context;
+      const isQuery = getOperationAST(args.document, args.operationName)?.operation === 'query';
+      // The embedded database runs one transaction at a time: every transaction is a snapshot there.
+      const options =
+        isQuery && db.kind === 'postgres' ? { ...db.transactionOptions, isolationLevel: 'RepeatableRead' as const } : db.transactionOptions;
       setExecuteFn(async (execArgs) => {
         let result: ExecutionResult | undefined;
         try {
@@ -40,7 +47,7 @@ export function useTenantTransaction(db: Database): Plugin<Context> {
             ctx.db = tx;
             result = (await executeFn(execArgs)) as ExecutionResult;
             if (result.errors?.length) throw ROLLBACK;
-          }, db.transactionOptions);
+          }, options);
         } catch (error) {
           // A refused credential is an error result (401/403), not an exception yoga would mask.
           if (error instanceof Refused) return { errors: [error.error] };
@@ -48,6 +55,12 @@ export function useTenantTransaction(db: Database): Plugin<Context> {
           ctx.pendingEvents.length = 0;
         }
         for (const { topic, payload } of ctx.pendingEvents.splice(0)) ctx.services.events.publish(topic, payload);
+        if (ctx.access.apiKeyId && ctx.access.apiKeyUseUnrecorded) {
+          const apiKeyId = ctx.access.apiKeyId;
+          await inScope(db.prisma, scopeOf(ctx.credential), (tx) => touchApiKey(tx, apiKeyId), db.transactionOptions).catch((error) =>
+            ctx.log.warn({ err: error }, 'could not record the API key\'s use'),
+          );
+        }
         return result!;
       });
     },

@@ -1,6 +1,6 @@
 // Visit mutations. Every change but live travel progress takes `expectedVersion` (a stale one gets
 // CONFLICT and changes nothing); creating and saving take an optional idempotency key.
-import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { builder, decodeId, TENANT_GRAPHS } from '../../../builder.ts';
 import { serviceDeps, type Context } from '../../../context.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { registerDomainError } from '../../../shared/graphql-errors.ts';
@@ -412,10 +412,10 @@ for (const spec of SAVES) {
   );
 }
 
-/** A record id given as a global id of the expected type (anything else is not found). */
+/** A record id given as a global id of the expected type (another type is not found). */
 function decodeRecordId(globalId: string, type: string): string {
-  const [typename, id] = Buffer.from(globalId, 'base64').toString().split(':');
-  if (typename !== type || !id || !/^[0-9a-f-]{36}$/i.test(id)) throw new VisitError('NOT_FOUND', `No such ${type}`);
+  const { typename, id } = decodeId(globalId);
+  if (typename !== type) throw new VisitError('NOT_FOUND', `No such ${type}`);
   return id;
 }
 
@@ -434,7 +434,7 @@ builder.mutationFields((t) => ({
     },
     errors: errors('RemoveVisitRecordResult'),
     resolve: async (_root, args, ctx) => {
-      const typename = Buffer.from(String(args.recordId), 'base64').toString().split(':')[0] ?? '';
+      const { typename } = decodeId(String(args.recordId));
       const kind = KIND_OF_TYPE[typename];
       if (!kind) return Promise.reject(new VisitError('NOT_FOUND', 'No such record in this visit'));
       const id = decodeRecordId(String(args.recordId), typename);
