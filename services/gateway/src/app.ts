@@ -68,12 +68,12 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     }));
   if (!options.db && config.seedDemo) await seedDemo(db.prisma, passwords, (msg) => log.info(msg));
 
-  const eventBus = createEventBus(config.redisUrl);
+  const eventBus = createEventBus(config.redisUrl, config.redisPrefix);
   const guardRedis = config.redisUrl ? new Redis(config.redisUrl) : undefined;
   const services: AppServices = {
     passwords,
     tokens: options.services?.tokens ?? createTokenService(config.jwt),
-    signInGuard: options.services?.signInGuard ?? createSignInGuard({ redis: guardRedis }),
+    signInGuard: options.services?.signInGuard ?? createSignInGuard({ redis: guardRedis, keyPrefix: config.redisPrefix }),
     events: options.services?.events ?? eventBus.bus,
   };
   const schemas = buildSchemas();

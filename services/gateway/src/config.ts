@@ -20,6 +20,7 @@ const schema = z
     SEED_DEMO: bool.optional(),
     DATA_DIR: z.string().default('.jiedai-data'),
     REDIS_URL: z.string().url().optional(),
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,50}$/).default('jiedai'),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
     JWT_ISSUER: z.string().default('jiedai'),
@@ -45,6 +46,8 @@ export interface GatewayConfig {
   database: { url?: string; ownerUrl?: string; dataDir: string; poolSize: number; migrate: boolean };
   seedDemo: boolean;
   redisUrl?: string;
+  /** Prefix of every Redis key and channel (several deployments may share one Redis). */
+  redisPrefix: string;
   jwt: { secret: string; issuer: string; audience: string; ttlSeconds: number };
   maxBodyBytes: number;
   /** Behind a reverse proxy: the client address is the first X-Forwarded-For entry. */
@@ -75,6 +78,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     },
     seedDemo: env.SEED_DEMO ?? env.NODE_ENV !== 'production',
     redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
     jwt: {
       secret: env.JWT_SECRET ?? developmentSecret(env.DATA_DIR),
       issuer: env.JWT_ISSUER,

@@ -12,7 +12,7 @@ export interface EventBusHandle {
   close(): Promise<void>;
 }
 
-export function createEventBus(redisUrl?: string): EventBusHandle {
+export function createEventBus(redisUrl?: string, prefix = 'jiedai'): EventBusHandle {
   if (!redisUrl) {
     const pubsub = createPubSub();
     return {
@@ -26,7 +26,10 @@ export function createEventBus(redisUrl?: string): EventBusHandle {
   const pubsub = createPubSub({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) });
   return {
     kind: 'redis',
-    bus: { publish: (topic, payload) => pubsub.publish(topic, payload), subscribe: (topic) => pubsub.subscribe(topic) },
+    bus: {
+      publish: (topic, payload) => pubsub.publish(`${prefix}:${topic}`, payload),
+      subscribe: (topic) => pubsub.subscribe(`${prefix}:${topic}`),
+    },
     close: async () => {
       await Promise.all([publishClient.quit().catch(() => undefined), subscribeClient.quit().catch(() => undefined)]);
     },

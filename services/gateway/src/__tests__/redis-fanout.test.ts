@@ -9,8 +9,10 @@ let two: TestApp;
 let tenant: TestTenant;
 
 beforeAll(async () => {
-  one = await startTestApp({ REDIS_URL });
-  two = await startTestApp({ REDIS_URL });
+  // Keys of their own: counts left in Redis by earlier runs must not leak into this one.
+  const REDIS_PREFIX = unique('jiedai-test');
+  one = await startTestApp({ REDIS_URL, REDIS_PREFIX });
+  two = await startTestApp({ REDIS_URL, REDIS_PREFIX });
   const platform = await createPlatformAdmin(one);
   tenant = await createTenant(one, platform.token, 'HOTEL');
   await two.listen();

@@ -22,13 +22,15 @@ export interface SignInGuardOptions {
   lockSeconds?: number;
   /** An ioredis client: counts are then shared by every gateway process. */
   redis?: unknown;
+  /** Prefix of the Redis keys. */
+  keyPrefix?: string;
 }
 
 export function createSignInGuard(options: SignInGuardOptions = {}): SignInGuard {
   const lockSeconds = options.lockSeconds ?? 15 * 60;
   const limiter = (opts: { keyPrefix: string; points: number; duration: number }) =>
     options.redis
-      ? new RateLimiterRedis({ ...opts, storeClient: options.redis, keyPrefix: `jiedai_${opts.keyPrefix}` })
+      ? new RateLimiterRedis({ ...opts, storeClient: options.redis, keyPrefix: `${options.keyPrefix ?? 'jiedai'}:${opts.keyPrefix}` })
       : new RateLimiterMemory(opts);
   const byEmail = limiter({ keyPrefix: 'signin_email', points: options.maxFailuresPerEmail ?? 5, duration: lockSeconds });
   const byAddress = limiter({ keyPrefix: 'signin_addr', points: options.maxFailuresPerAddress ?? 50, duration: 60 * 60 });

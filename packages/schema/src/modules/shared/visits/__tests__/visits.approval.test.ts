@@ -1,0 +1,213 @@
+// Visits through the real gateway (2/4): the lifecycle. Illegal moves are refused and change nothing;
+// a plan with a BLOCKER is not submitted; submission freezes plan version 1; only APPROVERs decide; a
+// rejection needs a comment; a material change after approval re-opens approval with a new version, a
+// diff naming exactly what changed and an event for everyone assigned; non-material changes do not;
+// archiving needs the written summary; closed visits refuse plan changes; every change is audited.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPlatformAdmin, createTenant, ownerQuery, rawId, startTestApp, type TestApp, type TestTenant } from '@jiedai/testing';
+import { auditActions, fingerprint, L, ok, refused, visitApi, type Payload, type VisitApi } from './visits.helpers.ts';
+
+let t: TestApp;
+let api: VisitApi;
+let gov: TestTenant;
+let coordinator: { token: string; membershipId: string };
+let approver: { token: string; membershipId: string };
+let staff: { token: string; membershipId: string };
+let hostLeader: { token: string; membershipId: string };
+
+beforeAll(async () => {
+  t = await startTestApp();
+  api = visitApi(t);
+  const platform = await createPlatformAdmin(t);
+  gov = await createTenant(t, platform.token, 'GOVERNMENT_OFFICE');
+  [coordinator, approver, staff, hostLeader] = await Promise.all([
+    gov.member(['COORDINATOR']),
+    gov.member(['APPROVER']),
+    gov.member(['STAFF']),
+    gov.member(['STAFF']),
+  ]);
+});
+afterAll(() => t?.close());
+
+const VERSIONS = 'status version planVersions { id number decision comment reason snapshot }';
+
+/** A one-day visit with a principal guest, a lunch with a dish and a host leader: no blockers but the contacts. */
+async function plannedVisit() {
+  const visitId = await api.newVisit(coordinator.token, { startsAt: L('2030-06-01T09:00'), endsAt: L('2030-06-01T17:00') });
+  const guest = await api.add(coordinator.token, 'saveVisitGuest', visitId, { name: '孙处长', principalOrder: 1, rankLevel: 7 });
+  const lunch = await api.add(coordinator.token, 'saveMeal', visitId, {
+    kind: 'LUNCH', startsAt: L('2030-06-01T12:00'), place: '机关食堂', dishes: [{ name: '番茄炒蛋', tags: ['egg'] }],
+  });
+  await api.add(coordinator.token, 'saveVisitHost', visitId, { membershipId: hostLeader.membershipId, role: 'HOST_LEADER' });
+  await api.add(coordinator.token, 'saveVisitContact', visitId, { name: '联络员甲', phone: '13800000011' });
+  return { visitId, guest, lunch };
+}
+
+/** Asserts the refusal and that nothing at all changed in the tenant's visit data. */
+async function refusedWithoutChange(call: () => Promise<Payload>, code: string) {
+  const before = await fingerprint(gov.id);
+  refused(await call(), code);
+  expect(await fingerprint(gov.id)).toEqual(before);
+}
+
+describe('visit lifecycle', () => {
+  it('refuses illegal transitions with ILLEGAL_TRANSITION, changing nothing', async () => {
+    const v = await api.newVisit(coordinator.token);
+    await refusedWithoutChange(() => api.setStatus(coordinator.token, v, 'COMPLETED'), 'ILLEGAL_TRANSITION');
+    await refusedWithoutChange(() => api.setStatus(coordinator.token, v, 'ARCHIVED'), 'ILLEGAL_TRANSITION');
+    expect(ok(await api.setStatus(coordinator.token, v, 'PLANNING')).visit).toMatchObject({ status: 'PLANNING', version: 2 });
+    // Approval goes through submit/decide only.
+    await refusedWithoutChange(() => api.setStatus(coordinator.token, v, 'APPROVED'), 'ILLEGAL_TRANSITION');
+    await refusedWithoutChange(() => api.setStatus(coordinator.token, v, 'PENDING_APPROVAL'), 'ILLEGAL_TRANSITION');
+    expect(ok(await api.setStatus(coordinator.token, v, 'CANCELLED')).visit.status).toBe('CANCELLED');
+    await refusedWithoutChange(() => api.setStatus(coordinator.token, v, 'PLANNING'), 'ILLEGAL_TRANSITION');
+    expect(await auditActions(v)).toEqual(['visit.created', 'visit.status.planning', 'visit.status.cancelled']);
+  });
+
+  it('submits only a plan without BLOCKERs; rejection needs a comment and sends the plan back to PLANNING', async () => {
+    const { visitId } = await plannedVisit();
+    const blocked = await api.submit(coordinator.token, visitId);
+    refused(blocked, 'PLAN_HAS_BLOCKERS');
+    expect(blocked.message).toContain('TOO_FEW_CONTACTS');
+    expect(await api.read(coordinator.token, visitId, VERSIONS)).toMatchObject({ status: 'REQUESTED', version: 5, planVersions: [] });
+
+    await api.add(coordinator.token, 'saveVisitContact', visitId, { name: '联络员乙', phone: '13800000012' });
+    expect(ok(await api.submit(coordinator.token, visitId)).visit).toMatchObject({ status: 'PENDING_APPROVAL', version: 7 });
+
+    const before = await fingerprint(gov.id);
+    const noComment = await api.decide(approver.token, visitId, false);
+    expect(noComment.data.decideVisitPlan).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['comment'] }] });
+    const blank = await api.decide(approver.token, visitId, false, '   ');
+    expect(blank.data.decideVisitPlan).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['comment'] }] });
+    expect(await fingerprint(gov.id)).toEqual(before);
+
+    const rejected = await api.decide(approver.token, visitId, false, '住宿标准偏高,请调整');
+    expect(ok(rejected.data.decideVisitPlan).visit.status).toBe('PLANNING');
+    const read = await api.read(coordinator.token, visitId, VERSIONS);
+    expect(read.planVersions).toMatchObject([{ number: 1, decision: 'REJECTED', comment: '住宿标准偏高,请调整' }]);
+    const events = await ownerQuery(`SELECT type FROM event_log WHERE subject_id = $1 ORDER BY id`, [rawId(visitId)]);
+    expect(events.map((e) => e.type)).toEqual(['visit.plan_rejected']);
+  });
+
+  it('only APPROVERs decide: staff, coordinators and the tenant admin get FORBIDDEN and change nothing', async () => {
+    const { visitId } = await plannedVisit();
+    await api.add(coordinator.token, 'saveVisitContact', visitId, { name: '联络员乙', phone: '13800000012' });
+    ok(await api.submit(coordinator.token, visitId));
+    const before = await fingerprint(gov.id);
+    for (const token of [staff.token, coordinator.token, gov.adminToken]) {
+      const res = await api.decide(token, visitId, true);
+      expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(res.data?.decideVisitPlan ?? null).toBeNull();
+    }
+    expect(await fingerprint(gov.id)).toEqual(before);
+    expect((await api.read(coordinator.token, visitId, 'status')).status).toBe('PENDING_APPROVAL');
+  });
+
+  it('approval, re-approval after material changes with an exact diff and a notification, and on to the archive', async () => {
+    const { visitId, lunch } = await plannedVisit();
+    let changes = 5; // created, guest, meal, host, contact
+    expect((await api.read(coordinator.token, visitId, 'coordinator { id }')).coordinator).toEqual({ id: coordinator.membershipId });
+    ok(await api.setStatus(coordinator.token, visitId, 'PLANNING'));
+    ok(await api.save(coordinator.token, 'saveVisitContact', visitId, { name: '联络员乙', phone: '13800000012' }));
+    ok(await api.submit(coordinator.token, visitId));
+    changes += 3;
+
+    // Version 1 is frozen with the whole plan.
+    let read = await api.read(coordinator.token, visitId, VERSIONS);
+    expect(read.status).toBe('PENDING_APPROVAL');
+    expect(read.planVersions).toHaveLength(1);
+    expect(read.planVersions[0]).toMatchObject({ number: 1, decision: 'PENDING' });
+    const snapshot = read.planVersions[0].snapshot;
+    expect(snapshot).toMatchObject({ id: rawId(visitId), timeZone: 'Asia/Shanghai' });
+    expect(snapshot.guests.map((g: any) => g.name)).toEqual(['孙处长']);
+    expect(snapshot.meals[0].dishes.map((d: any) => d.name)).toEqual(['番茄炒蛋']);
+    expect(snapshot.contacts).toHaveLength(2);
+
+    ok((await api.decide(approver.token, visitId, true, '同意')).data.decideVisitPlan);
+    changes++;
+    read = await api.read(coordinator.token, visitId, VERSIONS);
+    expect(read.status).toBe('APPROVED');
+    expect(read.planVersions.map((p: any) => [p.number, p.decision])).toEqual([[1, 'APPROVED']]);
+
+    // A material change (a guest joins) re-opens approval as version 2.
+    const added = ok(await api.save(coordinator.token, 'saveVisitGuest', visitId, { name: '钱科长', rankLevel: 8 }));
+    changes++;
+    expect(added.visit.status).toBe('PENDING_APPROVAL');
+    read = await api.read(coordinator.token, visitId, `${VERSIONS} planDiff(from: 1, to: 2) { visit { field } added { kind id label } removed { kind id } changed { kind id } }`);
+    expect(read.planVersions.map((p: any) => [p.number, p.decision])).toEqual([[1, 'APPROVED'], [2, 'PENDING']]);
+    expect(read.planVersions[1].reason).toContain('guest.saved');
+    expect(read.planDiff).toEqual({ visit: [], added: [{ kind: 'guest', id: rawId(added.recordId!), label: '钱科长' }], removed: [], changed: [] });
+
+    const [event, ...moreEvents] = await ownerQuery(
+      `SELECT payload, actor_user_id FROM event_log WHERE subject_id = $1 AND type = 'visit.plan_changed_after_approval' ORDER BY id`,
+      [rawId(visitId)],
+    );
+    expect(moreEvents).toEqual([]);
+    expect(event.payload).toMatchObject({ version: 2, approvedVersion: 1, added: 1, removed: 0, changed: 0 });
+    expect(event.payload.recipientMembershipIds).toEqual([rawId(coordinator.membershipId), rawId(hostLeader.membershipId)].sort());
+
+    // Approved again; then the lunch moves by half an hour (same menu): version 3, the diff is that one field.
+    ok((await api.decide(approver.token, visitId, true)).data.decideVisitPlan);
+    changes++;
+    const moved = ok(await api.save(coordinator.token, 'saveMeal', visitId, {
+      id: lunch, kind: 'LUNCH', startsAt: L('2030-06-01T12:30'), place: '机关食堂', dishes: [{ name: '番茄炒蛋', tags: ['egg'] }],
+    }));
+    changes++;
+    expect(moved.visit.status).toBe('PENDING_APPROVAL');
+    read = await api.read(coordinator.token, visitId, `${VERSIONS} planDiff(from: 2, to: 3) { visit { field } added { kind label } removed { kind label } changed { kind id changes { field before after } } }`);
+    expect(read.planVersions.map((p: any) => [p.number, p.decision])).toEqual([[1, 'APPROVED'], [2, 'APPROVED'], [3, 'PENDING']]);
+    expect(read.planDiff).toEqual({
+      visit: [],
+      added: [],
+      removed: [],
+      changed: [{ kind: 'meal', id: rawId(lunch), changes: [{ field: 'startsAt', before: L('2030-06-01T12:00'), after: L('2030-06-01T12:30') }] }],
+    });
+    const events = await ownerQuery(`SELECT payload FROM event_log WHERE subject_id = $1 AND type = 'visit.plan_changed_after_approval' ORDER BY id`, [rawId(visitId)]);
+    expect(events.map((e) => e.payload.version)).toEqual([2, 3]);
+    ok((await api.decide(approver.token, visitId, true)).data.decideVisitPlan);
+    changes++;
+
+    // Non-material changes (a contact, a gift) leave the plan approved, with no new version.
+    for (const [field, input] of [
+      ['saveVisitContact', { name: '联络员丙', phone: '13800000013' }],
+      ['saveGift', { item: '茶叶', value: '120.00', tags: ['tea'] }],
+    ] as const) {
+      expect(ok(await api.save(coordinator.token, field, visitId, input)).visit.status).toBe('APPROVED');
+      changes++;
+    }
+    expect((await api.read(coordinator.token, visitId, VERSIONS)).planVersions).toHaveLength(3);
+
+    // In progress, completed: the plan is closed.
+    ok(await api.setStatus(coordinator.token, visitId, 'IN_PROGRESS'));
+    ok(await api.setStatus(coordinator.token, visitId, 'COMPLETED'));
+    changes += 2;
+    await refusedWithoutChange(() => api.save(coordinator.token, 'saveVisitGuest', visitId, { name: '迟到者' }), 'VISIT_CLOSED');
+    await refusedWithoutChange(() => api.save(coordinator.token, 'saveMeal', visitId, { id: lunch, kind: 'LUNCH', startsAt: L('2030-06-01T13:00') }), 'VISIT_CLOSED');
+    await refusedWithoutChange(() => api.remove(coordinator.token, visitId, lunch), 'VISIT_CLOSED');
+    await refusedWithoutChange(() => api.updateVisit(coordinator.token, visitId, { endsAt: L('2030-06-01T20:00') }), 'VISIT_CLOSED');
+
+    // Archiving needs the written summary; the follow-up is recorded on the completed visit.
+    await refusedWithoutChange(() => api.setStatus(coordinator.token, visitId, 'ARCHIVED'), 'FOLLOW_UP_INCOMPLETE');
+    const followUp = ok(await api.followUp(staff.token, visitId, { safeArrivalConfirmed: true, photosSent: true, summary: '接待顺利;不足:用餐时间偏紧' }));
+    changes++;
+    expect(followUp.visit.status).toBe('COMPLETED');
+    expect(ok(await api.setStatus(coordinator.token, visitId, 'ARCHIVED')).visit.status).toBe('ARCHIVED');
+    changes++;
+    read = await api.read(coordinator.token, visitId, 'status summary safeArrivalConfirmedAt photosSentAt forgottenItemsCheckedAt version');
+    expect(read).toMatchObject({ status: 'ARCHIVED', summary: '接待顺利;不足:用餐时间偏紧', forgottenItemsCheckedAt: null, version: changes });
+    expect(read.safeArrivalConfirmedAt).toEqual(expect.any(String));
+    expect(read.photosSentAt).toEqual(expect.any(String));
+
+    // Every accepted change wrote one visit.* audit entry; the refused ones wrote none.
+    const actions = await auditActions(visitId);
+    expect(actions).toHaveLength(changes);
+    expect(actions.every((a) => a.startsWith('visit.'))).toBe(true);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'visit.created', 'visit.status.planning', 'visit.submitted', 'visit.approved', 'visit.guest.saved', 'visit.meal.saved',
+        'visit.contact.saved', 'visit.gift.saved', 'visit.status.in_progress', 'visit.status.completed', 'visit.follow_up', 'visit.status.archived',
+      ]),
+    );
+    expect(actions.filter((a) => a === 'visit.approved')).toHaveLength(3);
+  });
+});
