@@ -297,19 +297,47 @@ CREATE TABLE idempotency_keys (
   PRIMARY KEY (tenant_id, key)
 );
 
--- Domain events, written in the same transaction as the change and published after commit; the
--- id is the cursor a subscriber resumes from.
+-- Domain events, written in the same transaction as the change (append_event) and published after
+-- commit. `seq` numbers each tenant's events without gaps, in commit order: appending takes the
+-- tenant's counter row until the transaction ends. A subscriber resumes after the last seq it saw,
+-- and a jump in seq tells it that it missed something.
+CREATE TABLE tenant_event_counters (
+  tenant_id uuid PRIMARY KEY REFERENCES tenants (id) ON DELETE CASCADE,
+  seq       bigint NOT NULL CHECK (seq >= 1)
+);
+
 CREATE TABLE event_log (
   id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   tenant_id     uuid NOT NULL REFERENCES tenants (id) ON DELETE CASCADE,
+  seq           bigint NOT NULL CHECK (seq >= 1),
   topic         text NOT NULL,
   type          text NOT NULL,
   subject_id    uuid,
   actor_user_id uuid,
   payload       jsonb NOT NULL DEFAULT '{}',
-  created_at    timestamptz(6) NOT NULL DEFAULT now()
+  created_at    timestamptz(6) NOT NULL DEFAULT now(),
+  UNIQUE (tenant_id, seq)
 );
-CREATE INDEX event_log_tenant_id_topic_id_idx ON event_log (tenant_id, topic, id);
+CREATE INDEX event_log_tenant_id_topic_seq_idx ON event_log (tenant_id, topic, seq);
+
+-- Runs as the caller (RLS applies: only the current tenant's counter and events).
+CREATE FUNCTION append_event(p_topic text, p_type text, p_subject_id uuid, p_actor_user_id uuid, p_payload jsonb)
+  RETURNS event_log
+  LANGUAGE plpgsql VOLATILE
+  AS $$
+DECLARE
+  v_seq bigint;
+  v_event event_log;
+BEGIN
+  INSERT INTO tenant_event_counters AS c (tenant_id, seq) VALUES (app_tenant_id(), 1)
+    ON CONFLICT (tenant_id) DO UPDATE SET seq = c.seq + 1
+    RETURNING c.seq INTO v_seq;
+  INSERT INTO event_log (tenant_id, seq, topic, type, subject_id, actor_user_id, payload)
+    VALUES (app_tenant_id(), v_seq, p_topic, p_type, p_subject_id, p_actor_user_id, coalesce(p_payload, '{}'))
+    RETURNING * INTO v_event;
+  RETURN v_event;
+END
+$$;
 
 DO $$
 DECLARE t text;
@@ -317,7 +345,7 @@ BEGIN
   FOREACH t IN ARRAY ARRAY['visits', 'visit_guests', 'dietary_restrictions', 'visit_contacts', 'travel_legs',
     'visit_hosts', 'itinerary_items', 'lodgings', 'lodging_rooms', 'room_guests', 'meals', 'meal_guests', 'dishes',
     'vehicles', 'vehicle_guests', 'gifts', 'gift_recipients', 'budget_lines', 'visit_plan_versions',
-    'idempotency_keys', 'event_log'] LOOP
+    'idempotency_keys', 'tenant_event_counters', 'event_log'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
     EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = app_tenant_id()) '
@@ -332,3 +360,4 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON visits, visit_guests, dietary_restrictio
 -- Plan versions are never deleted; the event log is append-only.
 GRANT SELECT, INSERT, UPDATE ON visit_plan_versions TO jiedai_app;
 GRANT SELECT, INSERT ON event_log TO jiedai_app;
+GRANT SELECT, INSERT, UPDATE ON tenant_event_counters TO jiedai_app;

@@ -1,6 +1,6 @@
 // The generated client: PrismaClient, the Prisma namespace, every model type and enum.
 export * from './generated/prisma/client.ts';
 export { openDatabase, APP_ROLE, type Database, type DatabaseConfig } from './database.ts';
-export { inScope, setScope, type Db, type TenantScope } from './tenant-transaction.ts';
+export { inScope, setScope, scopedClient, type Db, type TenantScope } from './tenant-transaction.ts';
 export { migrate, readMigrations, defaultMigrationsDir, MigrationError, type SqlSession, type Migration } from './migrate.ts';
 export { pgSession, pgliteSession, withPgSession } from './sessions.ts';

@@ -25,3 +25,33 @@ export async function inScope<T>(
     return fn(tx);
   }, options);
 }
+
+/**
+ * A client whose every query runs in its own short transaction with the scope set: for work outside
+ * an operation's transaction (subscription events), where RLS must hold all the same.
+ */
+export function scopedClient(
+  prisma: PrismaClient,
+  scope: TenantScope,
+  options?: { maxWait: number; timeout: number },
+): Db {
+  const run = (fn: (db: Db) => Promise<unknown>) => inScope(prisma, scope, fn, options);
+  return new Proxy({} as Db, {
+    get(_target, property) {
+      if (typeof property !== 'string' || property === 'then') return undefined;
+      if (property.startsWith('$')) {
+        return (...args: unknown[]) => run((db) => (db as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[property]!(...args));
+      }
+      return new Proxy(
+        {},
+        {
+          get(_model, method) {
+            if (typeof method !== 'string' || method === 'then') return undefined;
+            return (...args: unknown[]) =>
+              run((db) => (db as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>)[property]![method]!(...args));
+          },
+        },
+      );
+    },
+  });
+}

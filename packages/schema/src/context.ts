@@ -41,6 +41,8 @@ export interface Context {
   publishAfterCommit(topic: string, payload: unknown): void;
   /** Events queued by this operation, published after commit (dropped on rollback). */
   pendingEvents: { topic: string; payload: unknown }[];
+  /** Bytes queued for this client and not yet sent (WebSocket only): slow consumers are cut off. */
+  backlogBytes?: (() => number) | undefined;
   /** Runs `fn` in a new transaction with this operation's scope (for subscription events). */
   withScope<T>(fn: (db: Db, access: Access) => Promise<T>): Promise<T>;
 }

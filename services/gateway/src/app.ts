@@ -9,7 +9,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { pino, type Logger } from 'pino';
-import { inScope, openDatabase, type Database } from '@jiedai/db';
+import { inScope, openDatabase, scopedClient, type Database } from '@jiedai/db';
 import {
   anonymousAccess,
   bootstrapPlatformAdmin,
@@ -92,7 +92,15 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
       warn: (...args) => log.warn({ args }, 'yoga'),
       error: (...args) => log.error({ args }, 'yoga'),
     },
-    context: ({ request, req }: { request: Request; req?: { socket?: { remoteAddress?: string } } }) => {
+    context: ({
+      request,
+      req,
+      extra,
+    }: {
+      request: Request;
+      req?: { socket?: { remoteAddress?: string } };
+      extra?: { socket?: { bufferedAmount?: number } };
+    }) => {
       const auth = authByRequest.get(request) ?? anonymous;
       const requestId = requestIds.get(request) ?? 'ws';
       const scope = scopeOf(auth.credential);
@@ -106,7 +114,9 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
         credential: auth.credential,
         tenantKind: auth.tenantKind,
         services,
-        db: notInTransaction,
+        // Outside an operation's transaction (subscription events) each query gets its own scoped one.
+        db: scopedClient(db.prisma, scope, db.transactionOptions),
+        backlogBytes: extra?.socket ? () => extra.socket?.bufferedAmount ?? 0 : undefined,
         access: anonymousAccess,
         pendingEvents: [],
         publishAfterCommit: (topic, payload) => ctx.pendingEvents.push({ topic, payload }),
@@ -205,10 +215,3 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
       })()),
   };
 }
-
-/** ctx.db outside an operation's transaction (subscriptions): use ctx.withScope instead. */
-const notInTransaction = new Proxy({} as Context['db'], {
-  get() {
-    throw new Error('ctx.db is only available inside an operation transaction; use ctx.withScope');
-  },
-});

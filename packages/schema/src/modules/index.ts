@@ -17,3 +17,6 @@ import './hotel/hotel-area.ts';
 import './hotel/hotel-area.mutations.ts';
 import './shared/visits/visit.ts';
 import './shared/visits/visit.mutations.ts';
+import './shared/tasks/task.ts';
+import './shared/tasks/task.mutations.ts';
+import './shared/tasks/task.subscriptions.ts';

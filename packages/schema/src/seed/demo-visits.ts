@@ -17,6 +17,7 @@ import {
   type VisitRef,
 } from '../modules/shared/visits/visit-parts.service.ts';
 import { assignRank } from '../modules/government/rank.service.ts';
+import { instantiateChecklist } from '../modules/shared/tasks/task.service.ts';
 
 /** `day` days from next Monday at hh:mm in Asia/Shanghai (UTC+8, no daylight saving), as a Date. */
 function shanghai(day: number, hhmm: string): Date {
@@ -92,5 +93,8 @@ export async function seedDemoVisit(deps: ServiceDeps, kind: TenantKind, host: {
   await saveBudgetLine(deps, ref(), { category: 'MEALS', planned: '2400.00' });
   await saveBudgetLine(deps, ref(), { category: 'MEETING_SUBSIDY', planned: '300.00', payableAt: shanghai(0, '09:00') });
   await changeVisitStatus(deps, { visitId: visit.id, expectedVersion: version, to: 'PLANNING' });
+  // The kind's checklist, instantiated: the demo board has its tasks with due times from the plan.
+  const template = await deps.db.checklistTemplate.findFirst({ orderBy: { createdAt: 'asc' } });
+  if (template) await instantiateChecklist(deps, { visitId: visit.id, templateId: template.id });
   return visit.id;
 }

@@ -10,6 +10,7 @@ import { TenancyError } from './tenancy.errors.ts';
 import { seedRankLadder } from '../../government/rank.service.ts';
 import { seedServicePoints } from '../../hospital/service-point.service.ts';
 import { seedHotelAreas } from '../../hotel/hotel-area.service.ts';
+import { seedChecklistTemplates } from '../../shared/tasks/checklist.templates.ts';
 
 export const TENANT_KINDS = ['GOVERNMENT_OFFICE', 'HOSPITAL', 'HOTEL'] as const satisfies readonly TenantKind[];
 
@@ -86,6 +87,7 @@ async function seedKindStructure(deps: ServiceDeps, kind: TenantKind) {
   if (kind === 'GOVERNMENT_OFFICE') await seedRankLadder(deps);
   if (kind === 'HOSPITAL') await seedServicePoints(deps);
   if (kind === 'HOTEL') await seedHotelAreas(deps);
+  await seedChecklistTemplates(deps, kind);
 }
 
 const updateInput = z.object({

@@ -7,6 +7,7 @@ import type { ServiceDeps } from '../../../context.ts';
 import { isForeignKeyViolation, isUniqueViolation, parseInput } from '../../../shared/errors.ts';
 import { assertMembership, changeVisit, notifyAssigned } from './visit.service.ts';
 import { VisitError } from './visit.errors.ts';
+import { refreshDueTimes } from '../tasks/task.service.ts';
 
 export const RECORD_KINDS = [
   'guest', 'contact', 'travelLeg', 'host', 'itineraryItem', 'lodging', 'meal', 'vehicle', 'gift', 'budgetLine',
@@ -93,6 +94,26 @@ async function assertGuests(db: Db, visitId: string, guestIds: string[]) {
   return unique;
 }
 
+/**
+ * Pairs each entry of a nested list (a guest's restrictions, a lodging's rooms, a meal's menu) with an
+ * existing row of the same key, so that saving the parent keeps the rows that are still listed (and
+ * their ids: plan versions then diff on what really changed); `leftover` are the rows no longer listed.
+ */
+function matchRows<Row extends { id: string }, Entry>(rows: Row[], entries: Entry[], rowKey: (r: Row) => string, entryKey: (e: Entry) => string) {
+  const unused = new Map<string, Row[]>();
+  for (const row of [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+    unused.set(rowKey(row), [...(unused.get(rowKey(row)) ?? []), row]);
+  }
+  const pairs = entries.map((entry) => ({ entry, row: unused.get(entryKey(entry))?.shift() ?? null }));
+  return { pairs, leftover: [...unused.values()].flat() };
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]) => {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((x) => right.has(x));
+};
+
 const uuid = z.string().uuid();
 const text = (max = 300) => z.string().trim().min(1).max(max);
 const optionalText = (max = 300) => z.string().trim().max(max).nullish();
@@ -129,9 +150,18 @@ export async function saveGuest(deps: ServiceDeps, ref: VisitRef, input: z.input
     const guest = id
       ? await deps.db.visitGuest.update({ where: { id }, data: fields })
       : await deps.db.visitGuest.create({ data: { ...fields, tenantId, visitId: ref.visitId } });
-    await deps.db.dietaryRestriction.deleteMany({ where: { guestId: guest.id } });
+    // The list replaces the guest's restrictions; those still listed keep their row.
+    const existing = id ? await deps.db.dietaryRestriction.findMany({ where: { guestId: guest.id } }) : [];
+    const key = (r: { category: string; restricted: string }) => `${r.category}:${r.restricted}`;
+    const { pairs, leftover } = matchRows(existing, dietaryRestrictions, key, key);
+    if (leftover.length > 0) await deps.db.dietaryRestriction.deleteMany({ where: { id: { in: leftover.map((r) => r.id) } } });
+    for (const { entry, row } of pairs) {
+      if (row && row.note !== (entry.note ?? null)) await deps.db.dietaryRestriction.update({ where: { id: row.id }, data: { note: entry.note ?? null } });
+    }
     await deps.db.dietaryRestriction.createMany({
-      data: dietaryRestrictions.map((r) => ({ tenantId, guestId: guest.id, category: r.category, restricted: r.restricted, note: r.note ?? null })),
+      data: pairs
+        .filter((p) => !p.row)
+        .map(({ entry: r }) => ({ tenantId, guestId: guest.id, category: r.category, restricted: r.restricted, note: r.note ?? null })),
     });
     return guest.id;
   });
@@ -199,6 +229,7 @@ export async function updateTravelProgress(deps: ServiceDeps, input: z.input<typ
     where: { id: leg.id },
     data: { actualDepartureAt: data.actualDepartureAt, expectedArrivalAt: data.expectedArrivalAt },
   });
+  await refreshDueTimes(deps, leg.visitId);
   await notifyAssigned(deps, leg.visitId, 'visit.travel_progress', {
     legId: leg.id,
     direction: leg.direction,
@@ -294,12 +325,23 @@ export async function saveLodging(deps: ServiceDeps, ref: VisitRef, input: z.inp
     const lodging = id
       ? await deps.db.lodging.update({ where: { id }, data: fields })
       : await deps.db.lodging.create({ data: { ...fields, tenantId, visitId: ref.visitId } });
-    await deps.db.lodgingRoom.deleteMany({ where: { lodgingId: lodging.id } });
-    for (const room of rooms) {
-      const created = await deps.db.lodgingRoom.create({
-        data: { tenantId, lodgingId: lodging.id, floor: room.floor ?? null, number: room.number, roomType: room.roomType ?? null, isSpare: room.isSpare },
-      });
-      await deps.db.roomGuest.createMany({ data: [...new Set(room.guestIds)].map((guestId) => ({ tenantId, roomId: created.id, guestId })) });
+    // The list replaces the lodging's rooms; a room still listed (by number) keeps its row.
+    const existing = id ? await deps.db.lodgingRoom.findMany({ where: { lodgingId: lodging.id } }) : [];
+    const { pairs, leftover } = matchRows(existing, rooms, (r) => r.number, (r) => r.number);
+    if (leftover.length > 0) await deps.db.lodgingRoom.deleteMany({ where: { id: { in: leftover.map((r) => r.id) } } });
+    for (const { entry: room, row } of pairs) {
+      const roomFields = { floor: room.floor ?? null, roomType: room.roomType ?? null, isSpare: room.isSpare };
+      let roomId: string;
+      if (row) {
+        roomId = row.id;
+        if (row.floor !== roomFields.floor || row.roomType !== roomFields.roomType || row.isSpare !== roomFields.isSpare) {
+          await deps.db.lodgingRoom.update({ where: { id: roomId }, data: roomFields });
+        }
+        await deps.db.roomGuest.deleteMany({ where: { roomId } });
+      } else {
+        roomId = (await deps.db.lodgingRoom.create({ data: { ...roomFields, tenantId, lodgingId: lodging.id, number: room.number } })).id;
+      }
+      await deps.db.roomGuest.createMany({ data: [...new Set(room.guestIds)].map((guestId) => ({ tenantId, roomId, guestId })) });
     }
     return lodging.id;
   });
@@ -329,8 +371,16 @@ export async function saveMeal(deps: ServiceDeps, ref: VisitRef, input: z.input<
     const meal = id
       ? await deps.db.meal.update({ where: { id }, data: fields })
       : await deps.db.meal.create({ data: { ...fields, tenantId, visitId: ref.visitId } });
-    await deps.db.dish.deleteMany({ where: { mealId: meal.id } });
-    await deps.db.dish.createMany({ data: dishes.map((d) => ({ tenantId, mealId: meal.id, name: d.name, tags: [...new Set(d.tags)] })) });
+    // The list replaces the menu; a dish still listed (by name) keeps its row.
+    const existing = id ? await deps.db.dish.findMany({ where: { mealId: meal.id } }) : [];
+    const { pairs, leftover } = matchRows(existing, dishes, (d) => d.name, (d) => d.name);
+    if (leftover.length > 0) await deps.db.dish.deleteMany({ where: { id: { in: leftover.map((d) => d.id) } } });
+    for (const { entry, row } of pairs) {
+      if (row && !sameSet(row.tags, entry.tags)) await deps.db.dish.update({ where: { id: row.id }, data: { tags: [...new Set(entry.tags)] } });
+    }
+    await deps.db.dish.createMany({
+      data: pairs.filter((p) => !p.row).map(({ entry: d }) => ({ tenantId, mealId: meal.id, name: d.name, tags: [...new Set(d.tags)] })),
+    });
     await deps.db.mealGuest.deleteMany({ where: { mealId: meal.id } });
     await deps.db.mealGuest.createMany({ data: (attending ?? []).map((guestId) => ({ tenantId, mealId: meal.id, guestId })) });
     return meal.id;

@@ -219,7 +219,8 @@ function checkAlcoholForOnDutyGuests(plan: VisitPlan): PlanIssue[] {
   for (const meal of plan.meals) {
     if (!meal.alcoholServed) continue;
     for (const guest of attendees(plan, meal)) {
-      const onDuty = guest.dietaryRestrictions.filter((r) => r.category === 'OCCUPATIONAL' && norm(r.restricted) === 'alcohol');
+      // By id, so that the note quoted does not depend on the order of the list.
+      const onDuty = byId(guest.dietaryRestrictions.filter((r) => r.category === 'OCCUPATIONAL' && norm(r.restricted) === 'alcohol'));
       if (onDuty.length === 0) continue;
       const note = onDuty.map((r) => r.note?.trim()).find((n) => n);
       issues.push(

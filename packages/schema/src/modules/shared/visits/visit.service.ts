@@ -13,10 +13,13 @@ import { CLOSED, canMove } from './visit.lifecycle.ts';
 import { loadPlan } from './visit.plan-loader.ts';
 import type { VisitPlan, VisitStatus } from './visit.plan.ts';
 import { VisitError } from './visit.errors.ts';
+import { appendEvent } from '../../core/events/event.service.ts';
+import { refreshDueTimes } from '../tasks/task.service.ts';
 
 export const VISIT_PURPOSES = ['LEADER_VISIT', 'WORK_INSPECTION', 'BUSINESS_EXCHANGE', 'CONFERENCE', 'OTHER'] as const;
 
-export const visitTopic = (visitId: string) => `visit:${visitId}`;
+/** Event-log topic of visit notifications (subject: the visit). */
+export const VISIT_TOPIC = 'visit';
 
 // ── plan issues: the text's rules, computed ─────────────────────────────────────────────────────
 
@@ -85,6 +88,8 @@ export async function changeVisit<T>(deps: ServiceDeps, options: ChangeOptions, 
   if (options.material && (visit.status === 'APPROVED' || visit.status === 'PENDING_APPROVAL')) {
     await reopenApproval(deps, visit.id, visit.status, options.action);
   }
+  // Dates, travel, meals or the itinerary may have moved: so do the open tasks that follow them.
+  if (options.material) await refreshDueTimes(deps, visit.id);
   return result;
 }
 
@@ -116,7 +121,7 @@ async function reopenApproval(deps: ServiceDeps, visitId: string, status: VisitS
   }
 }
 
-/** Writes an event for everyone assigned to the visit (coordinator, hosts) and publishes it after commit. */
+/** Appends an event for everyone assigned to the visit (coordinator, hosts, people responsible for items). */
 export async function notifyAssigned(deps: ServiceDeps, visitId: string, type: string, payload: Record<string, unknown>) {
   const visit = await deps.db.visit.findUniqueOrThrow({
     where: { id: visitId },
@@ -129,18 +134,12 @@ export async function notifyAssigned(deps: ServiceDeps, visitId: string, type: s
       ),
     ),
   ].sort();
-  const event = await deps.db.eventLogEntry.create({
-    data: {
-      tenantId: deps.access.tenantId!,
-      topic: visitTopic(visitId),
-      type,
-      subjectId: visitId,
-      actorUserId: deps.access.userId,
-      payload: { ...payload, recipientMembershipIds: recipients } as Prisma.InputJsonValue,
-    },
+  return appendEvent(deps, {
+    topic: VISIT_TOPIC,
+    type,
+    subjectId: visitId,
+    payload: { ...payload, recipientMembershipIds: recipients } as Prisma.InputJsonValue,
   });
-  deps.publishAfterCommit?.(visitTopic(visitId), { ...event, id: event.id.toString() });
-  return event;
 }
 
 // ── idempotency ─────────────────────────────────────────────────────────────────────────────────

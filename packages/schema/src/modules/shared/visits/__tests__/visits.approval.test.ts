@@ -103,6 +103,38 @@ describe('visit lifecycle', () => {
     expect((await api.read(coordinator.token, visitId, 'status')).status).toBe('PENDING_APPROVAL');
   });
 
+  it('re-saving a guest or a lodging with its nested lists diffs only what changed; a newer pending version supersedes the older', async () => {
+    const { visitId, guest } = await plannedVisit();
+    await api.add(coordinator.token, 'saveVisitContact', visitId, { name: '联络员乙', phone: '13800000012' });
+    const guestInput = { id: guest, name: '孙处长', principalOrder: 1, rankLevel: 7, dietaryRestrictions: [{ category: 'RELIGIOUS', restricted: 'pork' }] };
+    ok(await api.save(coordinator.token, 'saveVisitGuest', visitId, guestInput));
+    const rooms = (roomType: string) => [{ floor: 3, number: '301', roomType, guestIds: [guest] }, { floor: 3, number: '302', isSpare: true }];
+    const lodging = await api.add(coordinator.token, 'saveLodging', visitId, { hotelName: '国宾馆', checkIn: '2030-06-01', checkOut: '2030-06-02', rooms: rooms('大床房') });
+    const ids = async () => {
+      const r = await api.read(coordinator.token, visitId, 'guests { dietaryRestrictions { id } } lodgings { rooms { id number } }');
+      return { restriction: r.guests[0].dietaryRestrictions[0].id, rooms: r.lodgings[0].rooms };
+    };
+    const before = await ids();
+    ok(await api.submit(coordinator.token, visitId));
+    ok((await api.decide(approver.token, visitId, true)).data.decideVisitPlan);
+
+    ok(await api.save(coordinator.token, 'saveVisitGuest', visitId, { ...guestInput, title: '处长' }));
+    ok(await api.save(coordinator.token, 'saveLodging', visitId, { id: lodging, hotelName: '国宾馆', checkIn: '2030-06-01', checkOut: '2030-06-02', rooms: rooms('套房') }));
+    expect(await ids()).toEqual(before);
+    const read = await api.read(coordinator.token, visitId, `${VERSIONS} planDiff(from: 1, to: 3) { visit { field } added { kind label } removed { kind label } changed { kind changes { field before after } } }`);
+    expect(read.status).toBe('PENDING_APPROVAL');
+    expect(read.planVersions.map((p: any) => [p.number, p.decision])).toEqual([[1, 'APPROVED'], [2, 'SUPERSEDED'], [3, 'PENDING']]);
+    expect(read.planDiff).toEqual({
+      visit: [],
+      added: [],
+      removed: [],
+      changed: [
+        { kind: 'guest', changes: [{ field: 'title', before: null, after: '处长' }] },
+        { kind: 'room', changes: [{ field: 'roomType', before: '大床房', after: '套房' }] },
+      ],
+    });
+  });
+
   it('approval, re-approval after material changes with an exact diff and a notification, and on to the archive', async () => {
     const { visitId, lunch } = await plannedVisit();
     let changes = 5; // created, guest, meal, host, contact

@@ -1,0 +1,75 @@
+// The tenant's event log: every change that others may be watching is appended in the same
+// transaction as the change (no event for a rolled-back change) and published after commit.
+// `seq` numbers a tenant's events without gaps, in commit order (see append_event in 0002_visits.sql).
+import type { Db, Prisma } from '@jiedai/db';
+import type { ServiceDeps } from '../../../context.ts';
+
+export interface DomainEvent {
+  tenantId: string;
+  /** Gapless per tenant; the cursor a subscriber resumes after. A decimal string (bigint). */
+  seq: string;
+  topic: string;
+  type: string;
+  subjectId: string | null;
+  actorUserId: string | null;
+  payload: Record<string, unknown>;
+  createdAt: string;
+}
+
+export const tenantEventsTopic = (tenantId: string) => `events:${tenantId}`;
+
+interface EventRow {
+  tenant_id: string;
+  seq: bigint;
+  topic: string;
+  type: string;
+  subject_id: string | null;
+  actor_user_id: string | null;
+  payload: Record<string, unknown>;
+  created_at: Date;
+}
+
+const toEvent = (row: EventRow): DomainEvent => ({
+  tenantId: row.tenant_id,
+  seq: String(row.seq),
+  topic: row.topic,
+  type: row.type,
+  subjectId: row.subject_id,
+  actorUserId: row.actor_user_id,
+  payload: row.payload,
+  createdAt: new Date(row.created_at).toISOString(),
+});
+
+export interface NewEvent {
+  topic: string;
+  type: string;
+  subjectId?: string | null;
+  payload: Prisma.InputJsonValue;
+}
+
+export async function appendEvent(deps: ServiceDeps, event: NewEvent): Promise<DomainEvent> {
+  const rows = await deps.db.$queryRaw<EventRow[]>`
+    SELECT * FROM append_event(${event.topic}, ${event.type}, ${event.subjectId ?? null}::uuid,
+                               ${deps.access.userId}::uuid, ${JSON.stringify(event.payload)}::jsonb)`;
+  const appended = toEvent(rows[0]!);
+  deps.publishAfterCommit?.(tenantEventsTopic(appended.tenantId), appended);
+  return appended;
+}
+
+/** The tenant's events after `after` (exclusive), oldest first, at most `limit`. */
+export async function eventsAfter(db: Db, after: bigint, limit: number): Promise<DomainEvent[]> {
+  const rows = await db.$queryRaw<EventRow[]>`
+    SELECT tenant_id, seq, topic, type, subject_id, actor_user_id, payload, created_at
+    FROM event_log WHERE tenant_id = app_tenant_id() AND seq > ${after} ORDER BY seq LIMIT ${limit}`;
+  return rows.map(toEvent);
+}
+
+/** A membership or API key changed: live subscriptions re-check their viewer's access. */
+export const ACCESS_TOPIC = 'access';
+export async function accessChanged(deps: ServiceDeps, change: { userId?: string | null; apiKeyId?: string | null; reason: string }) {
+  return appendEvent(deps, {
+    topic: ACCESS_TOPIC,
+    type: change.reason,
+    payload: { userId: change.userId ?? null, apiKeyId: change.apiKeyId ?? null },
+  });
+}

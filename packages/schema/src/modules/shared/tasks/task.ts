@@ -1,0 +1,193 @@
+// Task types and queries: checklist templates, tasks (with overdue and blocked at once), and a
+// visit's task board.
+import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import type { Task } from '@jiedai/db';
+import { RoleEnum, MembershipRef } from '../../core/identity/user.ts';
+import { ItineraryKindEnum, MealKindEnum, VisitPurposeEnum, VisitRef } from '../visits/visit.ts';
+import { TASK_ANCHORS } from './task.due.ts';
+import { buildBoard, TASK_PHASES, TASK_STATUSES, taskWhere } from './task.service.ts';
+
+const T = TENANT_GRAPHS;
+
+export const TaskPhaseEnum = builder.enumType('TaskPhase', {
+  values: TASK_PHASES,
+  subGraphs: T,
+  description: 'Preparation (前期工作), reception (接待), follow-up (善后工作).',
+});
+export const TaskStatusEnum = builder.enumType('TaskStatus', { values: TASK_STATUSES, subGraphs: T });
+export const TaskAnchorEnum = builder.enumType('TaskAnchor', {
+  values: TASK_ANCHORS as unknown as (typeof TASK_ANCHORS)[number][],
+  subGraphs: T,
+  description: 'The visit milestone a due time follows: when it moves, the open tasks move with it.',
+});
+export const EvidenceKindEnum = builder.enumType('EvidenceKind', { values: ['PHOTO', 'FILE', 'LINK'] as const, subGraphs: T });
+
+builder.prismaNode('ChecklistTemplate', {
+  id: { field: 'id' },
+  nullable: true,
+  subGraphs: T,
+  description: 'A checklist (接待工作清单) whose items become a visit\'s tasks.',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    description: t.exposeString('description', { nullable: true }),
+    purpose: t.field({ type: VisitPurposeEnum, nullable: true, resolve: (c) => c.purpose }),
+    items: t.relation('items', { query: { orderBy: { position: 'asc' } } }),
+  }),
+});
+
+builder.prismaNode('ChecklistTemplateItem', {
+  id: { field: 'id' },
+  nullable: true,
+  subGraphs: T,
+  fields: (t) => ({
+    phase: t.field({ type: TaskPhaseEnum, resolve: (i) => i.phase }),
+    position: t.exposeInt('position'),
+    title: t.exposeString('title'),
+    description: t.exposeString('description', { nullable: true }),
+    defaultRole: t.field({ type: RoleEnum, nullable: true, resolve: (i) => i.defaultRole }),
+    anchor: t.field({ type: TaskAnchorEnum, nullable: true, resolve: (i) => i.anchor }),
+    offsetMinutes: t.exposeInt('offsetMinutes', { description: 'Minutes from the anchor; negative: before it.' }),
+    mealKind: t.field({ type: MealKindEnum, nullable: true, resolve: (i) => i.mealKind }),
+    itineraryKind: t.field({ type: ItineraryKindEnum, nullable: true, resolve: (i) => i.itineraryKind }),
+  }),
+});
+
+export const TaskRef = builder.prismaNode('Task', {
+  id: { field: 'id' },
+  nullable: true,
+  subGraphs: T,
+  fields: (t) => ({
+    visit: t.relation('visit', { nullable: true }),
+    phase: t.field({ type: TaskPhaseEnum, resolve: (task) => task.phase }),
+    position: t.exposeInt('position'),
+    title: t.exposeString('title'),
+    description: t.exposeString('description', { nullable: true }),
+    assignee: t.relation('assignee', { nullable: true }),
+    assigneeRole: t.field({ type: RoleEnum, nullable: true, resolve: (task) => task.assigneeRole }),
+    dueAt: t.expose('dueAt', { type: 'DateTime', nullable: true }),
+    anchor: t.field({ type: TaskAnchorEnum, nullable: true, resolve: (task) => task.anchor }),
+    offsetMinutes: t.exposeInt('offsetMinutes', { nullable: true }),
+    status: t.field({ type: TaskStatusEnum, resolve: (task) => task.status }),
+    statusReason: t.exposeString('statusReason', { nullable: true, description: 'Why it is blocked or skipped.' }),
+    overdue: t.boolean({
+      resolve: (task) => ['TODO', 'IN_PROGRESS', 'BLOCKED'].includes(task.status) && !!task.dueAt && task.dueAt < new Date(),
+    }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
+    completedByUserId: t.globalID({ nullable: true, resolve: (task) => (task.completedById ? { type: 'User', id: task.completedById } : null) }),
+    version: t.exposeInt('version', { description: 'Pass it back as expectedVersion to refuse a change made meanwhile.' }),
+    comments: t.relation('comments', { query: { orderBy: { createdAt: 'asc' } } }),
+    evidence: t.relation('evidence', { query: { orderBy: { createdAt: 'asc' } } }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.prismaNode('TaskComment', {
+  id: { field: 'id' },
+  nullable: true,
+  subGraphs: T,
+  fields: (t) => ({
+    body: t.exposeString('body'),
+    authorUserId: t.globalID({ nullable: true, resolve: (c) => (c.authorUserId ? { type: 'User', id: c.authorUserId } : null) }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.prismaNode('TaskEvidence', {
+  id: { field: 'id' },
+  nullable: true,
+  subGraphs: T,
+  description: 'A photo, file or link showing the task was done (a reference, never the bytes).',
+  fields: (t) => ({
+    kind: t.field({ type: EvidenceKindEnum, resolve: (e) => e.kind }),
+    reference: t.exposeString('reference'),
+    note: t.exposeString('note', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+// ── the board ───────────────────────────────────────────────────────────────────────────────────
+
+const BoardColumnRef = builder.objectRef<{ status: (typeof TASK_STATUSES)[number]; tasks: Task[] }>('TaskBoardColumn').implement({
+  subGraphs: T,
+  fields: (t) => ({
+    status: t.field({ type: TaskStatusEnum, resolve: (c) => c.status }),
+    count: t.int({ resolve: (c) => c.tasks.length }),
+    tasks: t.field({ type: [TaskRef], resolve: (c) => c.tasks }),
+  }),
+});
+const BoardPhaseRef = builder.objectRef<ReturnType<typeof buildBoard>['phases'][number]>('TaskBoardPhase').implement({
+  subGraphs: T,
+  fields: (t) => ({
+    phase: t.field({ type: TaskPhaseEnum, resolve: (p) => p.phase as never }),
+    total: t.exposeInt('total'),
+    done: t.exposeInt('done', { description: 'Done or skipped.' }),
+    columns: t.field({ type: [BoardColumnRef], resolve: (p) => p.columns }),
+  }),
+});
+const BoardRef = builder.objectRef<ReturnType<typeof buildBoard>>('TaskBoard').implement({
+  subGraphs: T,
+  description: "A visit's tasks by phase and status, with counts and progress.",
+  fields: (t) => ({
+    total: t.exposeInt('total'),
+    done: t.exposeInt('done'),
+    skipped: t.exposeInt('skipped'),
+    overdue: t.exposeInt('overdue'),
+    blocked: t.exposeInt('blocked'),
+    progress: t.exposeFloat('progress', { description: 'Share of tasks done or skipped, 0–1.' }),
+    phases: t.field({ type: [BoardPhaseRef], resolve: (b) => b.phases }),
+  }),
+});
+
+builder.prismaObjectFields('Visit', (t) => ({
+  taskBoard: t.field({
+    type: BoardRef,
+    subGraphs: T,
+    resolve: async (visit, _args, ctx) =>
+      buildBoard(await ctx.db.task.findMany({ where: { visitId: visit.id }, orderBy: [{ phase: 'asc' }, { position: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] })),
+  }),
+  tasks: t.relation('tasks', { subGraphs: T, query: { orderBy: [{ phase: 'asc' }, { position: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] } }),
+}));
+
+// ── queries ─────────────────────────────────────────────────────────────────────────────────────
+
+const TaskFilter = builder.inputType('TaskFilter', {
+  subGraphs: T,
+  fields: (t) => ({
+    visitId: t.globalID({ required: false, for: [VisitRef] }),
+    status: t.field({ type: [TaskStatusEnum], required: false }),
+    phase: t.field({ type: TaskPhaseEnum, required: false }),
+    overdue: t.boolean({ required: false, description: 'Due in the past and not done or skipped.' }),
+    assigneeMembershipId: t.globalID({ required: false, for: [MembershipRef] }),
+  }),
+});
+
+type FilterArg = {
+  visitId?: { id: string } | null;
+  status?: (typeof TASK_STATUSES)[number][] | null;
+  phase?: (typeof TASK_PHASES)[number] | null;
+  overdue?: boolean | null;
+  assigneeMembershipId?: { id: string } | null;
+} | null | undefined;
+const where = (f: FilterArg) =>
+  taskWhere(f ? { ...f, visitId: f.visitId?.id ?? null, assigneeMembershipId: f.assigneeMembershipId?.id ?? null } : null);
+
+builder.queryFields((t) => ({
+  tasks: t.prismaConnection({
+    type: 'Task',
+    cursor: 'id',
+    subGraphs: T,
+    authScopes: { member: true },
+    description: 'Tasks of one visit or tenant-wide; `filter: { overdue: true }` or `{ status: [BLOCKED] }` show what needs attention (零失误).',
+    args: { filter: t.arg({ type: TaskFilter, required: false }) },
+    totalCount: (_root, args, ctx) => ctx.db.task.count({ where: where(args.filter) }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.task.findMany({ ...query, where: where(args.filter), orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }] }),
+  }),
+  checklistTemplates: t.prismaField({
+    type: ['ChecklistTemplate'],
+    subGraphs: T,
+    authScopes: { member: true },
+    resolve: (query, _root, _args, ctx) => ctx.db.checklistTemplate.findMany({ ...query, orderBy: { name: 'asc' } }),
+  }),
+}));
