@@ -20,3 +20,5 @@ import './shared/visits/visit.mutations.ts';
 import './shared/tasks/task.ts';
 import './shared/tasks/task.mutations.ts';
 import './shared/tasks/task.subscriptions.ts';
+import './shared/assessments/assessment.ts';
+import './shared/assessments/assessment.mutations.ts';

@@ -9,8 +9,7 @@ import { isForeignKeyViolation, isUniqueViolation, parseInput } from '../../../s
 import { recordAudit } from '../../core/audit/audit.service.ts';
 import { appendEvent } from '../../core/events/event.service.ts';
 import { loadPlan } from '../visits/visit.plan-loader.ts';
-import { ITINERARY_KINDS, MEAL_KINDS } from '../visits/visit-parts.service.ts';
-import { VISIT_PURPOSES } from '../visits/visit.service.ts';
+import { ITINERARY_KINDS, MEAL_KINDS, VISIT_PURPOSES } from '../visits/visit.plan.ts';
 import { addMinutes, dueAt, milestones, TASK_ANCHORS, type TaskAnchor } from './task.due.ts';
 import { TaskError } from './task.errors.ts';
 

@@ -7,6 +7,8 @@ import type { ServiceDeps } from '../../../context.ts';
 import { isForeignKeyViolation, isUniqueViolation, parseInput } from '../../../shared/errors.ts';
 import { assertMembership, changeVisit, notifyAssigned } from './visit.service.ts';
 import { VisitError } from './visit.errors.ts';
+import { BUDGET_CATEGORIES, DIETARY_CATEGORIES, ITINERARY_KINDS, MEAL_KINDS, VEHICLE_KINDS } from './visit.plan.ts';
+export { BUDGET_CATEGORIES, DIETARY_CATEGORIES, ITINERARY_KINDS, MEAL_KINDS, VEHICLE_KINDS };
 import { refreshDueTimes } from '../tasks/task.service.ts';
 
 export const RECORD_KINDS = [
@@ -125,7 +127,6 @@ const money = z
 
 // ── guests and their dietary restrictions ───────────────────────────────────────────────────────
 
-export const DIETARY_CATEGORIES = ['RELIGIOUS', 'REGIONAL', 'OCCUPATIONAL', 'PERSONAL'] as const;
 const guestInput = z.object({
   id: uuid.nullish(),
   name: text(200),
@@ -263,7 +264,6 @@ export async function saveHost(deps: ServiceDeps, ref: VisitRef, input: z.input<
 
 // ── itinerary ───────────────────────────────────────────────────────────────────────────────────
 
-export const ITINERARY_KINDS = ['MEETING', 'MEAL', 'SITE_VISIT', 'LODGING_CHECK_IN', 'CULTURAL_ACTIVITY', 'SIGHTSEEING', 'FAREWELL', 'OTHER'] as const;
 const itineraryInput = z
   .object({
     id: uuid.nullish(),
@@ -349,7 +349,6 @@ export async function saveLodging(deps: ServiceDeps, ref: VisitRef, input: z.inp
 
 // ── meals and dishes ────────────────────────────────────────────────────────────────────────────
 
-export const MEAL_KINDS = ['BREAKFAST', 'LUNCH', 'DINNER', 'BANQUET'] as const;
 const mealInput = z.object({
   id: uuid.nullish(),
   kind: z.enum(MEAL_KINDS),
@@ -389,7 +388,6 @@ export async function saveMeal(deps: ServiceDeps, ref: VisitRef, input: z.input<
 
 // ── vehicles ────────────────────────────────────────────────────────────────────────────────────
 
-export const VEHICLE_KINDS = ['SEDAN', 'SUV', 'MINIBUS', 'COACH'] as const;
 const vehicleInput = z.object({
   id: uuid.nullish(),
   kind: z.enum(VEHICLE_KINDS),
@@ -450,7 +448,6 @@ export async function saveGift(deps: ServiceDeps, ref: VisitRef, input: z.input<
 
 // ── budget ──────────────────────────────────────────────────────────────────────────────────────
 
-export const BUDGET_CATEGORIES = ['LODGING', 'MEALS', 'VEHICLES', 'GIFTS', 'MEETING_SUBSIDY', 'MEAL_ALLOWANCE', 'OTHER'] as const;
 const budgetInput = z.object({
   id: uuid.nullish(),
   category: z.enum(BUDGET_CATEGORIES),

@@ -2,6 +2,15 @@
 // and what two versions are diffed on. Loaded by visit.service.ts (loadPlan); no GraphQL, no Prisma.
 // Times are ISO-8601 strings (UTC); money is a decimal string with two places ("1200.00").
 
+
+// The vocabularies of a plan, as values (leaf module: services and GraphQL import them from here).
+export const DIETARY_CATEGORIES = ['RELIGIOUS', 'REGIONAL', 'OCCUPATIONAL', 'PERSONAL'] as const;
+export const ITINERARY_KINDS = ['MEETING', 'MEAL', 'SITE_VISIT', 'LODGING_CHECK_IN', 'CULTURAL_ACTIVITY', 'SIGHTSEEING', 'FAREWELL', 'OTHER'] as const;
+export const MEAL_KINDS = ['BREAKFAST', 'LUNCH', 'DINNER', 'BANQUET'] as const;
+export const VEHICLE_KINDS = ['SEDAN', 'SUV', 'MINIBUS', 'COACH'] as const;
+export const BUDGET_CATEGORIES = ['LODGING', 'MEALS', 'VEHICLES', 'GIFTS', 'MEETING_SUBSIDY', 'MEAL_ALLOWANCE', 'OTHER'] as const;
+export const VISIT_PURPOSES = ['LEADER_VISIT', 'WORK_INSPECTION', 'BUSINESS_EXCHANGE', 'CONFERENCE', 'OTHER'] as const;
+
 export type VisitPurpose = 'LEADER_VISIT' | 'WORK_INSPECTION' | 'BUSINESS_EXCHANGE' | 'CONFERENCE' | 'OTHER';
 export type VisitStatus =
   | 'REQUESTED'

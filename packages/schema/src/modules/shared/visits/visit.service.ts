@@ -11,12 +11,13 @@ import { checkPlan, type PlanIssue } from './visit.checks.ts';
 import { diffPlans } from './visit.diff.ts';
 import { CLOSED, canMove } from './visit.lifecycle.ts';
 import { loadPlan } from './visit.plan-loader.ts';
-import type { VisitPlan, VisitStatus } from './visit.plan.ts';
+import { VISIT_PURPOSES, type VisitPlan, type VisitStatus } from './visit.plan.ts';
+export { VISIT_PURPOSES };
 import { VisitError } from './visit.errors.ts';
 import { appendEvent } from '../../core/events/event.service.ts';
 import { refreshDueTimes } from '../tasks/task.service.ts';
+import { startPostVisitReview } from '../assessments/assessment.service.ts';
 
-export const VISIT_PURPOSES = ['LEADER_VISIT', 'WORK_INSPECTION', 'BUSINESS_EXCHANGE', 'CONFERENCE', 'OTHER'] as const;
 
 /** Event-log topic of visit notifications (subject: the visit). */
 export const VISIT_TOPIC = 'visit';
@@ -263,6 +264,8 @@ export async function changeVisitStatus(
         await deps.db.visitPlanVersion.updateMany({ where: { visitId: visit.id, decision: 'PENDING' }, data: { decision: 'SUPERSEDED' } });
       }
       const updated = await deps.db.visit.update({ where: { id: visit.id }, data: { status: input.to } });
+      // 总结: a completed visit gets its post-visit review, in draft, for its coordinator.
+      if (input.to === 'COMPLETED') await startPostVisitReview(deps, visit.id);
       if (visit.status === 'APPROVED' || input.to === 'CANCELLED') {
         await notifyAssigned(deps, visit.id, 'visit.status_changed', { from: visit.status, to: input.to, reason: input.reason ?? null });
       }
