@@ -63,8 +63,27 @@ export const builder = new SchemaBuilder<{
     decodeGlobalID: (globalID) => decodeId(globalID),
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodeQueryOptions: { nullable: true },
-    nodesQueryOptions: { nullable: { list: false, items: true } },
+    // An id of a type this tenant kind's schema does not have (or that is no Node) is simply not found.
+    nodeQueryOptions: {
+      nullable: true,
+      resolve: (_root, { id }, _ctx, info, resolveNode) => (isNodeType(info.schema, id.typename) ? resolveNode(id) : null),
+    },
+    nodesQueryOptions: {
+      nullable: { list: false, items: true },
+      resolve: async (_root, args, _ctx, info, resolveNodes) => {
+        const all = args.ids;
+        const known = all.map((id) => isNodeType(info.schema, id.typename));
+        // plugin-relay 4.8.1's callback resolves `args.ids` whatever ids it is given: narrow them there.
+        args.ids = all.filter((_, i) => known[i]);
+        try {
+          const found = await resolveNodes(args.ids);
+          let next = 0;
+          return all.map((_, i) => (known[i] ? found[next++] : null));
+        } finally {
+          args.ids = all;
+        }
+      },
+    },
   },
   subGraphs: {
     defaultForTypes: [...SUB_GRAPHS],
@@ -72,7 +91,13 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-import { GraphQLError } from 'graphql';
+import { GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
+
+function isNodeType(schema: GraphQLSchema, typename: string): boolean {
+  const type = schema.getType(typename);
+  return isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node');
+}
+
 export class ForbiddenError extends GraphQLError {
   constructor(message: string) {
     super(message || 'Not authorized', { extensions: { code: 'FORBIDDEN' } });

@@ -6,6 +6,7 @@ import type { Access, Credential } from './shared/access.ts';
 import type { PasswordHasher } from './modules/core/identity/password.ts';
 import type { TokenService } from './modules/core/identity/token.service.ts';
 import type { SignInGuard } from './modules/core/identity/sign-in-guard.ts';
+import type { SurveyResponseGuard } from './modules/shared/feedback/respondent-guard.ts';
 
 export interface Logger {
   debug(obj: object, msg?: string): void;
@@ -24,6 +25,14 @@ export interface AppServices {
   passwords: PasswordHasher;
   signInGuard: SignInGuard;
   events: EventBus;
+  feedback: FeedbackServices;
+}
+
+export interface FeedbackServices {
+  /** Rate limits of survey submissions, per token and per client address. */
+  responseGuard: SurveyResponseGuard;
+  /** Respondent links are this followed by the token (SURVEY_LINK_BASE_URL); none when unset. */
+  linkBase?: string | undefined;
 }
 
 export interface Context {

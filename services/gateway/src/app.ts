@@ -16,6 +16,7 @@ import {
   buildSchemas,
   createPasswordHasher,
   createSignInGuard,
+  createSurveyResponseGuard,
   createTokenService,
   resolveAccess,
   seedDemo,
@@ -68,13 +69,23 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     }));
   if (!options.db && config.seedDemo) await seedDemo(db.prisma, passwords, (msg) => log.info(msg));
 
-  const eventBus = createEventBus(config.redisUrl, config.redisPrefix);
+  const eventBus = createEventBus(config.redisUrl, config.redisPrefix, (error, what) => log.warn({ err: error }, `${what} failed`));
   const guardRedis = config.redisUrl ? new Redis(config.redisUrl) : undefined;
+  guardRedis?.on('error', (error) => log.warn({ err: error }, 'redis (sign-in guard connection) failed'));
   const services: AppServices = {
     passwords,
     tokens: options.services?.tokens ?? createTokenService(config.jwt),
     signInGuard: options.services?.signInGuard ?? createSignInGuard({ redis: guardRedis, keyPrefix: config.redisPrefix }),
     events: options.services?.events ?? eventBus.bus,
+    feedback: options.services?.feedback ?? {
+      responseGuard: createSurveyResponseGuard({
+        redis: guardRedis,
+        keyPrefix: config.redisPrefix,
+        perToken: config.survey.submissionsPerToken,
+        perAddress: config.survey.submissionsPerAddress,
+      }),
+      linkBase: config.survey.linkBase,
+    },
   };
   const schemas = buildSchemas();
   const authenticator = createAuthenticator(db.prisma, services.tokens);

@@ -29,6 +29,9 @@ const schema = z
     TRUST_PROXY: bool.default(false),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+    SURVEY_LINK_BASE_URL: z.string().url().optional(),
+    SURVEY_SUBMISSIONS_PER_TOKEN: z.coerce.number().int().min(1).default(10),
+    SURVEY_SUBMISSIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(60),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
@@ -53,6 +56,8 @@ export interface GatewayConfig {
   /** Behind a reverse proxy: the client address is the first X-Forwarded-For entry. */
   trustProxy: boolean;
   shutdownGraceMs: number;
+  /** Respondent links and the hourly limits of survey submissions. */
+  survey: { linkBase?: string; submissionsPerToken: number; submissionsPerAddress: number };
 }
 
 export class ConfigError extends Error {}
@@ -88,6 +93,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     maxBodyBytes: env.MAX_BODY_BYTES,
     trustProxy: env.TRUST_PROXY,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    survey: {
+      linkBase: env.SURVEY_LINK_BASE_URL,
+      submissionsPerToken: env.SURVEY_SUBMISSIONS_PER_TOKEN,
+      submissionsPerAddress: env.SURVEY_SUBMISSIONS_PER_ADDRESS,
+    },
   };
 }
 

@@ -20,5 +20,8 @@ import './shared/visits/visit.mutations.ts';
 import './shared/tasks/task.ts';
 import './shared/tasks/task.mutations.ts';
 import './shared/tasks/task.subscriptions.ts';
+import './shared/feedback/survey.ts';
+import './shared/feedback/survey.mutations.ts';
+import './shared/feedback/survey-respondent.ts';
 import './shared/assessments/assessment.ts';
 import './shared/assessments/assessment.mutations.ts';

@@ -8,6 +8,7 @@ import { createTenant } from '../modules/core/tenancy/tenant.service.ts';
 import { createDepartment } from '../modules/core/tenancy/department.service.ts';
 import { addMember } from '../modules/core/identity/user.service.ts';
 import { seedDemoVisit } from './demo-visits.ts';
+import { seedDemoFeedback } from './demo-feedback.ts';
 
 export const DEMO_PASSWORD = 'jiedai-demo';
 export const PLATFORM_ADMIN_EMAIL = 'platform@demo.jiedai';
@@ -62,6 +63,7 @@ export async function seedDemo(prisma: PrismaClient, passwords: PasswordHasher, 
         { email: `staff@${t.domain}.demo.jiedai`, displayName: `${t.domain} staff 工作人员`, password: DEMO_PASSWORD, roles: ['STAFF'], departmentId: department.id },
       );
       await seedDemoVisit(inTenant, tenant.kind, { membershipId: coordinator.id });
+      await seedDemoFeedback({ ...inTenant, passwords }, tenant.kind, { departmentId: department.id, password: DEMO_PASSWORD });
       log?.(`seeded demo tenant ${t.slug}`);
     });
   }

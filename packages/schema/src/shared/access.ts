@@ -5,7 +5,13 @@ import type { Db, Role, TenantKind } from '@jiedai/db';
 export type Credential =
   | { type: 'anonymous' }
   | { type: 'user'; userId: string; tenantId: string | null }
-  | { type: 'apiKey'; tenantId: string; secretHash: string };
+  | { type: 'apiKey'; tenantId: string; secretHash: string }
+  /**
+   * An anonymous survey respondent: the operation names a survey token, whose text carries the tenant
+   * (see modules/shared/feedback/survey-token.ts). The tenant is only a selector for the scope: the
+   * token counts only once its hash is found inside that tenant's RLS scope (by the resolver).
+   */
+  | { type: 'surveyRespondent'; tenantId: string; tokenHash: string };
 
 export interface Access {
   userId: string | null;
@@ -33,6 +39,8 @@ const implied: Record<Role, Role[]> = {
   APPROVER: ['APPROVER', 'VIEWER'],
   STAFF: ['STAFF', 'VIEWER'],
   VIEWER: ['VIEWER'],
+  // Personal health data (discharged patients): granted explicitly, implied by no other role.
+  PATIENT_DATA: ['PATIENT_DATA'],
 };
 
 export function hasRole(access: Access, role: Role): boolean {
@@ -55,6 +63,9 @@ export class AccessDenied extends Error {
  */
 export async function resolveAccess(db: Db, credential: Credential, tenantKind: TenantKind | null): Promise<Access> {
   if (credential.type === 'anonymous') return anonymousAccess;
+  // A respondent acts in the token's tenant with no role at all: only the respondent fields, which
+  // find the invitation by the token's hash under RLS, do anything for it.
+  if (credential.type === 'surveyRespondent') return { ...anonymousAccess, tenantId: credential.tenantId };
   if (credential.type === 'apiKey') {
     const rows = await db.$queryRaw<{ id: string; role: Role; stale: boolean }[]>`
       SELECT id, role::text AS role, (last_used_at IS NULL OR last_used_at < now() - interval '5 minutes') AS stale

@@ -79,6 +79,18 @@ describe('tenant isolation', () => {
     },
   );
 
+  it('an id of a type the caller\'s schema lacks is not found (not an error)', async () => {
+    // A platform admin without a tenant works on the public schema: no Department there.
+    const platform = await createPlatformAdmin(t);
+    const res = await t.gql(`query($id: ID!, $ids: [ID!]!) { node(id: $id) { id } nodes(ids: $ids) { id } }`, {
+      id: bIds.department,
+      ids: [bIds.department, bIds.tenant],
+    }, { token: platform.token });
+    expect(res.errors).toBeUndefined();
+    expect(res.data.node).toBeNull();
+    expect(res.data.nodes).toEqual([null, { id: bIds.tenant }]);
+  });
+
   it("A's lists never include B's rows", async () => {
     const res = await t.gql(
       `{ members(first: 100) { edges { node { id user { id } } } } departments { id } apiKeys(first: 100) { edges { node { id } } }

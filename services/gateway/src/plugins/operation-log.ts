@@ -16,7 +16,13 @@ export function useOperationLog(): Plugin<Context> {
             {
               operation: args.operationName ?? null,
               kind: ctx.tenantKind,
-              actor: ctx.access.userId ? 'user' : ctx.access.apiKeyId ? 'apiKey' : 'anonymous',
+              actor: ctx.access.userId
+                ? 'user'
+                : ctx.access.apiKeyId
+                  ? 'apiKey'
+                  : ctx.credential.type === 'surveyRespondent'
+                    ? 'surveyRespondent'
+                    : 'anonymous',
               durationMs: Math.round((performance.now() - started) * 10) / 10,
               errors: errors.map((e) => e.extensions?.code ?? 'ERROR'),
             },

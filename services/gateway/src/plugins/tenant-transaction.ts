@@ -9,12 +9,14 @@ import { getOperationAST, type ExecutionResult } from 'graphql';
 import { inScope, setScope, type Database, type TenantScope } from '@jiedai/db';
 import { AccessDenied, resolveAccess, touchApiKey, type Context, type Credential } from '@jiedai/schema';
 import { AuthError } from '../auth.ts';
+import { surveyRespondentCredential } from '../survey-respondent.ts';
 
 const ROLLBACK = Symbol('rollback');
 
 export function scopeOf(credential: Credential): TenantScope {
   if (credential.type === 'user') return { tenantId: credential.tenantId, userId: credential.userId };
   if (credential.type === 'apiKey') return { tenantId: credential.tenantId };
+  if (credential.type === 'surveyRespondent') return { tenantId: credential.tenantId };
   return {};
 }
 
@@ -31,6 +33,9 @@ export function useTenantTransaction(db: Database): Plugin<Context> {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       const ctx = args.contextValue as Context;
+      // An anonymous survey respondent's token names the tenant of this operation (see survey-respondent.ts).
+      const respondent = surveyRespondentCredential(args.document, args.operationName, args.variableValues, ctx.credential);
+      if (respondent) ctx.credential = respondent;
       const isQuery = getOperationAST(args.document, args.operationName)?.operation === 'query';
       // The embedded database runs one transaction at a time: every transaction is a snapshot there.
       const options =

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { ServiceDeps } from '../../../context.ts';
 import { parseInput } from '../../../shared/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { accessChanged } from '../events/event.service.ts';
 import { IdentityError } from './identity.errors.ts';
 
 export const API_KEY_PREFIX = 'jdk_';
@@ -65,5 +66,7 @@ export async function revokeApiKey(deps: ServiceDeps, id: string) {
   if (existing.revokedAt) return existing;
   const apiKey = await deps.db.apiKey.update({ where: { id }, data: { revokedAt: new Date() } });
   await recordAudit(deps, { action: 'api_key.revoked', targetType: 'ApiKey', targetId: id });
+  // Live streams of this key end at this point (they re-check access, see event-stream.ts).
+  await accessChanged(deps, { apiKeyId: id, reason: 'api_key.revoked' });
   return apiKey;
 }

@@ -5,12 +5,13 @@ import { setScope } from '@jiedai/db';
 import type { ServiceDeps } from '../../../context.ts';
 import { parseInput, isUniqueViolation, isForeignKeyViolation } from '../../../shared/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { accessChanged } from '../events/event.service.ts';
 import { IdentityError, SignInError } from './identity.errors.ts';
 import type { PasswordHasher } from './password.ts';
 import type { TokenService } from './token.service.ts';
 import type { SignInGuard } from './sign-in-guard.ts';
 
-export const ROLES = ['TENANT_ADMIN', 'COORDINATOR', 'APPROVER', 'STAFF', 'VIEWER'] as const satisfies readonly Role[];
+export const ROLES = ['TENANT_ADMIN', 'COORDINATOR', 'APPROVER', 'STAFF', 'VIEWER', 'PATIENT_DATA'] as const satisfies readonly Role[];
 
 const email = z.string().trim().toLowerCase().email().max(254);
 const password = z.string().min(10, 'at least 10 characters').max(1024);
@@ -123,6 +124,8 @@ export async function updateMember(deps: ServiceDeps, input: z.input<typeof upda
       targetId: membership.id,
       data: { before: { roles: existing.roles }, after: { roles: membership.roles } },
     });
+    // Live streams of this member re-check what they may still see.
+    if (!sameRoles(existing.roles, membership.roles)) await accessChanged(deps, { userId: existing.userId, reason: 'member.updated' });
     return membership;
   } catch (error) {
     if (isForeignKeyViolation(error)) throw new IdentityError('INVALID_REFERENCE', 'Unknown department or rank');
@@ -136,8 +139,12 @@ export async function removeMember(deps: ServiceDeps, membershipId: string) {
   if (existing.roles.includes('TENANT_ADMIN')) await assertAnotherAdmin(deps.db, existing.id);
   await deps.db.membership.delete({ where: { id: existing.id } });
   await recordAudit(deps, { action: 'member.removed', targetType: 'Membership', targetId: existing.id });
+  // Live streams of this member end at this point (they re-check access, see event-stream.ts).
+  await accessChanged(deps, { userId: existing.userId, reason: 'member.removed' });
   return existing;
 }
+
+const sameRoles = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((r) => b.includes(r));
 
 async function assertAnotherAdmin(db: Db, exceptMembershipId: string) {
   const others = await db.membership.count({

@@ -4,7 +4,9 @@ import { ROLES } from './user.service.ts';
 
 export const RoleEnum = builder.enumType('Role', {
   values: ROLES,
-  description: 'What a member may do in a tenant. TENANT_ADMIN ⊇ COORDINATOR ⊇ STAFF ⊇ VIEWER; APPROVER approves reception plans.',
+  description:
+    'What a member may do in a tenant. TENANT_ADMIN ⊇ COORDINATOR ⊇ STAFF ⊇ VIEWER; APPROVER approves reception plans; ' +
+    'PATIENT_DATA (granted on its own, implied by no other role) sees discharged patients\' personal health data.',
 });
 
 export const UserRef = builder.prismaNode('User', {

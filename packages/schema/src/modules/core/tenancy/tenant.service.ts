@@ -11,6 +11,7 @@ import { seedRankLadder } from '../../government/rank.service.ts';
 import { seedServicePoints } from '../../hospital/service-point.service.ts';
 import { seedHotelAreas } from '../../hotel/hotel-area.service.ts';
 import { seedChecklistTemplates } from '../../shared/tasks/checklist.templates.ts';
+import { seedSurveyTemplates } from '../../shared/feedback/survey.templates.ts';
 import { seedAssessmentTemplates } from '../../shared/assessments/assessment.templates.ts';
 
 export const TENANT_KINDS = ['GOVERNMENT_OFFICE', 'HOSPITAL', 'HOTEL'] as const satisfies readonly TenantKind[];
@@ -89,6 +90,7 @@ async function seedKindStructure(deps: ServiceDeps, kind: TenantKind) {
   if (kind === 'HOSPITAL') await seedServicePoints(deps);
   if (kind === 'HOTEL') await seedHotelAreas(deps);
   await seedChecklistTemplates(deps, kind);
+  await seedSurveyTemplates(deps, kind);
   await seedAssessmentTemplates(deps, kind);
 }
 

@@ -147,8 +147,11 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => ({
       task: await atomically(ctx, () =>
         updateTask(serviceDeps(ctx), args.id.id, args.expectedVersion, {
-          ...strip({ title: args.input.title, description: args.input.description, assigneeRole: args.input.assigneeRole, dueAt: args.input.dueAt }),
-          // An explicit null clears the assignee.
+          // Left out: unchanged; an explicit null clears (a title cannot be cleared).
+          ...(args.input.title != null ? { title: args.input.title } : {}),
+          ...(args.input.description !== undefined ? { description: args.input.description } : {}),
+          ...(args.input.assigneeRole !== undefined ? { assigneeRole: args.input.assigneeRole } : {}),
+          ...(args.input.dueAt !== undefined ? { dueAt: args.input.dueAt } : {}),
           ...(args.input.assigneeMembershipId !== undefined ? { assigneeMembershipId: args.input.assigneeMembershipId?.id ?? null } : {}),
         }),
       ),

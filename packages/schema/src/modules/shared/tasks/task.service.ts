@@ -20,7 +20,7 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 export const OPEN_STATUSES: TaskStatus[] = ['TODO', 'IN_PROGRESS', 'BLOCKED'];
 export const TASK_CHANGE_KINDS = ['CREATED', 'UPDATED', 'STATUS_CHANGED', 'DELETED'] as const;
 export type TaskChangeKind = (typeof TASK_CHANGE_KINDS)[number];
-const ROLE = z.enum(['TENANT_ADMIN', 'COORDINATOR', 'APPROVER', 'STAFF', 'VIEWER']);
+const ROLE = z.enum(['TENANT_ADMIN', 'COORDINATOR', 'APPROVER', 'STAFF', 'VIEWER', 'PATIENT_DATA']);
 
 export const TRANSITIONS: Readonly<Record<TaskStatus, readonly TaskStatus[]>> = {
   TODO: ['IN_PROGRESS', 'DONE', 'BLOCKED', 'SKIPPED'],
