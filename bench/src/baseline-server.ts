@@ -60,7 +60,8 @@ const INSERT_AUDIT = {
          VALUES ($1, $2, 'task.created', 'Task', $3, $4)`,
 };
 
-// The gateway's by-id statements, verbatim (BEGIN and the isolation level are separate statements there).
+// The gateway's statements, verbatim: Prisma's text as `BENCH_FULL_SQL=1 … statements.ts` prints it (BEGIN and
+// the isolation level are separate statements there).
 const GW_ACCESS = `SELECT u.is_platform_admin, m.roles::text[] AS roles FROM users u LEFT JOIN memberships m ON m.user_id = u.id AND m.tenant_id = app_tenant_id() WHERE u.id = app_user_id()`;
 const GW_VISIT =
   'SELECT ' +
@@ -82,7 +83,8 @@ const GW_TASKS =
   '"public"."tasks"."anchor_record_id", "public"."tasks"."offset_minutes", "public"."tasks"."status"::text, ' +
   '"public"."tasks"."status_reason", "public"."tasks"."completed_at", "public"."tasks"."completed_by_id", ' +
   '"public"."tasks"."version", "public"."tasks"."created_by_id", "public"."tasks"."created_at", ' +
-  '"public"."tasks"."updated_at" FROM "public"."tasks" WHERE ("public"."tasks"."tenant_id" = $1 AND "public"."tasks"."visit_id" = $2) ORDER BY "public"."tasks"."phase" ASC, ' +
+  '"public"."tasks"."updated_at" FROM "public"."tasks" ' +
+  'WHERE ("public"."tasks"."tenant_id" = $1 AND "public"."tasks"."visit_id" = $2) ORDER BY "public"."tasks"."phase" ASC, ' +
   '"public"."tasks"."position" ASC, "public"."tasks"."due_at" ASC, "public"."tasks"."id" ASC OFFSET $3';
 const GW_MEMBERSHIPS_SELECT =
   'SELECT "public"."memberships"."id", "public"."memberships"."tenant_id", "public"."memberships"."user_id", ' +
@@ -98,7 +100,10 @@ function gwMemberships(n: number) {
 const GW_VISIT_EXISTS =
   'SELECT "public"."visits"."id" FROM "public"."visits" WHERE ("public"."visits"."id" = $1 AND 1=1) LIMIT $2 OFFSET $3';
 const GW_INSERT_TASK =
-  'INSERT INTO "public"."tasks" ("tenant_id","visit_id","phase","position","title","description","assignee_membership_id","assignee_role","due_at","status","version","created_by_id","created_at","updated_at") VALUES ($1,$2,CAST($3::text AS "public"."task_phase"),$4,$5,$6,$7,$8,$9,CAST($10::text AS "public"."task_status"),$11,$12,$13,$14) RETURNING "public"."tasks"."id", ' +
+  'INSERT INTO "public"."tasks" ("tenant_id","visit_id","phase","position","title","description",' +
+  '"assignee_membership_id","assignee_role","due_at","status","version","created_by_id","created_at","updated_at") ' +
+  'VALUES ($1,$2,CAST($3::text AS "public"."task_phase"),$4,$5,$6,$7,$8,$9,CAST($10::text AS "public"."task_status"),' +
+  '$11,$12,$13,$14) RETURNING "public"."tasks"."id", ' +
   '"public"."tasks"."tenant_id", "public"."tasks"."visit_id", "public"."tasks"."template_item_id", ' +
   '"public"."tasks"."phase"::text, "public"."tasks"."position", "public"."tasks"."title", ' +
   '"public"."tasks"."description", "public"."tasks"."assignee_membership_id", ' +
@@ -109,7 +114,8 @@ const GW_INSERT_TASK =
   '"public"."tasks"."updated_at"';
 const GW_APPEND_EVENT = 'SELECT * FROM append_event($1, $2, $3::uuid, $4::uuid, $5::jsonb)';
 const GW_INSERT_AUDIT =
-  'INSERT INTO "public"."audit_log" ("tenant_id","actor_user_id","actor_api_key_id","action","target_type","target_id","request_id","created_at") VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING "public"."audit_log"."id", ' +
+  'INSERT INTO "public"."audit_log" ("tenant_id","actor_user_id","actor_api_key_id","action","target_type",' +
+  '"target_id","request_id","created_at") VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING "public"."audit_log"."id", ' +
   '"public"."audit_log"."tenant_id", "public"."audit_log"."actor_user_id", ' +
   '"public"."audit_log"."actor_api_key_id", "public"."audit_log"."action", "public"."audit_log"."target_type", ' +
   '"public"."audit_log"."target_id", "public"."audit_log"."data", "public"."audit_log"."request_id", ' +
