@@ -13,7 +13,8 @@ import { ACCESS_TOPIC, eventsAfter, tenantEventsTopic, type DomainEvent } from '
 
 /** The last item of a stream cut off for falling behind: the subscriber resumes after `cursor`. */
 export interface StreamEnd {
-  end: 'SLOW_CONSUMER';
+  /** SLOW_CONSUMER: the subscriber fell behind; INTERRUPTED: the event log could not be read. */
+  end: 'SLOW_CONSUMER' | 'INTERRUPTED';
   cursor: string;
 }
 export const isStreamEnd = (item: unknown): item is StreamEnd => typeof item === 'object' && item !== null && 'end' in item;
@@ -26,6 +27,8 @@ export interface StreamOptions {
   maxQueue?: number;
   /** How long a quiet stream waits before it looks at the log itself. */
   pollMs?: number;
+  /** How long an event after a gap waits for the missing ones before they are read from the log. */
+  reorderMs?: number;
   /** Bytes a WebSocket client may leave unread (ctx.backlogBytes) before it is cut off. */
   maxBacklogBytes?: number;
   /** May the viewer still see this stream? Checked again after any change of their access. */
@@ -34,11 +37,15 @@ export interface StreamOptions {
 
 const BATCH = 500;
 
-export class SlowConsumerError extends GraphQLError {
-  constructor(cursor: string) {
-    super(`The subscriber fell too far behind; resubscribe with after: "${cursor}"`, {
-      extensions: { code: 'SLOW_CONSUMER', cursor },
-    });
+/** How a stream that was cut off ends: an error carrying the cursor to resubscribe with. */
+export class StreamEndedError extends GraphQLError {
+  constructor(end: StreamEnd) {
+    super(
+      end.end === 'SLOW_CONSUMER'
+        ? `The subscriber fell too far behind; resubscribe with after: "${end.cursor}"`
+        : `The event stream was interrupted; resubscribe with after: "${end.cursor}"`,
+      { extensions: { code: end.end === 'SLOW_CONSUMER' ? 'SLOW_CONSUMER' : 'STREAM_INTERRUPTED', cursor: end.cursor } },
+    );
   }
 }
 
@@ -51,6 +58,7 @@ export function parseCursor(after: string | null | undefined): bigint | null {
 export async function* eventStream(ctx: Context, options: StreamOptions): AsyncGenerator<DomainEvent | StreamEnd> {
   const maxQueue = options.maxQueue ?? 1000;
   const pollMs = options.pollMs ?? 5000;
+  const reorderMs = options.reorderMs ?? 200;
   const maxBacklogBytes = options.maxBacklogBytes ?? 1024 * 1024;
   const tenantId = ctx.access.tenantId!;
   const userId = ctx.access.userId;
@@ -96,32 +104,58 @@ export async function* eventStream(ctx: Context, options: StreamOptions): AsyncG
       if (options.matches(event)) yield event;
       return true;
     };
+    // Reads the log after the cursor; a database failure ends the stream with the cursor to resume from.
+    const catchUp = async function* (): AsyncGenerator<DomainEvent | StreamEnd, boolean> {
+      try {
+        for await (const event of fromLog()) if (!(yield* deliver(event))) return false;
+        return true;
+      } catch {
+        yield { end: 'INTERRUPTED', cursor: last!.toString() };
+        return false;
+      }
+    };
     // 2. Everything after the cursor, from the log.
-    for await (const event of fromLog()) if (!(yield* deliver(event))) return;
+    if (!(yield* catchUp())) return;
+    // 3. Live. Events published by several gateway processes may arrive out of order: an event
+    // after a gap waits (reorderMs) for the missing ones to arrive live; only a gap that persists is
+    // read from the log — once per gap, not once per event.
+    const pending = new Map<bigint, DomainEvent>();
+    let gapSince: number | null = null;
     for (;;) {
       if (overflowed) {
         yield { end: 'SLOW_CONSUMER', cursor: last.toString() };
         return;
       }
-      if (queue.length === 0) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, pollMs).unref?.();
-        });
-        wake = null;
-        if (queue.length === 0) {
-          for await (const event of fromLog()) if (!(yield* deliver(event))) return;
+      for (const event of queue.splice(0)) {
+        const seq = BigInt(event.seq);
+        if (seq > last) pending.set(seq, event);
+      }
+      while (pending.has(last + 1n)) {
+        const event = pending.get(last + 1n)!;
+        pending.delete(last + 1n);
+        if (!(yield* deliver(event))) return;
+      }
+      for (const seq of pending.keys()) if (seq <= last) pending.delete(seq);
+      if (pending.size === 0) gapSince = null;
+      else {
+        gapSince ??= Date.now();
+        if (Date.now() - gapSince >= reorderMs) {
+          if (!(yield* catchUp())) return;
+          gapSince = null;
           continue;
         }
       }
-      const event = queue.shift()!;
-      const seq = BigInt(event.seq);
-      if (seq <= last) continue;
-      if (seq === last + 1n) {
-        if (!(yield* deliver(event))) return;
-      } else {
-        for await (const missed of fromLog()) if (!(yield* deliver(missed))) return;
-      }
+      if (queue.length > 0) continue;
+      const woken = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), gapSince === null ? pollMs : Math.max(1, reorderMs - (Date.now() - gapSince)));
+        wake = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+      });
+      wake = null;
+      // A quiet stream looks at the log itself now and then (e.g. events lost while Redis was down).
+      if (!woken && gapSince === null && queue.length === 0 && !(yield* catchUp())) return;
     }
   } finally {
     await live.return?.();

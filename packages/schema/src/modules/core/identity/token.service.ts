@@ -1,4 +1,5 @@
 // Access tokens: JWTs signed and verified with jose; algorithm, issuer, audience and expiry pinned.
+import { createSecretKey } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 
 export interface TokenClaims {
@@ -24,7 +25,8 @@ const ALG = 'HS256';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function createTokenService(config: TokenConfig): TokenService {
-  const key = new TextEncoder().encode(config.secret);
+  // A KeyObject made once: given raw bytes, jose would import the key again for every token.
+  const key = createSecretKey(Buffer.from(config.secret, 'utf8'));
   return {
     issue: async ({ userId, tenantId }) =>
       new SignJWT(tenantId ? { tid: tenantId } : {})

@@ -6,7 +6,7 @@ import type { Task } from '@jiedai/db';
 import { hasRole } from '../../../shared/access.ts';
 import type { Context } from '../../../context.ts';
 import type { DomainEvent } from '../../core/events/event.service.ts';
-import { eventStream, isStreamEnd, SlowConsumerError, type StreamEnd } from '../../core/events/event-stream.ts';
+import { eventStream, isStreamEnd, StreamEndedError, type StreamEnd } from '../../core/events/event-stream.ts';
 import { VisitRef } from '../visits/visit.ts';
 import { TaskRef } from './task.ts';
 import { TASK_CHANGE_KINDS, TASK_TOPIC, type TaskSnapshot } from './task.service.ts';
@@ -48,9 +48,9 @@ const TaskEventRef = builder.objectRef<DomainEvent>('TaskEvent').implement({
 
 const stillMember = (ctx: Context) => () => ctx.withScope(async (_db, access) => hasRole(access, 'VIEWER')).catch(() => false);
 
-/** The end of a stream cut off for being slow arrives as an error carrying the cursor. */
+/** The end of a stream cut off (slow consumer, database unavailable) arrives as an error carrying the cursor. */
 function eventOrEnd(item: DomainEvent | StreamEnd): DomainEvent {
-  if (isStreamEnd(item)) throw new SlowConsumerError(item.cursor);
+  if (isStreamEnd(item)) throw new StreamEndedError(item);
   return item;
 }
 
