@@ -2,6 +2,7 @@
 // configuration, an embedded PGlite cluster in a local directory. Either way migrations run first as
 // the owner, and every query of the application then runs as the app role (jiedai_app), which is
 // not superuser, has no BYPASSRLS and owns no table: PostgreSQL's row-level security applies.
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -77,7 +78,11 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
       }) as typeof client.query;
     });
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Named statements are prepared once per connection and reused: PostgreSQL parses and plans each
+  // distinct statement text once instead of on every request. (Statement texts are bounded: parameters
+  // are never interpolated; savepoint names are constant, see shared/mutation.ts in packages/schema.)
+  const statementName = (sql: string) => `jd_${createHash('sha1').update(sql).digest('base64url').slice(0, 24)}`;
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: (query) => statementName(query.sql) }) });
   return {
     prisma,
     kind: 'postgres',

@@ -3,10 +3,11 @@
 // are dropped, while the operation's transaction stays usable.
 import type { Context } from '../context.ts';
 
-let counter = 0;
+// One constant name (PostgreSQL allows nesting savepoints of the same name: RELEASE and ROLLBACK TO
+// take the innermost), so the statement texts stay few and can be prepared once.
+const name = 'jiedai_mutation';
 
 export async function atomically<T>(ctx: Context, fn: () => Promise<T>): Promise<T> {
-  const name = `m${++counter}`;
   await ctx.db.$executeRawUnsafe(`SAVEPOINT ${name}`);
   const queued = ctx.pendingEvents.length;
   try {
