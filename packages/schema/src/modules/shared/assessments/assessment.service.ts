@@ -6,6 +6,7 @@ import type { Assessment, AssessmentScore, Db, Prisma } from '@jiedai/db';
 import type { ServiceDeps } from '../../../context.ts';
 import { isUniqueViolation, parseInput } from '../../../shared/errors.ts';
 import { recordAudit } from '../../core/audit/audit.service.ts';
+import { isMember, ownMembershipId } from '../../../shared/members.ts';
 import { createTask } from '../tasks/task.service.ts';
 import { AssessmentError } from './assessment.errors.ts';
 import { scaleViolation, totalScore, type Criterion } from './assessment.scoring.ts';
@@ -176,10 +177,10 @@ export async function startAssessment(deps: ServiceDeps, input: z.input<typeof s
   } else if (data.subjectId) {
     throw new AssessmentError('WRONG_SUBJECT', 'This template assesses the whole organization: give no subject');
   }
-  if (data.assessorMembershipId && !(await deps.db.membership.findUnique({ where: { id: data.assessorMembershipId }, select: { id: true } }))) {
+  if (data.assessorMembershipId && !(await isMember(deps.db, data.assessorMembershipId))) {
     throw new AssessmentError('INVALID_REFERENCE', 'No such member in this tenant');
   }
-  const assessorId = data.assessorMembershipId ?? (await ownMembership(deps));
+  const assessorId = data.assessorMembershipId ?? (await ownMembershipId(deps));
   const assessment = await deps.db.assessment.create({
     data: {
       tenantId: deps.access.tenantId!,
@@ -192,11 +193,6 @@ export async function startAssessment(deps: ServiceDeps, input: z.input<typeof s
   });
   await recordAudit(deps, { action: 'assessment.started', targetType: 'Assessment', targetId: assessment.id, data: { version: version.number } });
   return assessment;
-}
-
-async function ownMembership(deps: ServiceDeps) {
-  if (!deps.access.userId) return null;
-  return (await deps.db.membership.findFirst({ where: { userId: deps.access.userId }, select: { id: true } }))?.id ?? null;
 }
 
 async function findAssessment(db: Db, id: string, expectedVersion?: number | null) {

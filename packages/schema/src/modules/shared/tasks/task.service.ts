@@ -7,6 +7,7 @@ import type { Db, Prisma, Task } from '@jiedai/db';
 import type { ServiceDeps } from '../../../context.ts';
 import { isForeignKeyViolation, isUniqueViolation, parseInput } from '../../../shared/errors.ts';
 import { recordAudit } from '../../core/audit/audit.service.ts';
+import { isMember } from '../../../shared/members.ts';
 import { appendEvent } from '../../core/events/event.service.ts';
 import { loadPlan } from '../visits/visit.plan-loader.ts';
 import { ITINERARY_KINDS, MEAL_KINDS, VISIT_PURPOSES } from '../visits/visit.plan.ts';
@@ -75,7 +76,7 @@ async function findTask(db: Db, id: string, expectedVersion?: number | null) {
 }
 
 async function assertMember(db: Db, membershipId: string | null | undefined) {
-  if (membershipId && !(await db.membership.findUnique({ where: { id: membershipId }, select: { id: true } }))) {
+  if (membershipId && !(await isMember(db, membershipId))) {
     throw new TaskError('INVALID_REFERENCE', 'No such member in this tenant');
   }
 }

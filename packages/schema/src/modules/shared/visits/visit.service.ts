@@ -6,6 +6,7 @@ import type { Db, Prisma } from '@jiedai/db';
 import type { ServiceDeps } from '../../../context.ts';
 import { parseInput } from '../../../shared/errors.ts';
 import { hasRole } from '../../../shared/access.ts';
+import { isMember, ownMembershipId } from '../../../shared/members.ts';
 import { recordAudit } from '../../core/audit/audit.service.ts';
 import { checkPlan, type PlanIssue } from './visit.checks.ts';
 import { diffPlans } from './visit.diff.ts';
@@ -223,14 +224,8 @@ export async function updateVisit(deps: ServiceDeps, visitId: string, expectedVe
   );
 }
 
-async function ownMembershipId(deps: ServiceDeps): Promise<string | null> {
-  if (!deps.access.userId) return null;
-  const m = await deps.db.membership.findFirst({ where: { userId: deps.access.userId }, select: { id: true } });
-  return m?.id ?? null;
-}
-
 export async function assertMembership(db: Db, membershipId: string | null | undefined) {
-  if (membershipId && !(await db.membership.findUnique({ where: { id: membershipId }, select: { id: true } }))) {
+  if (membershipId && !(await isMember(db, membershipId))) {
     throw new VisitError('INVALID_REFERENCE', 'No such member in this tenant');
   }
 }
