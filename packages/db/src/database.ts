@@ -11,6 +11,8 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { migrate, type MigrateResult, type SqlSession } from './migrate.ts';
 import { pgSession, pgliteSession } from './sessions.ts';
+import { scopedTransaction, sendPreludeWithBegin, type PreludeRow, type ScopedTransactionOptions } from './transaction-prelude.ts';
+import type { Db } from './tenant-transaction.ts';
 
 export const APP_ROLE = 'jiedai_app';
 
@@ -35,6 +37,14 @@ export interface Database {
   readonly kind: 'postgres' | 'embedded';
   readonly migrations: MigrateResult | null;
   readonly transactionOptions: { maxWait: number; timeout: number };
+  /**
+   * One tenant transaction: the scope set and the prelude query answered before `fn` runs (on
+   * PostgreSQL in the same round trip as BEGIN; see transaction-prelude.ts).
+   */
+  transaction<T>(
+    options: Omit<ScopedTransactionOptions, 'maxWait' | 'timeout'>,
+    fn: (tx: Db, preludeRows: PreludeRow[]) => Promise<T>,
+  ): Promise<T>;
   /** Cheap liveness check of the database (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -78,16 +88,19 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
       }) as typeof client.query;
     });
   }
+  pool.on('connect', (client) => sendPreludeWithBegin(client));
   // Named statements are prepared once per connection and reused: PostgreSQL parses and plans each
   // distinct statement text once instead of on every request. (Statement texts are bounded: parameters
   // are never interpolated; savepoint names are constant, see shared/mutation.ts in packages/schema.)
   const statementName = (sql: string) => `jd_${createHash('sha1').update(sql).digest('base64url').slice(0, 24)}`;
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: (query) => statementName(query.sql) }) });
+  const transactionOptions = { maxWait: 10_000, timeout: config.transactionTimeoutMs ?? 15_000 };
   return {
     prisma,
     kind: 'postgres',
     migrations,
-    transactionOptions: { maxWait: 10_000, timeout: config.transactionTimeoutMs ?? 15_000 },
+    transactionOptions,
+    transaction: (options, fn) => scopedTransaction(prisma, { ...transactionOptions, ...options }, fn, true),
     ping: async () => {
       await pool.query('SELECT 1');
     },
@@ -109,12 +122,14 @@ async function openEmbedded(config: DatabaseConfig): Promise<Database> {
   // PGlite always connects as a superuser: drop to the app role for everything that follows.
   await pglite.exec(`SET ROLE ${APP_ROLE}`);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // One query at a time: a waiting transaction may queue behind others for a while.
+  const transactionOptions = { maxWait: 30_000, timeout: config.transactionTimeoutMs ?? 30_000 };
   return {
     prisma,
     kind: 'embedded',
     migrations,
-    // One query at a time: a waiting transaction may queue behind others for a while.
-    transactionOptions: { maxWait: 30_000, timeout: config.transactionTimeoutMs ?? 30_000 },
+    transactionOptions,
+    transaction: (options, fn) => scopedTransaction(prisma, { ...transactionOptions, ...options }, fn, false),
     ping: async () => {
       await pglite.query('SELECT 1');
     },

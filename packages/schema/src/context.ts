@@ -7,6 +7,7 @@ import type { PasswordHasher } from './modules/core/identity/password.ts';
 import type { TokenService } from './modules/core/identity/token.service.ts';
 import type { SignInGuard } from './modules/core/identity/sign-in-guard.ts';
 import type { SurveyResponseGuard } from './modules/shared/feedback/respondent-guard.ts';
+import type { NewEvent } from './modules/core/events/event.service.ts';
 
 export interface Logger {
   debug(obj: object, msg?: string): void;
@@ -50,6 +51,12 @@ export interface Context {
   publishAfterCommit(topic: string, payload: unknown): void;
   /** Events queued by this operation, published after commit (dropped on rollback). */
   pendingEvents: { topic: string; payload: unknown }[];
+  /** Domain events of this operation, appended to the tenant's event log just before commit. */
+  eventQueue: NewEvent[];
+  /** The operation is one mutation field: it needs no savepoint; a failure rolls back the transaction. */
+  soleMutation?: boolean;
+  /** Set when the operation's work failed without an error in the result (a typed error of a sole mutation). */
+  rollbackOnly?: boolean;
   /** Bytes queued for this client and not yet sent (WebSocket only): slow consumers are cut off. */
   backlogBytes?: (() => number) | undefined;
   /** Runs `fn` in a new transaction with this operation's scope (for subscription events). */
@@ -62,8 +69,16 @@ export interface ServiceDeps {
   access: Access;
   requestId: string;
   publishAfterCommit?: (topic: string, payload: unknown) => void;
+  /** Inside an operation: queues an event to append just before commit (see appendEvent). */
+  queueEvent?: (event: NewEvent) => void;
 }
 
 export function serviceDeps(ctx: Context): ServiceDeps {
-  return { db: ctx.db, access: ctx.access, requestId: ctx.requestId, publishAfterCommit: ctx.publishAfterCommit };
+  return {
+    db: ctx.db,
+    access: ctx.access,
+    requestId: ctx.requestId,
+    publishAfterCommit: ctx.publishAfterCommit,
+    queueEvent: (event) => ctx.eventQueue.push(event),
+  };
 }

@@ -1,7 +1,7 @@
 export { buildSchemas, printSchemas, SUB_GRAPH_OF_KIND, type Schemas } from './build-schemas.ts';
 export { SUB_GRAPHS, type SubGraph } from './builder.ts';
 export type { Context, AppServices, EventBus, Logger, ServiceDeps, FeedbackServices } from './context.ts';
-export { resolveAccess, touchApiKey, anonymousAccess, AccessDenied, hasRole, type Access, type Credential } from './shared/access.ts';
+export { resolveAccess, accessQuery, accessFrom, touchApiKey, anonymousAccess, AccessDenied, hasRole, type Access, type Credential } from './shared/access.ts';
 export { createPasswordHasher, type PasswordHasher } from './modules/core/identity/password.ts';
 export { createTokenService, type TokenService, type TokenConfig } from './modules/core/identity/token.service.ts';
 export { createSignInGuard, type SignInGuard } from './modules/core/identity/sign-in-guard.ts';
@@ -9,3 +9,4 @@ export { parseApiKey, API_KEY_PREFIX } from './modules/core/identity/api-key.ser
 export { parseSurveyToken, SURVEY_RESPONDENT_FIELDS } from './modules/shared/feedback/survey-token.ts';
 export { createSurveyResponseGuard, type SurveyResponseGuard } from './modules/shared/feedback/respondent-guard.ts';
 export { seedDemo, bootstrapPlatformAdmin, DEMO_PASSWORD, PLATFORM_ADMIN_EMAIL } from './seed/demo.ts';
+export { appendEvents, tenantEventsTopic, type DomainEvent, type NewEvent } from './modules/core/events/event.service.ts';

@@ -130,6 +130,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
         backlogBytes: extra?.socket ? () => extra.socket?.bufferedAmount ?? 0 : undefined,
         access: anonymousAccess,
         pendingEvents: [],
+        eventQueue: [],
         publishAfterCommit: (topic, payload) => ctx.pendingEvents.push({ topic, payload }),
         withScope: (fn) =>
           inScope(db.prisma, scope, async (tx) => fn(tx, await resolveAccess(tx, auth.credential, auth.tenantKind)), db.transactionOptions),

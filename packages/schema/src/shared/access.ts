@@ -1,6 +1,6 @@
 // Who is acting, resolved inside the operation's transaction (so a revoked membership or API key
 // stops working at once). Roles nest: a tenant admin may do what a coordinator may, and so on.
-import type { Db, Role, TenantKind } from '@jiedai/db';
+import { sqlLiteral, type Db, type Role, type TenantKind } from '@jiedai/db';
 
 export type Credential =
   | { type: 'anonymous' }
@@ -57,20 +57,32 @@ export class AccessDenied extends Error {
 }
 
 /**
- * Runs in the operation's transaction after the scope (tenant, user) is set. Verifies what the
- * credential claims against the database: the user's membership in the chosen tenant, or the API
- * key's hash (not revoked).
+ * The query that verifies what the credential claims, run in the operation's transaction right after
+ * the scope (tenant, user) is set: the user's membership in the chosen tenant, or the API key's hash
+ * (not revoked). A constant text with literals only, so the gateway can send it in the same round
+ * trip as BEGIN (see transaction-prelude.ts in packages/db). None when there is nothing to verify.
  */
-export async function resolveAccess(db: Db, credential: Credential, tenantKind: TenantKind | null): Promise<Access> {
+export function accessQuery(credential: Credential): string | undefined {
+  if (credential.type === 'apiKey') {
+    return `SELECT id, role::text AS role, (last_used_at IS NULL OR last_used_at < now() - interval '5 minutes') AS stale
+      FROM api_keys WHERE secret_hash = ${sqlLiteral(credential.secretHash)} AND revoked_at IS NULL`;
+  }
+  if (credential.type === 'user') {
+    return `SELECT u.is_platform_admin, m.roles::text[] AS roles
+      FROM users u LEFT JOIN memberships m ON m.user_id = u.id AND m.tenant_id = app_tenant_id()
+      WHERE u.id = app_user_id()`;
+  }
+  return undefined;
+}
+
+/** What `accessQuery`'s rows say the caller may do; AccessDenied when they say nothing. */
+export function accessFrom(credential: Credential, tenantKind: TenantKind | null, rows: Record<string, unknown>[]): Access {
   if (credential.type === 'anonymous') return anonymousAccess;
   // A respondent acts in the token's tenant with no role at all: only the respondent fields, which
   // find the invitation by the token's hash under RLS, do anything for it.
   if (credential.type === 'surveyRespondent') return { ...anonymousAccess, tenantId: credential.tenantId };
   if (credential.type === 'apiKey') {
-    const rows = await db.$queryRaw<{ id: string; role: Role; stale: boolean }[]>`
-      SELECT id, role::text AS role, (last_used_at IS NULL OR last_used_at < now() - interval '5 minutes') AS stale
-      FROM api_keys WHERE secret_hash = ${credential.secretHash} AND revoked_at IS NULL`;
-    const key = rows[0];
+    const key = rows[0] as { id: string; role: Role; stale: boolean } | undefined;
     if (!key) throw new AccessDenied('UNAUTHENTICATED', 'Invalid or revoked API key');
     return {
       ...anonymousAccess,
@@ -81,11 +93,7 @@ export async function resolveAccess(db: Db, credential: Credential, tenantKind: 
       apiKeyUseUnrecorded: key.stale,
     };
   }
-  const rows = await db.$queryRaw<{ is_platform_admin: boolean; roles: Role[] | null }[]>`
-    SELECT u.is_platform_admin, m.roles::text[] AS roles
-    FROM users u LEFT JOIN memberships m ON m.user_id = u.id AND m.tenant_id = app_tenant_id()
-    WHERE u.id = app_user_id()`;
-  const user = rows[0];
+  const user = rows[0] as { is_platform_admin: boolean; roles: Role[] | null } | undefined;
   if (!user) throw new AccessDenied('UNAUTHENTICATED', 'Unknown user');
   if (credential.tenantId && !user.roles) {
     throw new AccessDenied('FORBIDDEN', 'Not a member of the chosen tenant');
@@ -98,6 +106,12 @@ export async function resolveAccess(db: Db, credential: Credential, tenantKind: 
     roles: user.roles ?? [],
     isPlatformAdmin: user.is_platform_admin,
   };
+}
+
+/** Verifies the credential in a transaction whose scope is already set (subscriptions, per event). */
+export async function resolveAccess(db: Db, credential: Credential, tenantKind: TenantKind | null): Promise<Access> {
+  const query = accessQuery(credential);
+  return accessFrom(credential, tenantKind, query ? await db.$queryRawUnsafe<Record<string, unknown>[]>(query) : []);
 }
 
 /**

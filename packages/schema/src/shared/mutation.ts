@@ -1,6 +1,8 @@
-// Every mutation field runs its service in a savepoint: when the service fails (a typed error
-// returned as data, or anything else), everything it wrote is rolled back and the events it queued
-// are dropped, while the operation's transaction stays usable.
+// Every mutation field runs its service atomically: when the service fails (a typed error returned
+// as data, or anything else), everything it wrote is rolled back and the events it queued are
+// dropped. An operation of several mutation fields runs each in a savepoint, so the transaction stays
+// usable for the next one; an operation of one mutation field (the usual case) needs no savepoint: its
+// failure marks the operation's transaction for rollback (the gateway's tenant-transaction plugin).
 import type { Context } from '../context.ts';
 
 // One constant name (PostgreSQL allows nesting savepoints of the same name: RELEASE and ROLLBACK TO
@@ -8,15 +10,29 @@ import type { Context } from '../context.ts';
 const name = 'jiedai_mutation';
 
 export async function atomically<T>(ctx: Context, fn: () => Promise<T>): Promise<T> {
-  await ctx.db.$executeRawUnsafe(`SAVEPOINT ${name}`);
   const queued = ctx.pendingEvents.length;
+  const events = ctx.eventQueue.length;
+  const drop = () => {
+    ctx.pendingEvents.length = queued;
+    ctx.eventQueue.length = events;
+  };
+  if (ctx.soleMutation) {
+    try {
+      return await fn();
+    } catch (error) {
+      ctx.rollbackOnly = true;
+      drop();
+      throw error;
+    }
+  }
+  await ctx.db.$executeRawUnsafe(`SAVEPOINT ${name}`);
   try {
     const result = await fn();
     await ctx.db.$executeRawUnsafe(`RELEASE SAVEPOINT ${name}`);
     return result;
   } catch (error) {
     await ctx.db.$executeRawUnsafe(`ROLLBACK TO SAVEPOINT ${name}`);
-    ctx.pendingEvents.length = queued;
+    drop();
     throw error;
   }
 }

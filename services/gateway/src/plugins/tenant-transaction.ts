@@ -1,13 +1,25 @@
 // One transaction per GraphQL operation: set the tenant and user, verify the credential against the
 // database (membership or API key), run the whole operation on that transaction, then commit and
-// only then publish the events it queued. An operation that ends with errors is rolled back whole.
+// only then publish the events it queued. An operation that ends with errors (or whose sole mutation
+// failed with a typed error) is rolled back whole. The operation's domain events are appended as the
+// last statement before COMMIT (they hold the tenant's event counter until the transaction ends).
 // Queries run at REPEATABLE READ, so all their root fields read one snapshot; mutations at READ
 // COMMITTED, where a concurrent writer waits and then meets the version check (CONFLICT), instead
 // of failing with a serialization error.
 import type { Plugin } from 'graphql-yoga';
-import { getOperationAST, type ExecutionResult } from 'graphql';
-import { inScope, setScope, type Database, type TenantScope } from '@jiedai/db';
-import { AccessDenied, resolveAccess, touchApiKey, type Context, type Credential } from '@jiedai/schema';
+import { getOperationAST, Kind, type ExecutionResult } from 'graphql';
+import { inScope, type Database, type TenantScope } from '@jiedai/db';
+import {
+  AccessDenied,
+  accessFrom,
+  accessQuery,
+  appendEvents,
+  resolveAccess,
+  tenantEventsTopic,
+  touchApiKey,
+  type Context,
+  type Credential,
+} from '@jiedai/schema';
 import { AuthError } from '../auth.ts';
 import { surveyRespondentCredential } from '../survey-respondent.ts';
 
@@ -36,28 +48,42 @@ export function useTenantTransaction(db: Database): Plugin<Context> {
       // An anonymous survey respondent's token names the tenant of this operation (see survey-respondent.ts).
       const respondent = surveyRespondentCredential(args.document, args.operationName, args.variableValues, ctx.credential);
       if (respondent) ctx.credential = respondent;
-      const isQuery = getOperationAST(args.document, args.operationName)?.operation === 'query';
-      // The embedded database runs one transaction at a time: every transaction is a snapshot there.
-      const options =
-        isQuery && db.kind === 'postgres' ? { ...db.transactionOptions, isolationLevel: 'RepeatableRead' as const } : db.transactionOptions;
+      const operation = getOperationAST(args.document, args.operationName);
+      const isQuery = operation?.operation === 'query';
+      // One mutation field: no savepoint around it (shared/mutation.ts); its failure rolls back all.
+      const selections = operation?.selectionSet.selections ?? [];
+      ctx.soleMutation = operation?.operation === 'mutation' && selections.length === 1 && selections[0]!.kind === Kind.FIELD;
+      ctx.rollbackOnly = false;
       setExecuteFn(async (execArgs) => {
         let result: ExecutionResult | undefined;
+        const transaction = {
+          scope: scopeOf(ctx.credential),
+          isolationLevel: isQuery ? ('RepeatableRead' as const) : ('ReadCommitted' as const),
+          prelude: accessQuery(ctx.credential),
+        };
         try {
-          await db.prisma.$transaction(async (tx) => {
-            await setScope(tx, scopeOf(ctx.credential));
-            ctx.access = await resolveAccess(tx, ctx.credential, ctx.tenantKind).catch((error) => {
+          // BEGIN, the scope and the access check travel together (one round trip on PostgreSQL).
+          await db.transaction(transaction, async (tx, accessRows) => {
+            try {
+              ctx.access = accessFrom(ctx.credential, ctx.tenantKind, accessRows);
+            } catch (error) {
               if (error instanceof AccessDenied) throw new Refused(new AuthError(error.code, error.message));
               throw error;
-            });
+            }
             ctx.db = tx;
             result = (await executeFn(execArgs)) as ExecutionResult;
-            if (result.errors?.length) throw ROLLBACK;
-          }, options);
+            if (result.errors?.length || ctx.rollbackOnly) throw ROLLBACK;
+            // The operation's events go last: the tenant's event counter is then held only for COMMIT.
+            for (const event of await appendEvents(tx, ctx.access.userId, ctx.eventQueue.splice(0))) {
+              ctx.pendingEvents.push({ topic: tenantEventsTopic(event.tenantId), payload: event });
+            }
+          });
         } catch (error) {
           // A refused credential is an error result (401/403), not an exception yoga would mask.
           if (error instanceof Refused) return { errors: [error.error] };
           if (error !== ROLLBACK) throw error;
           ctx.pendingEvents.length = 0;
+          ctx.eventQueue.length = 0;
         }
         for (const { topic, payload } of ctx.pendingEvents.splice(0)) ctx.services.events.publish(topic, payload);
         if (ctx.access.apiKeyId && ctx.access.apiKeyUseUnrecorded) {

@@ -47,13 +47,26 @@ export interface NewEvent {
   payload: Prisma.InputJsonValue;
 }
 
-export async function appendEvent(deps: ServiceDeps, event: NewEvent): Promise<DomainEvent> {
-  const rows = await deps.db.$queryRaw<EventRow[]>`
-    SELECT * FROM append_event(${event.topic}, ${event.type}, ${event.subjectId ?? null}::uuid,
-                               ${deps.access.userId}::uuid, ${JSON.stringify(event.payload)}::jsonb)`;
-  const appended = toEvent(rows[0]!);
-  deps.publishAfterCommit?.(tenantEventsTopic(appended.tenantId), appended);
-  return appended;
+/**
+ * Records an event of the current change. Inside an operation (deps.queueEvent) the event is queued
+ * and appended with the operation's others as its last statement before COMMIT (appendEvents), so
+ * the tenant's event counter is held only for the commit; elsewhere it is appended at once. Either
+ * way it is published only after the commit, and a rolled-back change leaves no event.
+ */
+export async function appendEvent(deps: ServiceDeps, event: NewEvent): Promise<void> {
+  if (deps.queueEvent) return deps.queueEvent(event);
+  for (const appended of await appendEvents(deps.db, deps.access.userId, [event])) {
+    deps.publishAfterCommit?.(tenantEventsTopic(appended.tenantId), appended);
+  }
+}
+
+/** Appends events in order with consecutive seqs, in one statement (append_events in 0006_event_batches.sql). */
+export async function appendEvents(db: Db, actorUserId: string | null, events: readonly NewEvent[]): Promise<DomainEvent[]> {
+  if (events.length === 0) return [];
+  const batch = events.map((e) => ({ topic: e.topic, type: e.type, subjectId: e.subjectId ?? null, payload: e.payload }));
+  const rows = await db.$queryRaw<EventRow[]>`
+    SELECT * FROM append_events(${actorUserId}::uuid, ${JSON.stringify(batch)}::jsonb)`;
+  return rows.sort((a, b) => (a.seq < b.seq ? -1 : 1)).map(toEvent);
 }
 
 /** The tenant's events after `after` (exclusive), oldest first, at most `limit`. */

@@ -1,0 +1,100 @@
+// The tenant transaction in one round trip (transaction-prelude.ts): BEGIN with its isolation level,
+// the scope and the caller's prelude query go to PostgreSQL as one message; the scope holds for the
+// whole transaction and no further; a transaction opened meanwhile is an ordinary one; literals
+// survive any text.
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openDatabase, type Database } from '../database.ts';
+import { sqlLiteral } from '../transaction-prelude.ts';
+
+let db: Database;
+const statements: string[] = [];
+const tenantId = randomUUID();
+const userId = randomUUID();
+
+beforeAll(async () => {
+  db = await openDatabase({ url: inject('databaseUrl'), migrate: false, poolSize: 3, onStatement: (sql) => statements.push(sql) });
+});
+
+afterAll(async () => {
+  await db?.close();
+});
+
+const settings = `SELECT current_setting('transaction_isolation') AS level, app_tenant_id()::text AS tenant,
+  nullif(current_setting('app.user_id', true), '') AS "user", txid_current_if_assigned() IS NULL AS fresh`;
+
+describe('scoped transaction', () => {
+  it.each([
+    ['RepeatableRead', 'repeatable read'],
+    ['ReadCommitted', 'read committed'],
+  ] as const)('%s: BEGIN, scope and prelude in one statement; the rest of the transaction sees them', async (isolationLevel, level) => {
+    statements.length = 0;
+    const inside = await db.transaction({ scope: { tenantId, userId }, isolationLevel, prelude: settings }, async (tx, rows) => {
+      expect(rows).toEqual([{ level, tenant: tenantId, user: userId, fresh: true }]);
+      return tx.$queryRawUnsafe<{ level: string; tenant: string }[]>(settings);
+    });
+    expect(inside).toEqual([{ level, tenant: tenantId, user: userId, fresh: true }]);
+    expect(statements).toHaveLength(3);
+    expect(statements[0]).toMatch(new RegExp(`^BEGIN ISOLATION LEVEL ${level.toUpperCase()}; SELECT set_config\\('app.tenant_id', '${tenantId}', true\\)`));
+    expect(statements[0]).toContain(settings);
+    expect(statements[2]).toBe('COMMIT');
+  });
+
+  it('the scope ends with the transaction: the next one on the same connection has none', async () => {
+    await db.transaction({ scope: { tenantId, userId }, isolationLevel: 'ReadCommitted' }, async () => undefined);
+    const [after] = await db.prisma.$transaction((tx) => tx.$queryRawUnsafe<{ tenant: string | null }[]>(settings));
+    expect(after).toMatchObject({ level: 'read committed', tenant: null, user: null });
+  });
+
+  it('a transaction opened inside one is ordinary: its own BEGIN and level, no scope', async () => {
+    statements.length = 0;
+    const nested = await db.transaction({ scope: { tenantId, userId }, isolationLevel: 'ReadCommitted' }, () =>
+      db.prisma.$transaction((tx) => tx.$queryRawUnsafe<Record<string, unknown>[]>(settings), { isolationLevel: 'RepeatableRead' }),
+    );
+    expect(nested).toEqual([{ level: 'repeatable read', tenant: null, user: null, fresh: true }]);
+    expect(statements).toContain('BEGIN');
+    expect(statements).toContain('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+  });
+
+  it('a failing prelude fails the transaction and leaves the pool usable', async () => {
+    await expect(
+      db.transaction({ scope: { tenantId }, isolationLevel: 'ReadCommitted', prelude: 'SELECT 1/0' }, async () => 'ran'),
+    ).rejects.toThrow(/division by zero/);
+    const ok = await db.transaction({ scope: { tenantId }, isolationLevel: 'ReadCommitted', prelude: 'SELECT 2 AS two' }, async (_tx, rows) => rows);
+    expect(ok).toEqual([{ two: 2 }]);
+  });
+
+  it('parallel transactions each get their own scope', async () => {
+    const tenants = Array.from({ length: 12 }, () => randomUUID());
+    const seen = await Promise.all(
+      tenants.map((id) =>
+        db.transaction({ scope: { tenantId: id }, isolationLevel: 'RepeatableRead', prelude: settings }, async (tx, rows) => {
+          const [again] = await tx.$queryRawUnsafe<{ tenant: string }[]>(settings);
+          return [(rows[0] as { tenant: string }).tenant, again!.tenant];
+        }),
+      ),
+    );
+    expect(seen).toEqual(tenants.map((id) => [id, id]));
+  });
+});
+
+describe('sqlLiteral', () => {
+  it('round-trips any text through PostgreSQL unchanged', async () => {
+    const client = new pg.Client({ connectionString: inject('databaseUrl') });
+    await client.connect();
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !s.includes('\0')), async (text) => {
+          const { rows } = await client.query(`SELECT ${sqlLiteral(text)} AS v`);
+          expect(rows[0].v).toBe(text);
+        }),
+        { numRuns: 200 },
+      );
+      expect(sqlLiteral(`'); DROP TABLE users; --`)).toBe(`'''); DROP TABLE users; --'`);
+    } finally {
+      await client.end();
+    }
+  });
+});
