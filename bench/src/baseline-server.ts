@@ -1,15 +1,16 @@
 // The baseline: a plain Node HTTP server that does what the gateway does in SQL, written as cheaply as
 // `pg` allows, with nothing else: no authentication (tenant and user come from trusted headers), no
 // GraphQL, no ORM. Same database, same pool size, same role (jiedai_app, so RLS applies), the same
-// tenant transaction (BEGIN; set_config(app.tenant_id, app.user_id); work; COMMIT), the same rows.
-// Named prepared statements (parsed once per connection); one statement per step.
+// tenant transaction (BEGIN + set_config(app.tenant_id, app.user_id) in one round trip, as the gateway
+// sends them; work; COMMIT), the same rows. Named prepared statements (parsed once per connection) for
+// the work; one statement per step.
 //
 //   POST /by-id   {"id": <Visit global id>}           → the visit's id, title, status, startsAt
 //   POST /board   {"id": <Visit global id>}           → the visit, its tasks, each task's assignee (one join)
-//   POST /create  {"visitId", "phase", "title"}       → a task + its event (append_event) + its audit row
+//   POST /create  {"visitId", "phase", "title"}       → a task + its audit row + its event (append_events, last)
 //
-// Diagnostics (not baselines): by-id, board and create done with exactly the SQL the gateway sends (6, 8
-// and 10 statements, Prisma's text, see statements.ts), to split the gateway's cost into its SQL and the rest:
+// Diagnostics (not baselines): by-id, board and create done with exactly the SQL the gateway sends
+// (Prisma's text, see statements.ts), to split the gateway's cost into its SQL and the rest:
 //   POST /by-id/gateway-sql, /board/gateway-sql, /create/gateway-sql
 //        unnamed statements, as Prisma sends them (parsed and planned by PostgreSQL each time)
 //   POST /by-id/gateway-sql-prepared, /board/gateway-sql-prepared, /create/gateway-sql-prepared
@@ -36,7 +37,6 @@ function uuidOf(globalId: unknown, type: string): string {
 }
 class BadRequest extends Error {}
 
-const SCOPE = { name: 'scope', text: `SELECT set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)` };
 const VISIT = { name: 'visit', text: `SELECT id, title, status::text AS status, starts_at FROM visits WHERE id = $1` };
 const BOARD = {
   name: 'board',
@@ -53,15 +53,15 @@ const INSERT_TASK = {
   text: `INSERT INTO tasks (tenant_id, visit_id, phase, title, position, created_by_id)
          VALUES ($1, $2, $3::task_phase, $4, 1000, $5) RETURNING *`,
 };
-const APPEND_EVENT = { name: 'append_event', text: `SELECT seq FROM append_event('task', 'CREATED', $1::uuid, $2::uuid, $3::jsonb)` };
+const APPEND_EVENTS = { name: 'append_events', text: `SELECT seq FROM append_events($1::uuid, $2::jsonb)` };
 const INSERT_AUDIT = {
   name: 'insert_audit',
   text: `INSERT INTO audit_log (tenant_id, actor_user_id, action, target_type, target_id, request_id)
          VALUES ($1, $2, 'task.created', 'Task', $3, $4)`,
 };
 
-// The gateway's statements, verbatim: Prisma's text as `BENCH_FULL_SQL=1 … statements.ts` prints it (BEGIN and
-// the isolation level are separate statements there).
+// The gateway's statements, verbatim: Prisma's text as `BENCH_FULL_SQL=1 … statements.ts` prints it (BEGIN, the
+// isolation level, the scope and the access check are one simple-protocol message there).
 const GW_ACCESS = `SELECT u.is_platform_admin, m.roles::text[] AS roles FROM users u LEFT JOIN memberships m ON m.user_id = u.id AND m.tenant_id = app_tenant_id() WHERE u.id = app_user_id()`;
 const GW_VISIT =
   'SELECT ' +
@@ -112,7 +112,7 @@ const GW_INSERT_TASK =
   '"public"."tasks"."status_reason", "public"."tasks"."completed_at", "public"."tasks"."completed_by_id", ' +
   '"public"."tasks"."version", "public"."tasks"."created_by_id", "public"."tasks"."created_at", ' +
   '"public"."tasks"."updated_at"';
-const GW_APPEND_EVENT = 'SELECT * FROM append_event($1, $2, $3::uuid, $4::uuid, $5::jsonb)';
+const GW_APPEND_EVENTS = 'SELECT * FROM append_events($1::uuid, $2::jsonb)';
 const GW_INSERT_AUDIT =
   'INSERT INTO "public"."audit_log" ("tenant_id","actor_user_id","actor_api_key_id","action","target_type",' +
   '"target_id","request_id","created_at") VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING "public"."audit_log"."id", ' +
@@ -123,16 +123,13 @@ const GW_INSERT_AUDIT =
 
 type Q = (name: string, text: string, values?: unknown[]) => Promise<pg.QueryResult>;
 
-/** The gateway's transaction, statement for statement: BEGIN; [isolation level;] scope; access check; work; COMMIT. */
+/** The gateway's transaction, statement for statement: BEGIN + isolation level + scope + access check (one message); work; COMMIT. */
 async function gatewaySql<T>(prepared: boolean, tenantId: string, userId: string, work: (q: Q) => Promise<T>, readOnly = true): Promise<T> {
   const client = await pool.connect();
   const q: Q = (name, text, values = []) =>
     client.query(prepared ? { name: `gw_${name}`, text, values, rowMode: 'array' } : { text, values, rowMode: 'array' });
   try {
-    await q('begin', 'BEGIN');
-    if (readOnly) await q('iso', 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    await q('scope', SCOPE.text, [tenantId, userId]);
-    await q('access', GW_ACCESS);
+    await client.query(`${beginWithScope(readOnly ? READ : 'BEGIN ISOLATION LEVEL READ COMMITTED', tenantId, userId)}; ${GW_ACCESS}`);
     const result = await work(q);
     await q('commit', 'COMMIT');
     return result;
@@ -150,7 +147,7 @@ const gwById = (prepared: boolean) => (tenantId: string, userId: string, body: R
     return { node: v ? { id: gid('Visit', v[0] as string), title: v[2], status: v[4], startsAt: iso(v[7] as Date) } : null };
   });
 
-/** createTask as the gateway runs it: in a savepoint, visit check, task, event, audit row (Prisma's text). */
+/** createTask as the gateway runs it (one mutation field: no savepoint): visit check, task, audit row, events last (Prisma's text). */
 const gwCreate = (prepared: boolean) => (tenantId: string, userId: string, body: Record<string, unknown>) =>
   gatewaySql(
     prepared,
@@ -158,7 +155,6 @@ const gwCreate = (prepared: boolean) => (tenantId: string, userId: string, body:
     userId,
     async (q) => {
       const visitId = uuidOf(body.visitId, 'Visit');
-      await q('savepoint', 'SAVEPOINT m1');
       await q('visit_exists', GW_VISIT_EXISTS, [visitId, 1, 0]);
       const now = new Date();
       const t = (await q('insert_task', GW_INSERT_TASK, [tenantId, visitId, body.phase, 1000, body.title, null, null, null, null, 'TODO', 1, userId, now, now]))
@@ -169,9 +165,9 @@ const gwCreate = (prepared: boolean) => (tenantId: string, userId: string, body:
         status: t[14], statusReason: t[15], completedAt: iso(t[16] as Date | null), completedById: t[17], version: t[18],
         createdAt: iso(t[20] as Date), updatedAt: iso(t[21] as Date),
       };
-      await q('append_event', GW_APPEND_EVENT, ['task', 'CREATED', visitId, userId, JSON.stringify({ task: snapshot })]);
       await q('insert_audit', GW_INSERT_AUDIT, [tenantId, userId, null, 'task.created', 'Task', t[0], randomUUID(), new Date()]);
-      await q('release', 'RELEASE SAVEPOINT m1');
+      const events = [{ topic: 'task', type: 'CREATED', subjectId: visitId, payload: { task: snapshot } }];
+      await q('append_events', GW_APPEND_EVENTS, [userId, JSON.stringify(events)]);
       return { createTask: { __typename: 'TaskPayload', task: { id: gid('Task', t[0] as string) } } };
     },
     false,
@@ -214,8 +210,7 @@ async function inTenant<T>(
 ): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query(begin);
-    await client.query({ ...SCOPE, values: [tenantId, userId] });
+    await client.query(beginWithScope(begin, tenantId, userId));
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
@@ -225,6 +220,12 @@ async function inTenant<T>(
   } finally {
     client.release();
   }
+}
+
+/** BEGIN and the scope in one simple-protocol message (no parameters there: literals, escaped by pg). */
+function beginWithScope(begin: string, tenantId: string, userId: string): string {
+  const literal = pg.Client.prototype.escapeLiteral;
+  return `${begin}; SELECT set_config('app.tenant_id', ${literal(tenantId)}, true), set_config('app.user_id', ${literal(userId)}, true)`;
 }
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -264,7 +265,7 @@ const routes: Record<string, Handler> = {
       return { node: { id: gid('Visit', first.visit_id), title: first.visit_title, tasks } };
     }),
   '/create': (tenantId, userId, body) =>
-    inTenant(tenantId, userId, 'BEGIN', async (c) => {
+    inTenant(tenantId, userId, 'BEGIN ISOLATION LEVEL READ COMMITTED', async (c) => {
       const visitId = uuidOf(body.visitId, 'Visit');
       const r = await c.query({ ...INSERT_TASK, values: [tenantId, visitId, body.phase, body.title, userId] });
       const t = r.rows[0];
@@ -290,8 +291,9 @@ const routes: Record<string, Handler> = {
         createdAt: iso(t.created_at),
         updatedAt: iso(t.updated_at),
       };
-      await c.query({ ...APPEND_EVENT, values: [visitId, userId, JSON.stringify({ task: snapshot })] });
       await c.query({ ...INSERT_AUDIT, values: [tenantId, userId, t.id, randomUUID()] });
+      const events = [{ topic: 'task', type: 'CREATED', subjectId: visitId, payload: { task: snapshot } }];
+      await c.query({ ...APPEND_EVENTS, values: [userId, JSON.stringify(events)] });
       return { createTask: { __typename: 'TaskPayload', task: { id: gid('Task', t.id) } } };
     }),
 };

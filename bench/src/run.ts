@@ -132,9 +132,15 @@ async function statementCounts(dbUrl: string, fixture: Fixture) {
 
 /** Statements per request of the baseline (see baseline-server.ts): fixed by construction. */
 const BASELINE_STATEMENTS = {
-  'by-id': ['BEGIN ISOLATION LEVEL REPEATABLE READ', 'SELECT set_config(…), set_config(…)', 'SELECT … FROM visits', 'COMMIT'],
-  board: ['BEGIN ISOLATION LEVEL REPEATABLE READ', 'SELECT set_config(…), set_config(…)', 'SELECT … visits ⟕ tasks ⟕ memberships', 'COMMIT'],
-  create: ['BEGIN', 'SELECT set_config(…), set_config(…)', 'INSERT INTO tasks … RETURNING *', 'SELECT append_event(…)', 'INSERT INTO audit_log …', 'COMMIT'],
+  'by-id': ['BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT set_config(…), set_config(…)', 'SELECT … FROM visits', 'COMMIT'],
+  board: ['BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT set_config(…), set_config(…)', 'SELECT … visits ⟕ tasks ⟕ memberships', 'COMMIT'],
+  create: [
+    'BEGIN ISOLATION LEVEL READ COMMITTED; SELECT set_config(…), set_config(…)',
+    'INSERT INTO tasks … RETURNING *',
+    'INSERT INTO audit_log …',
+    'SELECT append_events(…)',
+    'COMMIT',
+  ],
 } as const;
 
 // ── scenarios ───────────────────────────────────────────────────────────────────────────────────

@@ -92,7 +92,17 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
   // Named statements are prepared once per connection and reused: PostgreSQL parses and plans each
   // distinct statement text once instead of on every request. (Statement texts are bounded: parameters
   // are never interpolated; savepoint names are constant, see shared/mutation.ts in packages/schema.)
-  const statementName = (sql: string) => `jd_${createHash('sha1').update(sql).digest('base64url').slice(0, 24)}`;
+  // The names are remembered (the texts are few), so a statement costs no hashing after its first use.
+  const names = new Map<string, string>();
+  const statementName = (sql: string) => {
+    let name = names.get(sql);
+    if (name === undefined) {
+      name = `jd_${createHash('sha1').update(sql).digest('base64url').slice(0, 24)}`;
+      if (names.size >= 10_000) names.clear();
+      names.set(sql, name);
+    }
+    return name;
+  };
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: (query) => statementName(query.sql) }) });
   const transactionOptions = { maxWait: 10_000, timeout: config.transactionTimeoutMs ?? 15_000 };
   return {

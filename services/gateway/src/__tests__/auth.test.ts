@@ -273,6 +273,14 @@ describe('tokens', () => {
     expectRefused(basic, 401, 'basic auth');
   });
 
+  it('a token accepted before (and remembered as verified) is refused once it has expired', async () => {
+    const soon = await token({ exp: inSeconds(1) });
+    const first = await t.gql(`{ viewer { email } }`, {}, { token: soon });
+    expect(first.data).toEqual({ viewer: { email: hotel.adminEmail } });
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, (decodeJwt(soon).exp! * 1000 - Date.now()) + 50)));
+    expectRefused(await t.gql(`{ viewer { email } }`, {}, { token: soon }), 401, 'expired after first use');
+  });
+
   it('refuses a well-signed token for a user that does not exist with 401', async () => {
     const ghost = await token({ sub: randomUUID() });
     used.tokens.add(ghost);
