@@ -60,10 +60,12 @@ async function saveRecord(
   kind: RecordKind,
   id: string | null | undefined,
   write: (id: string | null) => Promise<string>,
+  /** False when the save records readiness only (a room inspected, a vehicle checked): no re-approval. */
+  material: boolean = MATERIAL[kind],
 ): Promise<string> {
   return changeVisit(
     deps,
-    { ...ref, action: `${kind}.saved`, material: MATERIAL[kind], auditData: { kind, id: id ?? null } },
+    { ...ref, action: `${kind}.saved`, material, auditData: { kind, id: id ?? null } },
     async () => {
       if (id && (await VISIT_OF[kind](deps.db, id))?.visitId !== ref.visitId) {
         throw new VisitError('NOT_FOUND', `No such ${kind} in this visit`);
@@ -307,6 +309,10 @@ const lodgingInput = z
           roomType: optionalText(100),
           isSpare: z.boolean().default(false),
           guestIds: z.array(uuid).max(10).default([]),
+          /** Readiness: left out (or null), a room keeps what was recorded; a new room is not inspected. */
+          inspected: z.boolean().nullish(),
+          /** Left out: kept; null or blank: cleared (the room is fit). */
+          unfitReason: optionalText(1000),
         }),
       )
       .max(500)
@@ -315,10 +321,14 @@ const lodgingInput = z
   .refine((l) => l.checkOut > l.checkIn, { path: ['checkOut'], message: 'must be after checkIn' })
   .refine((l) => l.rooms.every((r) => !r.isSpare || r.guestIds.length === 0), { path: ['rooms'], message: 'a spare room has no guests' });
 
-/** Saves a lodging with its rooms (the list replaces the lodging's rooms). */
+/**
+ * Saves a lodging with its rooms (the list replaces the lodging's rooms). A room's inspection and
+ * unfitness are readiness: left out they are kept, and a save that changes nothing else is not material.
+ */
 export async function saveLodging(deps: ServiceDeps, ref: VisitRef, input: z.input<typeof lodgingInput>) {
   const { id: givenId, rooms, ...data } = parseInput(lodgingInput, input);
   const tenantId = deps.access.tenantId!;
+  const material = !givenId || (await lodgingPlanChanges(deps.db, givenId, data, rooms));
   return saveRecord(deps, ref, 'lodging', givenId, async (id) => {
     await assertGuests(deps.db, ref.visitId, rooms.flatMap((r) => r.guestIds));
     const fields = { hotelName: data.hotelName, address: data.address ?? null, checkIn: new Date(data.checkIn), checkOut: new Date(data.checkOut) };
@@ -329,12 +339,26 @@ export async function saveLodging(deps: ServiceDeps, ref: VisitRef, input: z.inp
     const existing = id ? await deps.db.lodgingRoom.findMany({ where: { lodgingId: lodging.id } }) : [];
     const { pairs, leftover } = matchRows(existing, rooms, (r) => r.number, (r) => r.number);
     if (leftover.length > 0) await deps.db.lodgingRoom.deleteMany({ where: { id: { in: leftover.map((r) => r.id) } } });
+    const now = new Date();
     for (const { entry: room, row } of pairs) {
-      const roomFields = { floor: room.floor ?? null, roomType: room.roomType ?? null, isSpare: room.isSpare };
+      const roomFields = {
+        floor: room.floor ?? null,
+        roomType: room.roomType ?? null,
+        isSpare: room.isSpare,
+        // An inspection keeps its time when the room is re-saved as inspected.
+        inspectedAt: room.inspected == null ? (row?.inspectedAt ?? null) : room.inspected ? (row?.inspectedAt ?? now) : null,
+        unfitReason: room.unfitReason === undefined ? (row?.unfitReason ?? null) : room.unfitReason || null,
+      };
       let roomId: string;
       if (row) {
         roomId = row.id;
-        if (row.floor !== roomFields.floor || row.roomType !== roomFields.roomType || row.isSpare !== roomFields.isSpare) {
+        if (
+          row.floor !== roomFields.floor ||
+          row.roomType !== roomFields.roomType ||
+          row.isSpare !== roomFields.isSpare ||
+          row.inspectedAt?.getTime() !== roomFields.inspectedAt?.getTime() ||
+          row.unfitReason !== roomFields.unfitReason
+        ) {
           await deps.db.lodgingRoom.update({ where: { id: roomId }, data: roomFields });
         }
         await deps.db.roomGuest.deleteMany({ where: { roomId } });
@@ -344,6 +368,38 @@ export async function saveLodging(deps: ServiceDeps, ref: VisitRef, input: z.inp
       await deps.db.roomGuest.createMany({ data: [...new Set(room.guestIds)].map((guestId) => ({ tenantId, roomId, guestId })) });
     }
     return lodging.id;
+  }, material);
+}
+
+/** Whether saving the lodging changes more than its rooms' readiness (false when it is not found). */
+async function lodgingPlanChanges(
+  db: Db,
+  id: string,
+  data: { hotelName: string; address?: string | null; checkIn: string; checkOut: string },
+  rooms: { number: string; floor?: number | null; roomType?: string | null; isSpare: boolean; guestIds: string[] }[],
+): Promise<boolean> {
+  const current = await db.lodging.findUnique({ where: { id }, include: { rooms: { include: { guests: true } } } });
+  if (!current) return true;
+  const day = (d: Date) => d.toISOString().slice(0, 10);
+  if (
+    current.hotelName !== data.hotelName ||
+    current.address !== (data.address ?? null) ||
+    day(current.checkIn) !== data.checkIn ||
+    day(current.checkOut) !== data.checkOut ||
+    current.rooms.length !== rooms.length
+  ) {
+    return true;
+  }
+  const byNumber = new Map(current.rooms.map((r) => [r.number, r]));
+  return rooms.some((room) => {
+    const row = byNumber.get(room.number);
+    return (
+      !row ||
+      row.floor !== (room.floor ?? null) ||
+      row.roomType !== (room.roomType ?? null) ||
+      row.isSpare !== room.isSpare ||
+      !sameSet(row.guests.map((g) => g.guestId), room.guestIds)
+    );
   });
 }
 
@@ -395,14 +451,29 @@ const vehicleInput = z.object({
   plate: optionalText(30),
   driverName: optionalText(200),
   driverPhone: optionalText(50),
-  driverBriefed: z.boolean().default(false),
-  checked: z.boolean().default(false),
+  /** Readiness: left out (or null), a vehicle keeps what was recorded; a new one is not. */
+  driverBriefed: z.boolean().nullish(),
+  checked: z.boolean().nullish(),
   guestIds: z.array(uuid).max(100).default([]),
 });
 
+/**
+ * Saves a vehicle and the guests it carries. Whether it was checked and its driver briefed is readiness:
+ * left out it is kept (a check keeps its time when re-saved as checked), and a save that changes nothing
+ * else is not material.
+ */
 export async function saveVehicle(deps: ServiceDeps, ref: VisitRef, input: z.input<typeof vehicleInput>) {
-  const { id: givenId, guestIds, checked, ...data } = parseInput(vehicleInput, input);
+  const { id: givenId, guestIds, checked, driverBriefed, ...data } = parseInput(vehicleInput, input);
   const tenantId = deps.access.tenantId!;
+  const current = givenId ? await deps.db.vehicle.findUnique({ where: { id: givenId }, include: { guests: true } }) : null;
+  const material =
+    !current ||
+    current.kind !== data.kind ||
+    current.seats !== data.seats ||
+    current.plate !== (data.plate ?? null) ||
+    current.driverName !== (data.driverName ?? null) ||
+    current.driverPhone !== (data.driverPhone ?? null) ||
+    !sameSet(current.guests.map((g) => g.guestId), guestIds);
   return saveRecord(deps, ref, 'vehicle', givenId, async (id) => {
     const assigned = await assertGuests(deps.db, ref.visitId, guestIds);
     const fields = {
@@ -410,7 +481,8 @@ export async function saveVehicle(deps: ServiceDeps, ref: VisitRef, input: z.inp
       plate: data.plate ?? null,
       driverName: data.driverName ?? null,
       driverPhone: data.driverPhone ?? null,
-      checkedAt: checked ? new Date() : null,
+      driverBriefed: driverBriefed ?? current?.driverBriefed ?? false,
+      checkedAt: checked == null ? (current?.checkedAt ?? null) : checked ? (current?.checkedAt ?? new Date()) : null,
     };
     const vehicle = id
       ? await deps.db.vehicle.update({ where: { id }, data: fields })
@@ -418,7 +490,7 @@ export async function saveVehicle(deps: ServiceDeps, ref: VisitRef, input: z.inp
     await deps.db.vehicleGuest.deleteMany({ where: { vehicleId: vehicle.id } });
     await deps.db.vehicleGuest.createMany({ data: assigned.map((guestId) => ({ tenantId, vehicleId: vehicle.id, guestId })) });
     return vehicle.id;
-  });
+  }, material);
 }
 
 // ── gifts ───────────────────────────────────────────────────────────────────────────────────────

@@ -5,6 +5,11 @@
 // Times in the plan are UTC ISO strings; "morning", "afternoon", a meal's day and a "night" are judged
 // in the plan's time zone (Intl.DateTimeFormat). A time that does not parse is skipped by the checks that
 // need it (ITINERARY_INVALID_TIME reports such itinerary items); an unknown time zone falls back to UTC.
+//
+// Readiness (a room inspected, a vehicle checked) is done close to the visit, after the plan is approved
+// (the text's steps 8 and 11 come after step 7, 报请领导批准): its issues are WARNINGs while the visit is
+// ahead and BLOCKERs from the local day before it starts. That needs the time of judging, `now`, given by
+// the caller (never read from the clock here); without it they are judged as at the visit: BLOCKERs.
 import type {
   ItineraryKind,
   PlanDietaryRestriction,
@@ -12,6 +17,7 @@ import type {
   PlanHost,
   PlanItineraryItem,
   PlanMeal,
+  PlanRoom,
   VisitPlan,
 } from './visit.plan.ts';
 
@@ -23,11 +29,16 @@ export const PLAN_ISSUE_CODES = [
   'ALCOHOL_FOR_ON_DUTY_GUEST',
   'ROOMS_ON_SEVERAL_FLOORS',
   'NO_SPARE_ROOM',
+  'ROOM_UNFIT',
+  'ROOM_NOT_INSPECTED',
   'VEHICLE_OVER_CAPACITY',
   'TOO_FEW_SEATS',
+  'VEHICLE_NOT_CHECKED',
+  'DRIVER_NOT_BRIEFED',
   'HOST_RANK_BELOW_GUEST',
   'NO_HOST_FOR_UNIT',
   'BREAKFAST_TOO_LATE',
+  'BREAKFAST_AWAY_FROM_HOTEL',
   'ALLOWANCE_AFTER_MEETING',
   'ALLOWANCE_UNSCHEDULED',
   'ITINERARY_INVALID_TIME',
@@ -35,6 +46,7 @@ export const PLAN_ISSUE_CODES = [
   'ITINERARY_TIGHT',
   'GUEST_WITHOUT_LODGING',
   'GIFT_TABOO',
+  'GIFTS_OVER_BUDGET',
   'NO_PRINCIPAL_GUEST',
 ] as const;
 /**
@@ -54,7 +66,10 @@ export interface PlanIssue {
   recordIds: string[];
 }
 
-/** Each code has one severity: a BLOCKER must be fixed before approval, a WARNING asks for a look. */
+/**
+ * Each code has one severity: a BLOCKER must be fixed before approval, a WARNING asks for a look. The
+ * READINESS_CODES have theirs from the local day before the visit; until then they are WARNINGs.
+ */
 export const PLAN_ISSUE_SEVERITY: Record<PlanIssueCode, PlanIssueSeverity> = {
   TOO_FEW_CONTACTS: 'BLOCKER',
   DIETARY_CONFLICT: 'BLOCKER',
@@ -62,11 +77,16 @@ export const PLAN_ISSUE_SEVERITY: Record<PlanIssueCode, PlanIssueSeverity> = {
   ALCOHOL_FOR_ON_DUTY_GUEST: 'WARNING',
   ROOMS_ON_SEVERAL_FLOORS: 'WARNING',
   NO_SPARE_ROOM: 'WARNING',
+  ROOM_UNFIT: 'BLOCKER',
+  ROOM_NOT_INSPECTED: 'BLOCKER',
   VEHICLE_OVER_CAPACITY: 'BLOCKER',
   TOO_FEW_SEATS: 'BLOCKER',
+  VEHICLE_NOT_CHECKED: 'BLOCKER',
+  DRIVER_NOT_BRIEFED: 'WARNING',
   HOST_RANK_BELOW_GUEST: 'BLOCKER',
   NO_HOST_FOR_UNIT: 'WARNING',
   BREAKFAST_TOO_LATE: 'BLOCKER',
+  BREAKFAST_AWAY_FROM_HOTEL: 'WARNING',
   ALLOWANCE_AFTER_MEETING: 'BLOCKER',
   ALLOWANCE_UNSCHEDULED: 'WARNING',
   ITINERARY_INVALID_TIME: 'BLOCKER',
@@ -74,9 +94,15 @@ export const PLAN_ISSUE_SEVERITY: Record<PlanIssueCode, PlanIssueSeverity> = {
   ITINERARY_TIGHT: 'WARNING',
   GUEST_WITHOUT_LODGING: 'BLOCKER',
   GIFT_TABOO: 'BLOCKER',
+  GIFTS_OVER_BUDGET: 'WARNING',
   NO_PRINCIPAL_GUEST: 'WARNING',
   IMPORTANT_LEADER_NOT_ESCALATED: 'BLOCKER',
 };
+
+/** Readiness done close to the visit: WARNINGs while it is ahead, their own severity from READINESS_DAYS_BEFORE. */
+export const READINESS_CODES: readonly CheckedPlanIssueCode[] = ['ROOM_NOT_INSPECTED', 'VEHICLE_NOT_CHECKED'];
+/** Local days before the visit's first day from which readiness issues block (the checklist's "the day before"). */
+export const READINESS_DAYS_BEFORE = 1;
 
 /** The rules' numbers. */
 export const MIN_CONTACTS = 2;
@@ -93,7 +119,12 @@ const NOON_MINUTES = 12 * 60;
 // ---------------------------------------------------------------------------------------------
 // The entry point
 
-type Check = (plan: VisitPlan) => PlanIssue[];
+export interface CheckOptions {
+  /** The time of judging (ms since the epoch); without it readiness is judged as at the visit. */
+  now?: number;
+}
+
+type Check = (plan: VisitPlan, options: CheckOptions) => PlanIssue[];
 
 const CHECKS: readonly Check[] = [
   checkContacts,
@@ -102,11 +133,16 @@ const CHECKS: readonly Check[] = [
   checkAlcoholForOnDutyGuests,
   checkRoomFloors,
   checkSpareRoom,
+  checkUnfitRooms,
+  checkRoomInspection,
   checkVehicleCapacity,
   checkTotalSeats,
+  checkVehiclesChecked,
+  checkDriversBriefed,
   checkHostRanks,
   checkHostPerUnit,
   checkBreakfastLead,
+  checkBreakfastAtHotel,
   checkAllowancesBeforeMeeting,
   checkAllowancesScheduled,
   checkItineraryTimes,
@@ -114,11 +150,27 @@ const CHECKS: readonly Check[] = [
   checkItineraryGaps,
   checkGuestLodging,
   checkGiftTaboos,
+  checkGiftBudget,
   checkPrincipalGuest,
 ];
 
-export function checkPlan(plan: VisitPlan): PlanIssue[] {
-  return CHECKS.flatMap((check) => check(plan)).sort(compareIssues);
+export function checkPlan(plan: VisitPlan, options: CheckOptions = {}): PlanIssue[] {
+  return CHECKS.flatMap((check) => check(plan, options)).sort(compareIssues);
+}
+
+/**
+ * Whether readiness is due: from the local day READINESS_DAYS_BEFORE days before the visit's first local
+ * day (in the plan's zone), or always when `now` is not given or the visit's start does not parse.
+ */
+export function readinessDue(plan: VisitPlan, now: number | undefined): boolean {
+  const start = at(plan, plan.startsAt);
+  if (now === undefined || !Number.isFinite(now) || !start) return true;
+  return localTime(now, plan.timeZone).date >= addDays(start.date, -READINESS_DAYS_BEFORE);
+}
+
+/** The severity of a readiness issue: its own once readiness is due, a WARNING before. */
+function readinessSeverity(code: CheckedPlanIssueCode, plan: VisitPlan, options: CheckOptions): PlanIssueSeverity {
+  return readinessDue(plan, options.now) ? PLAN_ISSUE_SEVERITY[code] : 'WARNING';
 }
 
 function compareIssues(a: PlanIssue, b: PlanIssue): number {
@@ -138,8 +190,8 @@ function codeOrder(code: PlanIssueCode): number {
   return index === -1 ? PLAN_ISSUE_CODES.length : index;
 }
 
-function issue(code: CheckedPlanIssueCode, message: string, recordIds: string[]): PlanIssue {
-  return { code, severity: PLAN_ISSUE_SEVERITY[code], message, recordIds };
+function issue(code: CheckedPlanIssueCode, message: string, recordIds: string[], severity = PLAN_ISSUE_SEVERITY[code]): PlanIssue {
+  return { code, severity, message, recordIds };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -255,13 +307,56 @@ function checkRoomFloors(plan: VisitPlan): PlanIssue[] {
   return issues;
 }
 
-/** 多订一间: a lodging with guests has one more room, marked spare and left unassigned. */
+/** 多订一间: a lodging with guests has one more room, marked spare, left unassigned and not found unfit. */
 function checkSpareRoom(plan: VisitPlan): PlanIssue[] {
   return plan.lodgings
-    .filter((l) => l.rooms.some((r) => r.guestIds.length > 0) && !l.rooms.some((r) => r.isSpare && r.guestIds.length === 0))
+    .filter((l) => l.rooms.some((r) => r.guestIds.length > 0) && !l.rooms.some((r) => r.isSpare && r.guestIds.length === 0 && !isUnfit(r)))
     .map((lodging) =>
       issue('NO_SPARE_ROOM', `No spare room is booked at ${lodging.hotelName}; book one more room than needed.`, [lodging.id]),
     );
+}
+
+/** 有不妥的，立即更换: a room the inspection found unfit has no guests in it (always a BLOCKER). */
+function checkUnfitRooms(plan: VisitPlan): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  for (const lodging of plan.lodgings) {
+    for (const room of byId(lodging.rooms.filter((r) => r.guestIds.length > 0 && isUnfit(r)))) {
+      const names = guestNames(plan, room.guestIds);
+      issues.push(
+        issue(
+          'ROOM_UNFIT',
+          `Room ${room.number} at ${lodging.hotelName} was found unfit (${room.unfitReason!.trim()})` +
+            `${names.length > 0 ? ` but ${list(names)} ${names.length === 1 ? 'is' : 'are'} in it` : ' but has guests in it'}; ` +
+            `replace it with another room.`,
+          [lodging.id, room.id],
+        ),
+      );
+    }
+  }
+  return issues;
+}
+
+/**
+ * 预订酒店后，要派人到酒店检查所订房间的状况: every room with guests is inspected (one issue per lodging).
+ * A room found unfit is ROOM_UNFIT instead. A WARNING until the day before the visit, then a BLOCKER.
+ */
+function checkRoomInspection(plan: VisitPlan, options: CheckOptions): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  for (const lodging of plan.lodgings) {
+    const rooms = byId(lodging.rooms.filter((r) => r.guestIds.length > 0 && !isUnfit(r) && r.inspectedAt === null));
+    if (rooms.length === 0) continue;
+    issues.push(
+      issue(
+        'ROOM_NOT_INSPECTED',
+        `${rooms.length === 1 ? 'Room' : 'Rooms'} ${list(rooms.map((r) => r.number))} at ${lodging.hotelName} ` +
+          `${rooms.length === 1 ? 'has' : 'have'} guests but ${rooms.length === 1 ? 'has' : 'have'} not been inspected; ` +
+          `send someone to inspect the booked rooms ${dueBy(plan)} and replace any that are unfit.`,
+        [lodging.id, ...ids(rooms)],
+        readinessSeverity('ROOM_NOT_INSPECTED', plan, options),
+      ),
+    );
+  }
+  return issues;
 }
 
 /** `seats` counts passenger seats (the driver's seat is not in it): assigned guests must fit. */
@@ -289,6 +384,34 @@ function checkTotalSeats(plan: VisitPlan): PlanIssue[] {
       ids(plan.vehicles),
     ),
   ];
+}
+
+/** 对所配车辆应严格检查: every vehicle of the visit is checked. A WARNING until the day before the visit, then a BLOCKER. */
+function checkVehiclesChecked(plan: VisitPlan, options: CheckOptions): PlanIssue[] {
+  return byId(plan.vehicles.filter((v) => v.checkedAt === null)).map((vehicle) =>
+    issue(
+      'VEHICLE_NOT_CHECKED',
+      `${capitalize(vehicleLabel(vehicle))} has not been checked; check every vehicle of the visit ${dueBy(plan)}.`,
+      [vehicle.id],
+      readinessSeverity('VEHICLE_NOT_CHECKED', plan, options),
+    ),
+  );
+}
+
+/**
+ * 对未进行过接待任务的司机还应进行适当的教育: the plan does not know whether a driver is new to reception
+ * work, so a driver not briefed is a WARNING.
+ */
+function checkDriversBriefed(plan: VisitPlan): PlanIssue[] {
+  return byId(plan.vehicles.filter((v) => !v.driverBriefed)).map((vehicle) => {
+    const driver = vehicle.driverName?.trim();
+    return issue(
+      'DRIVER_NOT_BRIEFED',
+      `The driver of ${vehicleLabel(vehicle)}${driver ? ` (${driver})` : ''} has not been briefed; ` +
+        `brief drivers who have not driven for a reception before.`,
+      [vehicle.id],
+    );
+  });
 }
 
 /**
@@ -352,6 +475,44 @@ function checkBreakfastLead(plan: VisitPlan): PlanIssue[] {
         `Breakfast on ${breakfast.date} starts at ${breakfast.time}, but "${first.title}" starts at ${firstStart.time}; ` +
           `breakfast must be ready ${BREAKFAST_LEAD_MINUTES} minutes earlier, by ${localTime(latest, plan.timeZone).time}.`,
         [meal.id, first.id],
+      ),
+    );
+  }
+  return issues;
+}
+
+/**
+ * 早餐尽量选择在来宾下榻的宾馆: a breakfast with a place is at the hotel where its guests slept the night
+ * before (the place names the hotel, or the hotel's name contains the place). Places are free text, so
+ * this is a WARNING; breakfasts without a place, or whose guests have no lodging that night, are not judged.
+ */
+function checkBreakfastAtHotel(plan: VisitPlan): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  for (const meal of plan.meals) {
+    const place = meal.place?.trim();
+    const breakfast = at(plan, meal.startsAt);
+    if (meal.kind !== 'BREAKFAST' || !place || !breakfast) continue;
+    const night = addDays(breakfast.date, -1);
+    const guests = new Set(attendees(plan, meal).map((g) => g.id));
+    const hotels = byId(
+      plan.lodgings.filter(
+        (l) =>
+          norm(l.hotelName) !== '' &&
+          isDate(l.checkIn) &&
+          isDate(l.checkOut) &&
+          l.checkIn <= night &&
+          night < l.checkOut &&
+          l.rooms.some((r) => r.guestIds.some((id) => guests.has(id))),
+      ),
+    );
+    if (hotels.length === 0) continue;
+    if (hotels.some((l) => norm(place).includes(norm(l.hotelName)) || norm(l.hotelName).includes(norm(place)))) continue;
+    issues.push(
+      issue(
+        'BREAKFAST_AWAY_FROM_HOTEL',
+        `Breakfast on ${breakfast.date} is at ${place}, not at ${list(hotels.map((l) => l.hotelName))} where its guests stay; ` +
+          `serve breakfast in the guests' hotel where possible (name the hotel in the place if it is there).`,
+        [meal.id, ...ids(hotels)],
       ),
     );
   }
@@ -475,9 +636,7 @@ function checkGuestLodging(plan: VisitPlan): PlanIssue[] {
 function checkGiftTaboos(plan: VisitPlan): PlanIssue[] {
   const issues: PlanIssue[] = [];
   for (const gift of plan.gifts) {
-    const recipients =
-      gift.recipientGuestIds.length === 0 ? plan.guests : plan.guests.filter((g) => gift.recipientGuestIds.includes(g.id));
-    for (const guest of recipients) {
+    for (const guest of giftRecipients(plan, gift.recipientGuestIds)) {
       const hits = restrictionsHit(guest, gift.tags);
       if (hits.length === 0) continue;
       issues.push(
@@ -491,6 +650,30 @@ function checkGiftTaboos(plan: VisitPlan): PlanIssue[] {
     }
   }
   return issues;
+}
+
+/**
+ * 礼物太重也不适当 (and 不奢侈浪费): the gifts' value stays within the planned gift budget. A gift's value is
+ * that of one piece, given to each recipient (no recipients: each guest). Judged only when the budget
+ * has GIFTS lines; gifts of unknown value are left out of the sum.
+ */
+function checkGiftBudget(plan: VisitPlan): PlanIssue[] {
+  const lines = byId(plan.budget.filter((l) => l.category === 'GIFTS' && cents(l.planned) !== null));
+  if (lines.length === 0) return [];
+  const budget = lines.reduce((sum, l) => sum + cents(l.planned)!, 0);
+  const valued = byId(plan.gifts.filter((g) => cents(g.value) !== null));
+  const parts = valued.map((gift) => ({ gift, pieces: giftRecipients(plan, gift.recipientGuestIds).length }));
+  const total = parts.reduce((sum, p) => sum + cents(p.gift.value)! * p.pieces, 0);
+  if (total <= budget) return [];
+  const terms = parts.filter((p) => p.pieces > 0).map((p) => `"${p.gift.item}" ${formatCents(cents(p.gift.value)!)} × ${p.pieces}`);
+  return [
+    issue(
+      'GIFTS_OVER_BUDGET',
+      `The gifts come to ${formatCents(total)} (${list(terms)}), more than the gift budget of ${formatCents(budget)}; ` +
+        `a gift should be neither too light nor too heavy: choose lighter gifts or have the budget approved.`,
+      [...ids(parts.filter((p) => p.pieces > 0).map((p) => p.gift)), ...ids(lines)],
+    ),
+  ];
 }
 
 function checkPrincipalGuest(plan: VisitPlan): PlanIssue[] {
@@ -512,6 +695,27 @@ function attendees(plan: VisitPlan, meal: PlanMeal): PlanGuest[] {
   if (meal.guestIds === null) return plan.guests;
   const present = new Set(meal.guestIds);
   return plan.guests.filter((g) => present.has(g.id));
+}
+
+/** A gift's recipients: the guests listed, or the whole delegation when none are. */
+function giftRecipients(plan: VisitPlan, recipientGuestIds: string[]): PlanGuest[] {
+  return recipientGuestIds.length === 0 ? plan.guests : plan.guests.filter((g) => recipientGuestIds.includes(g.id));
+}
+
+/** The names of the plan's guests among these ids, in id order. */
+function guestNames(plan: VisitPlan, guestIds: string[]): string[] {
+  const present = new Set(guestIds);
+  return byId(plan.guests.filter((g) => present.has(g.id))).map((g) => g.name);
+}
+
+function isUnfit(room: PlanRoom): boolean {
+  return Boolean(room.unfitReason?.trim());
+}
+
+/** "by YYYY-MM-DD (the day before the visit)" (local), or "before the visit" when its start does not parse. */
+function dueBy(plan: VisitPlan): string {
+  const start = at(plan, plan.startsAt);
+  return start ? `by ${addDays(start.date, -READINESS_DAYS_BEFORE)} (the day before the visit)` : 'before the visit';
 }
 
 /** The guest's restrictions named by one of the tags (case-insensitive), sorted by id. */
@@ -591,6 +795,23 @@ function vehicleLabel(vehicle: { id: string; kind: string; plate: string | null 
 function budgetLabel(line: { category: string; description: string | null }): string {
   const name = line.category === 'MEETING_SUBSIDY' ? 'The meeting subsidy' : 'The meal allowance';
   return line.description?.trim() ? `${name} "${line.description.trim()}"` : name;
+}
+
+/** A decimal amount ("1200.50") in integer cents, or null when it is missing or not an amount. */
+function cents(amount: string | null): number | null {
+  if (amount === null || !/^-?\d+(\.\d{1,2})?$/.test(amount.trim())) return null;
+  const [whole, fraction = ''] = amount.trim().replace('-', '').split('.');
+  const value = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+  return amount.trim().startsWith('-') ? -value : value;
+}
+
+function formatCents(value: number): string {
+  const abs = Math.abs(value);
+  return `${value < 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function hasPhone(phone: string): boolean {

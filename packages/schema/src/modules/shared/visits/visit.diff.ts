@@ -159,8 +159,14 @@ const LODGING_FIELDS = { hotelName: true, checkIn: true, checkOut: true } as con
   Exclude<keyof PlanLodging, 'id' | 'rooms'>,
   true
 >;
+/**
+ * Readiness — a room inspected or found unfit, a vehicle checked, its driver briefed — records the preparation
+ * of the plan, not the plan: it is not diffed (and saving it alone does not re-open approval).
+ */
+type RoomReadiness = 'inspectedAt' | 'unfitReason';
+type VehicleReadiness = 'driverBriefed' | 'checkedAt';
 const ROOM_FIELDS = { floor: true, number: true, roomType: true, isSpare: true, guestIds: true } as const satisfies Record<
-  Exclude<keyof PlanRoom, 'id'>,
+  Exclude<keyof PlanRoom, 'id' | RoomReadiness>,
   true
 >;
 const MEAL_FIELDS = { kind: true, startsAt: true, place: true, alcoholServed: true, guestIds: true } as const satisfies Record<
@@ -169,7 +175,7 @@ const MEAL_FIELDS = { kind: true, startsAt: true, place: true, alcoholServed: tr
 >;
 const DISH_FIELDS = { name: true, tags: true } as const satisfies Record<Exclude<keyof PlanDish, 'id'>, true>;
 const VEHICLE_FIELDS = { kind: true, seats: true, plate: true, driverName: true, guestIds: true } as const satisfies Record<
-  Exclude<keyof PlanVehicle, 'id'>,
+  Exclude<keyof PlanVehicle, 'id' | VehicleReadiness>,
   true
 >;
 const GIFT_FIELDS = { item: true, value: true, tags: true, recipientGuestIds: true } as const satisfies Record<

@@ -224,6 +224,14 @@ const RoomInput = builder.inputType('LodgingRoomInput', {
     roomType: t.string({ required: false }),
     isSpare: t.boolean({ required: false }),
     guestIds: guestList(t),
+    inspected: t.boolean({
+      required: false,
+      description: 'The room was inspected after booking (派人检查所订房间). Leave out to keep what was recorded.',
+    }),
+    unfitReason: t.string({
+      required: false,
+      description: 'Why the inspection found the room unfit (replace it: 有不妥的, 立即更换); null or empty clears it. Leave out to keep it.',
+    }),
   }),
 });
 const DishInput = builder.inputType('DishInput', {
@@ -318,7 +326,8 @@ const SAVES: SaveSpec[] = [
     save: (ctx, ref, i) =>
       saveLodging(serviceDeps(ctx), ref, {
         ...i,
-        rooms: (i.rooms ?? []).map((r: any) => ({ ...strip(r), guestIds: ids(r.guestIds) ?? [] })),
+        // unfitReason: null clears it (strip would make it "left out": kept).
+        rooms: (i.rooms ?? []).map((r: any) => ({ ...strip(r), unfitReason: r.unfitReason, guestIds: ids(r.guestIds) ?? [] })),
       }),
   },
   {
@@ -344,8 +353,11 @@ const SAVES: SaveSpec[] = [
       plate: t.string({ required: false }),
       driverName: t.string({ required: false }),
       driverPhone: t.string({ required: false }),
-      driverBriefed: t.boolean({ required: false }),
-      checked: t.boolean({ required: false }),
+      driverBriefed: t.boolean({
+        required: false,
+        description: 'The driver was briefed for reception work (对未执行过接待任务的司机进行教育). Leave out to keep what was recorded.',
+      }),
+      checked: t.boolean({ required: false, description: 'The vehicle was checked (严格检查). Leave out to keep what was recorded.' }),
       guestIds: guestList(t),
     }),
     save: (ctx, ref, i) => saveVehicle(serviceDeps(ctx), ref, { ...i, guestIds: ids(i.guestIds) ?? [] }),
@@ -355,7 +367,7 @@ const SAVES: SaveSpec[] = [
     description: 'Adds or changes a gift (local specialities, neither too light nor too heavy) and its recipients.',
     fields: (t) => ({
       item: t.string({ required: true }),
-      value: t.field({ type: 'Decimal', required: false }),
+      value: t.field({ type: 'Decimal', required: false, description: 'Value of one piece; each recipient receives one.' }),
       tags: t.stringList({ required: false }),
       recipientGuestIds: guestList(t),
     }),

@@ -96,6 +96,8 @@ export async function loadPlan(db: Db, visitId: string): Promise<VisitPlan> {
         roomType: r.roomType,
         isSpare: r.isSpare,
         guestIds: ids(r.guests),
+        inspectedAt: iso(r.inspectedAt),
+        unfitReason: r.unfitReason,
       })),
     })),
     meals: byId(v.meals).map((m) => ({
@@ -113,6 +115,8 @@ export async function loadPlan(db: Db, visitId: string): Promise<VisitPlan> {
       seats: x.seats,
       plate: x.plate,
       driverName: x.driverName,
+      driverBriefed: x.driverBriefed,
+      checkedAt: iso(x.checkedAt),
       guestIds: ids(x.guests),
     })),
     gifts: byId(v.gifts).map((g) => ({

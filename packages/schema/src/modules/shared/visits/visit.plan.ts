@@ -116,6 +116,10 @@ export interface PlanRoom {
   roomType: string | null;
   isSpare: boolean;
   guestIds: string[];
+  /** When the room was inspected after booking (派人检查所订房间); null: not yet. */
+  inspectedAt: string | null;
+  /** Why the inspection found the room unfit (有不妥的, 立即更换); null: not unfit. */
+  unfitReason: string | null;
 }
 
 export interface PlanLodging {
@@ -151,12 +155,17 @@ export interface PlanVehicle {
   seats: number;
   plate: string | null;
   driverName: string | null;
+  /** The driver was briefed for reception work (对未执行过接待任务的司机进行教育). */
+  driverBriefed: boolean;
+  /** When the vehicle was checked (严格检查); null: not yet. */
+  checkedAt: string | null;
   guestIds: string[];
 }
 
 export interface PlanGift {
   id: string;
   item: string;
+  /** Value of one piece (each recipient receives one), a decimal string; null when unknown. */
   value: string | null;
   /** Lower-case tags checked against the guests' taboos (e.g. alcohol). */
   tags: string[];

@@ -27,9 +27,12 @@ export const VISIT_TOPIC = 'visit';
 
 export type VisitPlanIssue = Omit<PlanIssue, 'code'> & { code: PlanIssue['code'] | 'IMPORTANT_LEADER_NOT_ESCALATED' };
 
-/** Plan checks plus the visit-level rules the plain plan cannot see. */
-export function planIssues(plan: VisitPlan, visit: { escalatedAt: Date | null }): VisitPlanIssue[] {
-  const issues: VisitPlanIssue[] = checkPlan(plan);
+/**
+ * Plan checks plus the visit-level rules the plain plan cannot see, judged now: readiness (rooms
+ * inspected, vehicles checked) blocks from the local day before the visit.
+ */
+export function planIssues(plan: VisitPlan, visit: { escalatedAt: Date | null }, now: number = Date.now()): VisitPlanIssue[] {
+  const issues: VisitPlanIssue[] = checkPlan(plan, { now });
   if (plan.includesImportantLeader && !visit.escalatedAt) {
     issues.push({
       code: 'IMPORTANT_LEADER_NOT_ESCALATED',

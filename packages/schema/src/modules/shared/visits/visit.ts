@@ -27,7 +27,11 @@ export const VehicleKindEnum = enumOf('VehicleKind', VEHICLE_KINDS);
 export const BudgetCategoryEnum = enumOf('BudgetCategory', BUDGET_CATEGORIES);
 const PlanDecisionEnum = enumOf('PlanDecision', ['PENDING', 'APPROVED', 'REJECTED', 'SUPERSEDED'] as const);
 const PlanIssueCodeEnum = enumOf('PlanIssueCode', [...PLAN_ISSUE_CODES, 'IMPORTANT_LEADER_NOT_ESCALATED'] as const);
-const SeverityEnum = enumOf('PlanIssueSeverity', ['BLOCKER', 'WARNING'] as const, 'A BLOCKER keeps the plan from being submitted.');
+const SeverityEnum = enumOf(
+  'PlanIssueSeverity',
+  ['BLOCKER', 'WARNING'] as const,
+  'A BLOCKER keeps the plan from being submitted. Rooms not inspected and vehicles not checked are WARNINGs until the day before the visit.',
+);
 
 const dt = { type: 'DateTime' } as const;
 const dtn = { type: 'DateTime', nullable: true } as const;
@@ -285,6 +289,8 @@ builder.prismaNode('LodgingRoom', {
     number: t.exposeString('number'),
     roomType: t.exposeString('roomType', { nullable: true }),
     isSpare: t.exposeBoolean('isSpare', { description: 'The one spare room booked beyond need (多订一间).' }),
+    inspectedAt: t.expose('inspectedAt', { ...dtn, description: 'When the room was inspected after booking (派人检查所订房间).' }),
+    unfitReason: t.exposeString('unfitReason', { nullable: true, description: 'Why the inspection found the room unfit (replace it).' }),
     guests: t.field({
       type: [VisitGuestRef],
       select: { guests: { include: { guest: true } } },
@@ -333,8 +339,8 @@ builder.prismaNode('Vehicle', {
     plate: t.exposeString('plate', { nullable: true }),
     driverName: t.exposeString('driverName', { nullable: true }),
     driverPhone: t.exposeString('driverPhone', { nullable: true }),
-    driverBriefed: t.exposeBoolean('driverBriefed'),
-    checkedAt: t.expose('checkedAt', dtn),
+    driverBriefed: t.exposeBoolean('driverBriefed', { description: 'The driver was briefed for reception work.' }),
+    checkedAt: t.expose('checkedAt', { ...dtn, description: 'When the vehicle was checked (严格检查).' }),
     guests: t.field({
       type: [VisitGuestRef],
       select: { guests: { include: { guest: true } } },
@@ -349,7 +355,7 @@ builder.prismaNode('Gift', {
   subGraphs: T,
   fields: (t) => ({
     item: t.exposeString('item'),
-    value: t.expose('value', { type: 'Decimal', nullable: true }),
+    value: t.expose('value', { type: 'Decimal', nullable: true, description: 'Value of one piece; each recipient receives one.' }),
     tags: t.exposeStringList('tags'),
     recipients: t.field({
       type: [VisitGuestRef],

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkPlan, PLAN_ISSUE_CODES, PLAN_ISSUE_SEVERITY, type PlanIssue, type PlanIssueCode } from '../visit.checks.ts';
+import {
+  checkPlan,
+  PLAN_ISSUE_CODES,
+  PLAN_ISSUE_SEVERITY,
+  READINESS_CODES,
+  readinessDue,
+  type PlanIssue,
+  type PlanIssueCode,
+} from '../visit.checks.ts';
 import type {
   PlanBudgetLine,
   PlanContact,
@@ -70,16 +78,18 @@ function dish(id: string, name: string, tags: string[]): PlanDish {
   return { id, name, tags };
 }
 
-function room(id: string, floor: number | null, guestIds: string[], isSpare = false): PlanRoom {
-  return { id, floor, number: id.replace(/^r-?/, ''), roomType: null, isSpare, guestIds };
+/** Inspected two days before the visit, fit. */
+function room(id: string, floor: number | null, guestIds: string[], isSpare = false, patch: Partial<PlanRoom> = {}): PlanRoom {
+  return { id, floor, number: id.replace(/^r-?/, ''), roomType: null, isSpare, guestIds, inspectedAt: '2024-04-29T02:00:00Z', unfitReason: null, ...patch };
 }
 
 function lodging(id: string, checkIn: string, checkOut: string, rooms: PlanRoom[]): PlanLodging {
   return { id, hotelName: `Hotel ${id}`, checkIn, checkOut, rooms };
 }
 
-function vehicle(id: string, seats: number, guestIds: string[]): PlanVehicle {
-  return { id, kind: 'SEDAN', seats, plate: null, driverName: null, guestIds };
+/** Checked the day before the visit, its driver briefed. */
+function vehicle(id: string, seats: number, guestIds: string[], patch: Partial<PlanVehicle> = {}): PlanVehicle {
+  return { id, kind: 'SEDAN', seats, plate: null, driverName: null, driverBriefed: true, checkedAt: '2024-04-30T08:00:00Z', guestIds, ...patch };
 }
 
 function budgetLine(id: string, category: PlanBudgetLine['category'], payableAt: string | null): PlanBudgetLine {
@@ -135,12 +145,13 @@ function update<T extends { id: string }>(records: T[], id: string, patch: Parti
   return records.map((r) => (r.id === id ? { ...r, ...patch } : r));
 }
 
-function issuesOf(plan: VisitPlan, code: PlanIssueCode): PlanIssue[] {
-  return checkPlan(plan).filter((i) => i.code === code);
+/** Issues of one code; `now` (an ISO instant) is the time of judging, left out: as at the visit. */
+function issuesOf(plan: VisitPlan, code: PlanIssueCode, now?: string): PlanIssue[] {
+  return checkPlan(plan, now === undefined ? {} : { now: Date.parse(now) }).filter((i) => i.code === code);
 }
 
-function only(plan: VisitPlan, code: PlanIssueCode): PlanIssue {
-  const found = issuesOf(plan, code);
+function only(plan: VisitPlan, code: PlanIssueCode, now?: string): PlanIssue {
+  const found = issuesOf(plan, code, now);
   expect(found, `${code} issues`).toHaveLength(1);
   return found[0]!;
 }
@@ -322,6 +333,96 @@ describe('checkPlan', () => {
     });
   });
 
+  describe('ROOM_UNFIT', () => {
+    const unfit = (reason: string) =>
+      basePlan({
+        lodgings: [
+          lodging('l1', '2024-05-01', '2024-05-02', [room('r801', 8, ['g1']), room('r802', 8, ['g2'], false, { unfitReason: reason }), room('r803', 8, [], true)]),
+        ],
+      });
+
+    it('blocks a room found unfit with a guest in it, weeks ahead too', () => {
+      const found = only(unfit('smells of smoke'), 'ROOM_UNFIT', '2024-03-01T00:00:00Z');
+      expect(found.severity).toBe('BLOCKER');
+      expect(found.recordIds).toEqual(['l1', 'r802']);
+      expect(found.message).toContain('smells of smoke');
+      expect(found.message).toContain('Li Na');
+      // Reported as unfit, not (also) as not inspected.
+      const neverInspected = basePlan({
+        lodgings: [
+          lodging('l1', '2024-05-01', '2024-05-02', [
+            room('r801', 8, ['g1']),
+            room('r802', 8, ['g2'], false, { unfitReason: 'damp', inspectedAt: null }),
+            room('r803', 8, [], true),
+          ]),
+        ],
+      });
+      expect(only(neverInspected, 'ROOM_UNFIT').recordIds).toEqual(['l1', 'r802']);
+      expect(issuesOf(neverInspected, 'ROOM_NOT_INSPECTED')).toEqual([]);
+    });
+
+    it('is cleared by moving the guest to another room (or by a re-inspection clearing the reason)', () => {
+      const moved = basePlan({
+        lodgings: [
+          lodging('l1', '2024-05-01', '2024-05-02', [
+            room('r801', 8, ['g1']),
+            room('r802', 8, [], false, { unfitReason: 'smells of smoke' }),
+            room('r804', 8, ['g2']),
+            room('r803', 8, [], true),
+          ]),
+        ],
+      });
+      expect(checkPlan(moved)).toEqual([]);
+      expect(issuesOf(unfit('  '), 'ROOM_UNFIT')).toEqual([]); // a blank reason is no reason
+    });
+
+    it('does not count an unfit spare room as the spare room', () => {
+      const plan = basePlan({
+        lodgings: [lodging('l1', '2024-05-01', '2024-05-02', [room('r801', 8, ['g1']), room('r802', 8, ['g2']), room('r803', 8, [], true, { unfitReason: 'no window' })])],
+      });
+      expect(issuesOf(plan, 'ROOM_UNFIT')).toEqual([]);
+      expect(only(plan, 'NO_SPARE_ROOM').recordIds).toEqual(['l1']);
+    });
+  });
+
+  describe('ROOM_NOT_INSPECTED', () => {
+    // The visit starts 2024-05-01 09:00 in Shanghai: readiness is due from 2024-04-30 00:00 there (04-29 16:00Z).
+    const uninspected = () =>
+      basePlan({
+        lodgings: [
+          lodging('l1', '2024-05-01', '2024-05-02', [
+            room('r802', 8, ['g2'], false, { inspectedAt: null }),
+            room('r801', 8, ['g1'], false, { inspectedAt: null }),
+            room('r803', 8, [], true, { inspectedAt: null }),
+          ]),
+        ],
+      });
+
+    it('names the rooms with guests not inspected, one issue per lodging (empty rooms are not judged)', () => {
+      const found = only(uninspected(), 'ROOM_NOT_INSPECTED');
+      expect(found.recordIds).toEqual(['l1', 'r801', 'r802']);
+      expect(found.message).toContain('801, 802');
+      expect(found.message).toContain('by 2024-04-30');
+    });
+
+    it('is a WARNING while the visit is ahead and a BLOCKER from the local day before it (or when judged without a time)', () => {
+      expect(only(uninspected(), 'ROOM_NOT_INSPECTED', '2024-04-01T00:00:00Z').severity).toBe('WARNING');
+      expect(only(uninspected(), 'ROOM_NOT_INSPECTED', '2024-04-29T15:59:00Z').severity).toBe('WARNING'); // 04-29 23:59 local
+      expect(only(uninspected(), 'ROOM_NOT_INSPECTED', '2024-04-29T16:00:00Z').severity).toBe('BLOCKER'); // 04-30 00:00 local
+      expect(only(uninspected(), 'ROOM_NOT_INSPECTED', '2024-05-01T03:00:00Z').severity).toBe('BLOCKER'); // during the visit
+      expect(only(uninspected(), 'ROOM_NOT_INSPECTED').severity).toBe('BLOCKER');
+      // In UTC the visit starts on 05-01 too, but 04-29 16:00Z is still 04-29 there: a WARNING.
+      expect(only({ ...uninspected(), timeZone: 'UTC' }, 'ROOM_NOT_INSPECTED', '2024-04-29T16:00:00Z').severity).toBe('WARNING');
+    });
+
+    it('is cleared by inspecting the rooms', () => {
+      const plan = uninspected();
+      const inspected = { ...plan, lodgings: plan.lodgings.map((l) => ({ ...l, rooms: l.rooms.map((r) => ({ ...r, inspectedAt: '2024-04-29T02:00:00Z' })) })) };
+      expect(issuesOf(inspected, 'ROOM_NOT_INSPECTED')).toEqual([]);
+      expect(checkPlan(inspected)).toEqual([]);
+    });
+  });
+
   describe('VEHICLE_OVER_CAPACITY', () => {
     it('blocks a vehicle with more guests than passenger seats', () => {
       const plan = basePlan({ vehicles: [vehicle('v1', 1, ['g1', 'g2'])] });
@@ -367,6 +468,46 @@ describe('checkPlan', () => {
     it('does not apply when the plan has no vehicles (the guests come by their own car)', () => {
       const plan = basePlan({ guests: delegation, vehicles: [], lodgings: [lodging('l1', '2024-05-01', '2024-05-02', rooms)] });
       expect(issuesOf(plan, 'TOO_FEW_SEATS')).toEqual([]);
+    });
+  });
+
+  describe('VEHICLE_NOT_CHECKED', () => {
+    const unchecked = () => basePlan({ vehicles: [vehicle('v1', 6, ['g1', 'g2'], { plate: '苏A12345', checkedAt: null })] });
+
+    it('names the vehicle not checked', () => {
+      const found = only(unchecked(), 'VEHICLE_NOT_CHECKED');
+      expect(found.recordIds).toEqual(['v1']);
+      expect(found.message).toContain('Sedan 苏A12345');
+      expect(found.message).toContain('by 2024-04-30');
+    });
+
+    it('is a WARNING while the visit is ahead and a BLOCKER from the local day before it (or when judged without a time)', () => {
+      expect(only(unchecked(), 'VEHICLE_NOT_CHECKED', '2024-04-20T00:00:00Z').severity).toBe('WARNING');
+      expect(only(unchecked(), 'VEHICLE_NOT_CHECKED', '2024-04-29T15:59:59Z').severity).toBe('WARNING');
+      expect(only(unchecked(), 'VEHICLE_NOT_CHECKED', '2024-04-29T16:00:00Z').severity).toBe('BLOCKER');
+      expect(only(unchecked(), 'VEHICLE_NOT_CHECKED').severity).toBe('BLOCKER');
+    });
+
+    it('is cleared by checking the vehicle; a vehicle without guests is checked too', () => {
+      expect(issuesOf(basePlan(), 'VEHICLE_NOT_CHECKED')).toEqual([]);
+      const spare = basePlan({ vehicles: [...basePlan().vehicles, vehicle('v2', 4, [], { checkedAt: null })] });
+      expect(only(spare, 'VEHICLE_NOT_CHECKED').recordIds).toEqual(['v2']);
+    });
+  });
+
+  describe('DRIVER_NOT_BRIEFED', () => {
+    it('warns about a driver not briefed, at any time (the plan does not know who is new to reception work)', () => {
+      const plan = basePlan({ vehicles: [vehicle('v1', 6, ['g1', 'g2'], { driverName: 'Zhou', driverBriefed: false })] });
+      const found = only(plan, 'DRIVER_NOT_BRIEFED');
+      expect(found.severity).toBe('WARNING');
+      expect(found.recordIds).toEqual(['v1']);
+      expect(found.message).toContain('Zhou');
+      expect(only(plan, 'DRIVER_NOT_BRIEFED', '2024-04-01T00:00:00Z').severity).toBe('WARNING');
+    });
+
+    it('is cleared by briefing the driver', () => {
+      const plan = basePlan({ vehicles: [vehicle('v1', 6, ['g1', 'g2'], { driverName: 'Zhou', driverBriefed: true })] });
+      expect(issuesOf(plan, 'DRIVER_NOT_BRIEFED')).toEqual([]);
     });
   });
 
@@ -472,6 +613,49 @@ describe('checkPlan', () => {
         meals: update(base.meals, 'm-breakfast', { startsAt: '2024-05-02T00:50:00Z' }),
       });
       expect(issuesOf(plan, 'BREAKFAST_TOO_LATE')).toEqual([]);
+    });
+  });
+
+  describe('BREAKFAST_AWAY_FROM_HOTEL', () => {
+    // m-breakfast is on 05-02 (local); the guests slept the night of 05-01 at Hotel l1.
+    const at = (place: string | null, patch: Partial<PlanMeal> = {}) =>
+      basePlan({ meals: update(basePlan().meals, 'm-breakfast', { place, ...patch }) });
+
+    it('warns about a breakfast away from the hotel where its guests slept', () => {
+      const found = only(at('Old Town Teahouse'), 'BREAKFAST_AWAY_FROM_HOTEL');
+      expect(found.severity).toBe('WARNING');
+      expect(found.recordIds).toEqual(['m-breakfast', 'l1']);
+      expect(found.message).toContain('2024-05-02');
+      expect(found.message).toContain('Hotel l1');
+    });
+
+    it('is cleared by a place naming the hotel (case and spaces aside), or a part of its name', () => {
+      expect(issuesOf(at('hotel L1 buffet'), 'BREAKFAST_AWAY_FROM_HOTEL')).toEqual([]);
+      expect(issuesOf(at(' Hotel l1 '), 'BREAKFAST_AWAY_FROM_HOTEL')).toEqual([]);
+      expect(issuesOf(at('l1'), 'BREAKFAST_AWAY_FROM_HOTEL')).toEqual([]);
+    });
+
+    it('does not judge a breakfast without a place, or one whose guests have no lodging the night before', () => {
+      expect(issuesOf(at(null), 'BREAKFAST_AWAY_FROM_HOTEL')).toEqual([]);
+      // 05-01 07:30 local: nobody slept here the night before (04-30).
+      expect(issuesOf(at('Old Town Teahouse', { startsAt: '2024-04-30T23:30:00Z' }), 'BREAKFAST_AWAY_FROM_HOTEL')).toEqual([]);
+      // A breakfast for Li Na only, who has no room: not judged (GUEST_WITHOUT_LODGING says what is wrong).
+      const noRoom = basePlan({
+        lodgings: [lodging('l1', '2024-05-01', '2024-05-02', [room('r801', 8, ['g1']), room('r803', 8, [], true)])],
+        meals: update(basePlan().meals, 'm-breakfast', { place: 'Old Town Teahouse', guestIds: ['g2'] }),
+      });
+      expect(issuesOf(noRoom, 'BREAKFAST_AWAY_FROM_HOTEL')).toEqual([]);
+      expect(only({ ...noRoom, meals: update(noRoom.meals, 'm-breakfast', { guestIds: null }) }, 'BREAKFAST_AWAY_FROM_HOTEL').recordIds).toEqual([
+        'm-breakfast',
+        'l1',
+      ]);
+    });
+
+    it('finds the night before in the plan time zone', () => {
+      // 2024-05-01T23:30Z is 05-02 07:30 in Shanghai (night of 05-01: booked) but 05-01 23:30 in UTC (night of 04-30: not).
+      const plan = at('Old Town Teahouse', { startsAt: '2024-05-01T23:30:00Z' });
+      expect(issuesOf(plan, 'BREAKFAST_AWAY_FROM_HOTEL')).toHaveLength(1);
+      expect(issuesOf({ ...plan, timeZone: 'UTC' }, 'BREAKFAST_AWAY_FROM_HOTEL')).toEqual([]);
     });
   });
 
@@ -634,6 +818,37 @@ describe('checkPlan', () => {
     });
   });
 
+  describe('GIFTS_OVER_BUDGET', () => {
+    const giftBudget = (planned: string) => ({ ...budgetLine('b-gifts', 'GIFTS', null), planned });
+
+    it('warns when the gifts (one piece per recipient) come to more than the gift budget', () => {
+      const base = basePlan();
+      // Green tea, 200.00, for the whole delegation (no recipients listed): 2 × 200.00 = 400.00.
+      const plan = basePlan({ gifts: [gift('gift1', 'Green tea', ['tea'], [])], budget: [...base.budget, giftBudget('300.00')] });
+      const found = only(plan, 'GIFTS_OVER_BUDGET');
+      expect(found.severity).toBe('WARNING');
+      expect(found.recordIds).toEqual(['gift1', 'b-gifts']);
+      expect(found.message).toContain('400.00');
+      expect(found.message).toContain('300.00');
+      expect(found.message).toContain('× 2');
+    });
+
+    it('is cleared by a lighter gift, fewer pieces, or a budget that covers them (to the cent)', () => {
+      const base = basePlan();
+      expect(issuesOf(basePlan({ budget: [...base.budget, giftBudget('300.00')] }), 'GIFTS_OVER_BUDGET')).toEqual([]); // 1 × 200.00
+      const whole = [gift('gift1', 'Green tea', ['tea'], [])];
+      expect(issuesOf(basePlan({ gifts: whole, budget: [...base.budget, giftBudget('400.00')] }), 'GIFTS_OVER_BUDGET')).toEqual([]);
+      expect(only(basePlan({ gifts: whole, budget: [...base.budget, giftBudget('399.99')] }), 'GIFTS_OVER_BUDGET').message).toContain('399.99');
+    });
+
+    it('is not judged without a gift budget, and leaves gifts of unknown value out', () => {
+      expect(issuesOf(basePlan({ gifts: [gift('gift1', 'Jade', [], [])] }), 'GIFTS_OVER_BUDGET')).toEqual([]);
+      const base = basePlan();
+      const unknown = { ...gift('gift2', 'Calligraphy', [], []), value: null };
+      expect(issuesOf(basePlan({ gifts: [...base.gifts, unknown], budget: [...base.budget, giftBudget('200.00')] }), 'GIFTS_OVER_BUDGET')).toEqual([]);
+    });
+  });
+
   describe('NO_PRINCIPAL_GUEST', () => {
     it('warns when no guest is the first principal guest', () => {
       const base = basePlan();
@@ -787,6 +1002,8 @@ function planArb(): fc.Arbitrary<VisitPlan> {
               roomType: fc.constant(null),
               isSpare: fc.boolean(),
               guestIds: guestIdsArb,
+              inspectedAt: fc.option(isoArb, { nil: null }),
+              unfitReason: fc.option(fc.constantFrom('damp', 'no window', '', '  '), { nil: null }),
             }),
             { maxLength: 3 },
           ),
@@ -810,18 +1027,29 @@ function planArb(): fc.Arbitrary<VisitPlan> {
           kind: fc.constantFrom('SEDAN', 'COACH') as fc.Arbitrary<PlanVehicle['kind']>,
           seats: fc.integer({ min: -1, max: 6 }),
           plate: fc.option(textArb, { nil: null }),
-          driverName: fc.constant(null),
+          driverName: fc.option(textArb, { nil: null }),
+          driverBriefed: fc.boolean(),
+          checkedAt: fc.option(isoArb, { nil: null }),
           guestIds: guestIdsArb,
         }),
         3,
       ),
-      gifts: listOf('gift', fc.record({ item: textArb, value: fc.constant(null), tags: tagsArb, recipientGuestIds: guestIdsArb }), 2),
+      gifts: listOf(
+        'gift',
+        fc.record({
+          item: textArb,
+          value: fc.option(fc.constantFrom('0.00', '50.00', '120.50', '300', 'n/a'), { nil: null }),
+          tags: tagsArb,
+          recipientGuestIds: guestIdsArb,
+        }),
+        2,
+      ),
       budget: listOf(
         'b',
         fc.record({
-          category: fc.constantFrom('LODGING', 'MEETING_SUBSIDY', 'MEAL_ALLOWANCE', 'OTHER') as fc.Arbitrary<PlanBudgetLine['category']>,
+          category: fc.constantFrom('LODGING', 'MEETING_SUBSIDY', 'MEAL_ALLOWANCE', 'GIFTS', 'OTHER') as fc.Arbitrary<PlanBudgetLine['category']>,
           description: fc.option(textArb, { nil: null }),
-          planned: fc.constant('100.00'),
+          planned: fc.constantFrom('100.00', '250.50'),
           actual: fc.constant(null),
           payableAt: fc.option(isoArb, { nil: null }),
         }),
@@ -887,6 +1115,35 @@ describe('checkPlan on arbitrary plans', () => {
           expect(found.severity).toBe(PLAN_ISSUE_SEVERITY[found.code]);
           expect(found.message.length).toBeGreaterThan(0);
           for (const id of found.recordIds) expect(known.has(id), `${found.code} names ${id}`).toBe(true);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('judged at a time, differs only in the severity of readiness issues: WARNINGs before the local day before the visit', () => {
+    const nowArb = fc.integer({ min: -10 * DAY_MS, max: 6 * DAY_MS }).map((ms) => BASE_MS + ms);
+    fc.assert(
+      fc.property(planArb(), nowArb, (plan, now) => {
+        const due = readinessDue(plan, now);
+        const expected = checkPlan(plan).map((i) =>
+          READINESS_CODES.includes(i.code as (typeof READINESS_CODES)[number]) && !due ? { ...i, severity: 'WARNING' } : i,
+        );
+        expect(checkPlan(plan, { now })).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('readiness is due from the visit start at the latest, not three days before, and stays due', () => {
+    fc.assert(
+      fc.property(planArb(), fc.integer({ min: 0, max: 5 * DAY_MS }), (plan, later) => {
+        const start = Date.parse(plan.startsAt);
+        fc.pre(Number.isFinite(start));
+        expect(readinessDue(plan, start)).toBe(true);
+        expect(readinessDue(plan, start - 3 * DAY_MS)).toBe(false);
+        for (const now of [start - 3 * DAY_MS, start - DAY_MS, start]) {
+          if (readinessDue(plan, now)) expect(readinessDue(plan, now + later)).toBe(true);
         }
       }),
       { numRuns: 300 },

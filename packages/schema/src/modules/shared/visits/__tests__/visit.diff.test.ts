@@ -93,9 +93,9 @@ function basePlan(overrides: Partial<VisitPlan> = {}): VisitPlan {
         checkIn: '2024-05-01',
         checkOut: '2024-05-02',
         rooms: [
-          { id: 'r801', floor: 8, number: '801', roomType: 'single', isSpare: false, guestIds: ['g1'] },
-          { id: 'r802', floor: 8, number: '802', roomType: 'single', isSpare: false, guestIds: ['g2'] },
-          { id: 'r803', floor: 8, number: '803', roomType: 'single', isSpare: true, guestIds: [] },
+          { id: 'r801', floor: 8, number: '801', roomType: 'single', isSpare: false, guestIds: ['g1'], inspectedAt: null, unfitReason: null },
+          { id: 'r802', floor: 8, number: '802', roomType: 'single', isSpare: false, guestIds: ['g2'], inspectedAt: null, unfitReason: null },
+          { id: 'r803', floor: 8, number: '803', roomType: 'single', isSpare: true, guestIds: [], inspectedAt: null, unfitReason: null },
         ],
       },
     ],
@@ -113,7 +113,9 @@ function basePlan(overrides: Partial<VisitPlan> = {}): VisitPlan {
         ],
       },
     ],
-    vehicles: [{ id: 'v1', kind: 'MINIBUS', seats: 6, plate: '京B54321', driverName: 'Driver Wu', guestIds: ['g1', 'g2'] }],
+    vehicles: [
+      { id: 'v1', kind: 'MINIBUS', seats: 6, plate: '京B54321', driverName: 'Driver Wu', driverBriefed: false, checkedAt: null, guestIds: ['g1', 'g2'] },
+    ],
     gifts: [{ id: 'gift1', item: 'Green tea', value: '200.00', tags: ['tea'], recipientGuestIds: ['g1', 'g2'] }],
     budget: [
       { id: 'b1', category: 'MEETING_SUBSIDY', description: 'Meeting subsidy', planned: '300.00', actual: null, payableAt: '2024-05-01T01:30:00Z' },
@@ -193,6 +195,25 @@ describe('diffPlans', () => {
         label: 'Steamed fish (lunch 2024-05-01 12:00)',
         changes: [{ field: 'tags', before: ['seafood'], after: ['seafood', 'ginger'] }],
       },
+    ]);
+  });
+
+  it('does not diff readiness: rooms inspected or found unfit, vehicles checked, drivers briefed', () => {
+    const before = basePlan();
+    const after = basePlan({
+      lodgings: [
+        {
+          ...before.lodgings[0]!,
+          rooms: before.lodgings[0]!.rooms.map((r) => ({ ...r, inspectedAt: '2024-04-29T02:00:00Z', unfitReason: r.id === 'r803' ? 'damp' : null })),
+        },
+      ],
+      vehicles: [{ ...before.vehicles[0]!, driverBriefed: true, checkedAt: '2024-04-30T08:00:00Z' }],
+    });
+    expect(isEmptyDiff(diffPlans(before, after))).toBe(true);
+    // … while the same save with a plan change shows only that change.
+    const reseated = { ...after, vehicles: [{ ...after.vehicles[0]!, seats: 7 }] };
+    expect(diffPlans(before, reseated).changed).toEqual([
+      { kind: 'vehicle', id: 'v1', label: 'minibus 京B54321', changes: [{ field: 'seats', before: 6, after: 7 }] },
     ]);
   });
 
@@ -397,7 +418,18 @@ const planArb: fc.Arbitrary<VisitPlan> = fc
         hotelName: text,
         checkIn: fc.constantFrom('2024-05-01', '2024-05-02'),
         checkOut: fc.constantFrom('2024-05-02', '2024-05-03'),
-        rooms: nested('room', fc.record({ floor: small, number: text, roomType: maybeText, isSpare: fc.boolean(), guestIds: guestRefs })),
+        rooms: nested(
+          'room',
+          fc.record({
+            floor: small,
+            number: text,
+            roomType: maybeText,
+            isSpare: fc.boolean(),
+            guestIds: guestRefs,
+            inspectedAt: fc.option(iso, { nil: null }),
+            unfitReason: maybeText,
+          }),
+        ),
       }),
       2,
     ),
@@ -420,6 +452,8 @@ const planArb: fc.Arbitrary<VisitPlan> = fc
         seats: fc.integer({ min: 1, max: 4 }),
         plate: maybeText,
         driverName: maybeText,
+        driverBriefed: fc.boolean(),
+        checkedAt: fc.option(iso, { nil: null }),
         guestIds: guestRefs,
       }),
     ),

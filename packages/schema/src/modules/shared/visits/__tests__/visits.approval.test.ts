@@ -135,6 +135,43 @@ describe('visit lifecycle', () => {
     });
   });
 
+  it('recording readiness (a vehicle checked, a driver briefed, rooms inspected or found unfit) after approval does not re-open it', async () => {
+    const { visitId, guest } = await plannedVisit();
+    await api.add(coordinator.token, 'saveVisitContact', visitId, { name: '联络员乙', phone: '13800000012' });
+    const vehicleInput = { kind: 'SEDAN', seats: 4, plate: '苏A10001', driverName: '钱师傅', guestIds: [guest] };
+    const car = await api.add(coordinator.token, 'saveVehicle', visitId, vehicleInput);
+    const rooms = (extra: Record<string, unknown> = {}) => [
+      { floor: 3, number: '301', guestIds: [guest], ...extra },
+      { floor: 3, number: '302', isSpare: true },
+    ];
+    const lodgingInput = { hotelName: '国宾馆', checkIn: '2030-06-01', checkOut: '2030-06-02' };
+    const lodging = await api.add(coordinator.token, 'saveLodging', visitId, { ...lodgingInput, rooms: rooms() });
+    ok(await api.submit(coordinator.token, visitId)); // readiness is a WARNING this far ahead
+    ok((await api.decide(approver.token, visitId, true)).data.decideVisitPlan);
+
+    const saves: [Parameters<VisitApi['save']>[1], Record<string, unknown>][] = [
+      ['saveVehicle', { id: car, ...vehicleInput, checked: true, driverBriefed: true }],
+      ['saveLodging', { id: lodging, ...lodgingInput, rooms: rooms({ inspected: true }) }],
+      ['saveLodging', { id: lodging, ...lodgingInput, rooms: rooms({ unfitReason: '空调故障' }) }],
+    ];
+    for (const [field, input] of saves) {
+      expect(ok(await api.save(coordinator.token, field, visitId, input)).visit.status).toBe('APPROVED');
+    }
+    let read = await api.read(coordinator.token, visitId, `${VERSIONS} vehicles { checkedAt driverBriefed } lodgings { rooms { number inspectedAt unfitReason } }`);
+    expect(read.planVersions.map((p: any) => [p.number, p.decision])).toEqual([[1, 'APPROVED']]);
+    expect(read.vehicles).toEqual([{ checkedAt: expect.any(String), driverBriefed: true }]);
+    expect(read.lodgings[0].rooms[0]).toEqual({ number: '301', inspectedAt: expect.any(String), unfitReason: '空调故障' });
+    const events = await ownerQuery(`SELECT type FROM event_log WHERE subject_id = $1 AND type = 'visit.plan_changed_after_approval'`, [rawId(visitId)]);
+    expect(events).toEqual([]);
+    // The unfit room is now a BLOCKER on the approved plan (nothing more is approved with it).
+    expect((await api.issues(coordinator.token, visitId)).filter((i) => i.severity === 'BLOCKER').map((i) => i.code)).toEqual(['ROOM_UNFIT']);
+
+    // A plan change in the same save re-opens approval; the diff shows the plan change only.
+    expect(ok(await api.save(coordinator.token, 'saveVehicle', visitId, { id: car, ...vehicleInput, seats: 5 })).visit.status).toBe('PENDING_APPROVAL');
+    read = await api.read(coordinator.token, visitId, `${VERSIONS} planDiff(from: 1, to: 2) { visit { field } added { kind } removed { kind } changed { kind changes { field before after } } }`);
+    expect(read.planDiff).toEqual({ visit: [], added: [], removed: [], changed: [{ kind: 'vehicle', changes: [{ field: 'seats', before: 4, after: 5 }] }] });
+  });
+
   it('approval, re-approval after material changes with an exact diff and a notification, and on to the archive', async () => {
     const { visitId, lunch } = await plannedVisit();
     let changes = 5; // created, guest, meal, host, contact

@@ -288,10 +288,10 @@ export async function recordFullPlan(
   const lodging = await add('saveLodging', visitId, {
     hotelName: '金陵饭店', address: '汉中路2号', checkIn: '2030-05-10', checkOut: '2030-05-11',
     rooms: [
-      { floor: 12, number: '1201', roomType: '套房', guestIds: [wang] },
-      { floor: 12, number: '1202', roomType: '大床房', guestIds: [li] },
-      { floor: 12, number: '1203', roomType: '大床房', guestIds: [zhao] },
-      { floor: 12, number: '1205', roomType: '大床房', isSpare: true },
+      { floor: 12, number: '1201', roomType: '套房', guestIds: [wang], inspected: true },
+      { floor: 12, number: '1202', roomType: '大床房', guestIds: [li], inspected: true },
+      { floor: 12, number: '1203', roomType: '大床房', guestIds: [zhao], inspected: true },
+      { floor: 12, number: '1205', roomType: '大床房', isSpare: true, inspected: true },
     ],
   });
   const lunch = await add('saveMeal', visitId, {

@@ -42,7 +42,7 @@ describe('a whole reception plan', () => {
        travelLegs { id direction mode origin destination departureAt arrivalAt vehicleType plate driverCount }
        hosts { id role rankExplanation membership { id rank { level } } }
        itinerary { id kind title startsAt endsAt place route responsible { id } }
-       lodgings { id hotelName address checkIn checkOut rooms { id floor number roomType isSpare guests { id } } }
+       lodgings { id hotelName address checkIn checkOut rooms { id floor number roomType isSpare inspectedAt unfitReason guests { id } } }
        meals { id kind startsAt place alcoholServed wholeDelegation guests { id } dishes { id name tags } }
        vehicles { id kind seats plate driverName driverPhone driverBriefed checkedAt guests { id } }
        gifts { id item value tags recipients { id } }
@@ -114,10 +114,10 @@ describe('a whole reception plan', () => {
       {
         id: plan.lodging, hotelName: '金陵饭店', address: '汉中路2号', checkIn: '2030-05-10', checkOut: '2030-05-11',
         rooms: [
-          { id: expect.any(String), floor: 12, number: '1201', roomType: '套房', isSpare: false, guests: [{ id: guests.wang }] },
-          { id: expect.any(String), floor: 12, number: '1202', roomType: '大床房', isSpare: false, guests: [{ id: guests.li }] },
-          { id: expect.any(String), floor: 12, number: '1203', roomType: '大床房', isSpare: false, guests: [{ id: guests.zhao }] },
-          { id: expect.any(String), floor: 12, number: '1205', roomType: '大床房', isSpare: true, guests: [] },
+          { id: expect.any(String), floor: 12, number: '1201', roomType: '套房', isSpare: false, inspectedAt: expect.any(String), unfitReason: null, guests: [{ id: guests.wang }] },
+          { id: expect.any(String), floor: 12, number: '1202', roomType: '大床房', isSpare: false, inspectedAt: expect.any(String), unfitReason: null, guests: [{ id: guests.li }] },
+          { id: expect.any(String), floor: 12, number: '1203', roomType: '大床房', isSpare: false, inspectedAt: expect.any(String), unfitReason: null, guests: [{ id: guests.zhao }] },
+          { id: expect.any(String), floor: 12, number: '1205', roomType: '大床房', isSpare: true, inspectedAt: expect.any(String), unfitReason: null, guests: [] },
         ],
       },
     ]);
@@ -286,6 +286,115 @@ describe('plan checks through the API', () => {
     expect(issues.filter((i) => i.code === 'VEHICLE_OVER_CAPACITY' || i.code === 'TOO_FEW_SEATS')).toEqual([]);
   });
 
+  it('ROOM_NOT_INSPECTED and ROOM_UNFIT: rooms with guests are inspected; an unfit room is replaced', async () => {
+    const v = await newVisit({ endsAt: L('2030-05-11T12:00') });
+    const a = await guest(v, { name: '甲', principalOrder: 1 });
+    const b = await guest(v, { name: '乙' });
+    const lodgingInput = (rooms: unknown[]) => ({ hotelName: '国宾馆', checkIn: '2030-05-10', checkOut: '2030-05-11', rooms });
+    const lodging = await save('saveLodging', v, lodgingInput([
+      { floor: 5, number: '501', guestIds: [a] }, { floor: 5, number: '502', guestIds: [b] }, { floor: 5, number: '503', isSpare: true },
+    ]));
+    const roomsOf = async () =>
+      Object.fromEntries(
+        (await api.read(coordinator.token, v, 'lodgings { rooms { id number inspectedAt unfitReason } }')).lodgings[0].rooms.map((r: any) => [r.number, r]),
+      );
+    let rooms = await roomsOf();
+    // The visit is in 2030: a WARNING for now, naming the lodging and its rooms with guests (not the empty spare room).
+    const [uninspected, ...more] = await issuesOf(v, 'ROOM_NOT_INSPECTED', 'WARNING');
+    expect(more).toEqual([]);
+    expect(uninspected!.recordIds).toEqual([lodging, ...sorted([rooms['501'].id, rooms['502'].id])]);
+    expect(uninspected!.recordIds.map(typeOf)).toEqual(['Lodging', 'LodgingRoom', 'LodgingRoom']);
+    expect(uninspected!.message).toContain('by 2030-05-09');
+
+    // Inspected: 502 is found unfit, with 乙 in it: a BLOCKER naming that room.
+    await api.save(coordinator.token, 'saveLodging', v, { id: lodging, ...lodgingInput([
+      { floor: 5, number: '501', guestIds: [a], inspected: true },
+      { floor: 5, number: '502', guestIds: [b], inspected: true, unfitReason: '窗外施工噪音' },
+      { floor: 5, number: '503', isSpare: true, inspected: true },
+    ]) }).then(ok);
+    expect(await issuesOf(v, 'ROOM_NOT_INSPECTED', 'WARNING')).toEqual([]);
+    const [unfit, ...moreUnfit] = await issuesOf(v, 'ROOM_UNFIT', 'BLOCKER');
+    expect(moreUnfit).toEqual([]);
+    expect(unfit!.recordIds).toEqual([lodging, rooms['502'].id]);
+    expect(unfit!.message).toContain('窗外施工噪音');
+    const inspected = await roomsOf();
+    expect(inspected['502']).toMatchObject({ inspectedAt: expect.any(String), unfitReason: '窗外施工噪音' });
+
+    // Re-saved without the readiness fields (乙 moves to a new room 505, inspected; 502 stays booked, empty):
+    // what was recorded is kept, inspection times included.
+    await api.save(coordinator.token, 'saveLodging', v, { id: lodging, ...lodgingInput([
+      { floor: 5, number: '501', guestIds: [a] },
+      { floor: 5, number: '502' },
+      { floor: 5, number: '503', isSpare: true },
+      { floor: 5, number: '505', guestIds: [b], inspected: true },
+    ]) }).then(ok);
+    rooms = await roomsOf();
+    expect(rooms['501'].inspectedAt).toBe(inspected['501'].inspectedAt);
+    expect(rooms['502']).toEqual(inspected['502']);
+    expect(rooms['505'].inspectedAt).toEqual(expect.any(String));
+    const issues = await api.issues(coordinator.token, v);
+    expect(issues.filter((i) => ['ROOM_UNFIT', 'ROOM_NOT_INSPECTED', 'NO_SPARE_ROOM'].includes(i.code))).toEqual([]);
+
+    // null clears the reason, false the inspection.
+    await api.save(coordinator.token, 'saveLodging', v, { id: lodging, ...lodgingInput([
+      { floor: 5, number: '501', guestIds: [a], inspected: false },
+      { floor: 5, number: '502', unfitReason: null },
+      { floor: 5, number: '503', isSpare: true },
+      { floor: 5, number: '505', guestIds: [b] },
+    ]) }).then(ok);
+    rooms = await roomsOf();
+    expect(rooms['501'].inspectedAt).toBeNull();
+    expect(rooms['502'].unfitReason).toBeNull();
+    expect((await issuesOf(v, 'ROOM_NOT_INSPECTED', 'WARNING')).map((i) => i.recordIds)).toEqual([[lodging, rooms['501'].id]]);
+  });
+
+  it('VEHICLE_NOT_CHECKED and DRIVER_NOT_BRIEFED: WARNINGs for a visit ahead; checking and briefing clear them', async () => {
+    const v = await newVisit();
+    const g = await guest(v, { name: '甲', principalOrder: 1 });
+    const input = { kind: 'SEDAN', seats: 4, plate: '苏A00002', driverName: '吴师傅', guestIds: [g] };
+    const car = await save('saveVehicle', v, input);
+    const [unchecked, ...moreUnchecked] = await issuesOf(v, 'VEHICLE_NOT_CHECKED', 'WARNING');
+    expect(moreUnchecked).toEqual([]);
+    expect(unchecked!.recordIds).toEqual([car]);
+    expect(unchecked!.message).toContain('苏A00002');
+    const [briefing, ...moreBriefing] = await issuesOf(v, 'DRIVER_NOT_BRIEFED', 'WARNING');
+    expect(moreBriefing).toEqual([]);
+    expect(briefing!.recordIds).toEqual([car]);
+    expect(briefing!.message).toContain('吴师傅');
+
+    await api.save(coordinator.token, 'saveVehicle', v, { id: car, ...input, checked: true, driverBriefed: true }).then(ok);
+    const read = async () => (await api.read(coordinator.token, v, 'vehicles { checkedAt driverBriefed }')).vehicles[0];
+    const checked = await read();
+    expect(checked).toEqual({ checkedAt: expect.any(String), driverBriefed: true });
+    const issues = await api.issues(coordinator.token, v);
+    expect(issues.filter((i) => i.code === 'VEHICLE_NOT_CHECKED' || i.code === 'DRIVER_NOT_BRIEFED')).toEqual([]);
+    // Re-saved as checked, or without the readiness fields: the check keeps its time.
+    await api.save(coordinator.token, 'saveVehicle', v, { id: car, ...input, checked: true }).then(ok);
+    await api.save(coordinator.token, 'saveVehicle', v, { id: car, ...input, seats: 5 }).then(ok);
+    expect(await read()).toEqual(checked);
+    await api.save(coordinator.token, 'saveVehicle', v, { id: car, ...input, checked: false, driverBriefed: false }).then(ok);
+    expect(await read()).toEqual({ checkedAt: null, driverBriefed: false });
+    expect(await issuesOf(v, 'VEHICLE_NOT_CHECKED', 'WARNING')).toHaveLength(1);
+  });
+
+  it('readiness blocks from the local day before the visit: a visit starting within hours is not submitted until it is done', async () => {
+    // Tomorrow in Shanghai (UTC+8), 10:00–12:00: readiness is due today.
+    const tomorrow = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
+    const v = await newVisit({ startsAt: L(`${tomorrow}T10:00`), endsAt: L(`${tomorrow}T12:00`) });
+    const g = await guest(v, { name: '甲', principalOrder: 1 });
+    await save('saveVisitContact', v, { name: '联络员甲', phone: '13800000021' });
+    await save('saveVisitContact', v, { name: '联络员乙', phone: '13800000022' });
+    const car = await save('saveVehicle', v, { kind: 'SEDAN', seats: 4, driverBriefed: true, guestIds: [g] });
+    const [unchecked] = await issuesOf(v, 'VEHICLE_NOT_CHECKED', 'BLOCKER');
+    expect(unchecked!.recordIds).toEqual([car]);
+    const refusedSubmit = await api.submit(coordinator.token, v);
+    expect(refusedSubmit).toMatchObject({ __typename: 'VisitError', code: 'PLAN_HAS_BLOCKERS' });
+    expect(refusedSubmit.message).toContain('VEHICLE_NOT_CHECKED');
+    await api.save(coordinator.token, 'saveVehicle', v, { id: car, kind: 'SEDAN', seats: 4, checked: true, guestIds: [g] }).then(ok);
+    expect(await issuesOf(v, 'VEHICLE_NOT_CHECKED', 'BLOCKER')).toEqual([]);
+    expect(ok(await api.submit(coordinator.token, v)).visit.status).toBe('PENDING_APPROVAL');
+  });
+
   it('HOST_RANK_BELOW_GUEST: uses the member\'s rank from the ladder; a polite explanation clears it', async () => {
     const v = await newVisit();
     const g = await guest(v, { name: '王局长', principalOrder: 1, rankLevel: 5 });
@@ -316,6 +425,39 @@ describe('plan checks through the API', () => {
     expect(issue!.message).toContain('07:50');
     await api.save(coordinator.token, 'saveMeal', v, { id: breakfast, kind: 'BREAKFAST', startsAt: L('2030-05-10T07:30'), place: '酒店' }).then(ok);
     expect(await issuesOf(v, 'BREAKFAST_TOO_LATE', 'BLOCKER')).toEqual([]);
+  });
+
+  it('BREAKFAST_AWAY_FROM_HOTEL: judged against the hotel of the night before (local dates); the hotel\'s own restaurant clears it', async () => {
+    const v = await newVisit({ endsAt: L('2030-05-11T12:00') });
+    const a = await guest(v, { name: '甲', principalOrder: 1 });
+    const lodging = await save('saveLodging', v, {
+      hotelName: '国宾馆', checkIn: '2030-05-10', checkOut: '2030-05-11',
+      rooms: [{ floor: 3, number: '301', guestIds: [a], inspected: true }, { floor: 3, number: '302', isSpare: true }],
+    });
+    // 07:30 on 11 May in Shanghai is 23:30 UTC on 10 May: the night before is that of 10 May, at 国宾馆.
+    const breakfast = await save('saveMeal', v, { kind: 'BREAKFAST', startsAt: L('2030-05-11T07:30'), place: '老街茶楼' });
+    const [issue, ...more] = await issuesOf(v, 'BREAKFAST_AWAY_FROM_HOTEL', 'WARNING');
+    expect(more).toEqual([]);
+    expect(issue!.recordIds).toEqual([breakfast, lodging]);
+    expect(issue!.recordIds.map(typeOf)).toEqual(['Meal', 'Lodging']);
+    expect(issue!.message).toContain('2030-05-11');
+    await api.save(coordinator.token, 'saveMeal', v, { id: breakfast, kind: 'BREAKFAST', startsAt: L('2030-05-11T07:30'), place: '国宾馆自助餐厅' }).then(ok);
+    expect(await issuesOf(v, 'BREAKFAST_AWAY_FROM_HOTEL', 'WARNING')).toEqual([]);
+  });
+
+  it('GIFTS_OVER_BUDGET: one piece per guest, more than the gift budget; a budget that covers them clears it', async () => {
+    const v = await newVisit();
+    await guest(v, { name: '甲', principalOrder: 1 });
+    await guest(v, { name: '乙' });
+    const gift = await save('saveGift', v, { item: '本地特产礼盒', value: '300.00', tags: ['local'] }); // the whole delegation: 2 × 300.00
+    const line = await save('saveBudgetLine', v, { category: 'GIFTS', planned: '500.00' });
+    const [issue, ...more] = await issuesOf(v, 'GIFTS_OVER_BUDGET', 'WARNING');
+    expect(more).toEqual([]);
+    expect(issue!.recordIds).toEqual([gift, line]);
+    expect(issue!.recordIds.map(typeOf)).toEqual(['Gift', 'BudgetLine']);
+    expect(issue!.message).toContain('600.00');
+    await api.save(coordinator.token, 'saveBudgetLine', v, { id: line, category: 'GIFTS', planned: '600.00' }).then(ok);
+    expect(await issuesOf(v, 'GIFTS_OVER_BUDGET', 'WARNING')).toEqual([]);
   });
 
   it('ALLOWANCE_AFTER_MEETING: a meal allowance payable after the meeting starts; paying it before clears it', async () => {
