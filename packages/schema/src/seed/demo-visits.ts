@@ -78,16 +78,16 @@ export async function seedDemoVisit(deps: ServiceDeps, kind: TenantKind, host: {
   await saveLodging(deps, ref(), {
     hotelName: '示范宾馆', checkIn: date(0), checkOut: date(1),
     rooms: [
-      { floor: 8, number: '801', roomType: '套间', guestIds: [wang] },
-      { floor: 8, number: '802', roomType: '标准间', guestIds: [li] },
-      { floor: 8, number: '803', roomType: '标准间', guestIds: [zhang] },
-      { floor: 8, number: '805', roomType: '标准间', isSpare: true },
+      { floor: 8, number: '801', roomType: '套间', guestIds: [wang], inspected: true },
+      { floor: 8, number: '802', roomType: '标准间', guestIds: [li], inspected: true },
+      { floor: 8, number: '803', roomType: '标准间', guestIds: [zhang], inspected: true },
+      { floor: 8, number: '805', roomType: '标准间', isSpare: true, inspected: true },
     ],
   });
   await saveMeal(deps, ref(), { kind: 'LUNCH', startsAt: shanghai(0, '12:00'), place: '宾馆中餐厅', dishes: [{ name: '清蒸鲈鱼', tags: ['fish'] }, { name: '素炒时蔬', tags: [] }] });
   await saveMeal(deps, ref(), { kind: 'BANQUET', startsAt: shanghai(0, '18:30'), place: '宾馆宴会厅', dishes: [{ name: '红烧牛肉', tags: ['beef'] }, { name: '菌菇汤', tags: ['mushroom'] }] });
-  await saveMeal(deps, ref(), { kind: 'BREAKFAST', startsAt: shanghai(1, '08:00'), place: '宾馆自助餐厅', dishes: [{ name: '豆浆油条', tags: ['soy', 'wheat'] }] });
-  await saveVehicle(deps, ref(), { kind: 'MINIBUS', seats: 7, plate: '苏B·66666', driverName: '孙师傅', driverBriefed: true, guestIds: guests });
+  await saveMeal(deps, ref(), { kind: 'BREAKFAST', startsAt: shanghai(1, '08:00'), place: '示范宾馆自助餐厅', dishes: [{ name: '豆浆油条', tags: ['soy', 'wheat'] }] });
+  await saveVehicle(deps, ref(), { kind: 'MINIBUS', seats: 7, plate: '苏B·66666', driverName: '孙师傅', driverBriefed: true, checked: true, guestIds: guests });
   await saveGift(deps, ref(), { item: '地方特产茶叶', value: '200.00', tags: ['tea'], recipientGuestIds: [wang, li] });
   await saveBudgetLine(deps, ref(), { category: 'LODGING', planned: '1500.00' });
   await saveBudgetLine(deps, ref(), { category: 'MEALS', planned: '2400.00' });
