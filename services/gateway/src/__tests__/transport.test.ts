@@ -13,9 +13,14 @@ import {
   createTenant,
   ownerQuery,
   rawId,
+  sleep,
+  sseFeed,
   startTestApp,
   TEST_JWT,
   unique,
+  waitFor,
+  wsFeed,
+  type Feed,
   type TestApp,
   type TestTenant,
 } from '@jiedai/testing';
@@ -32,30 +37,14 @@ interface AuditEvent {
   requestId: string | null;
 }
 
-/** A live feed: every event seen, and how it ended. */
-interface Feed {
-  events: AuditEvent[];
-  errors: unknown[];
-  ended: 'complete' | 'error' | null;
-  done: Promise<void>;
-  stop(): void;
-}
+/** A live feed of audit events (see @jiedai/testing's feeds). */
+type AuditFeed = Feed<AuditEvent>;
 
 let t: TestApp;
 let port: number;
 let platformToken: string;
 let a: TestTenant;
 const clients: Client[] = [];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(15);
-  }
-}
 
 function client(connectionParams?: Record<string, unknown>): Client {
   const c = t.wsClient(connectionParams);
@@ -65,35 +54,8 @@ function client(connectionParams?: Record<string, unknown>): Client {
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
-function wsFeed(c: Client, query = AUDIT_FEED): Feed {
-  let finish!: () => void;
-  const feed: Feed = {
-    events: [],
-    errors: [],
-    ended: null,
-    done: new Promise<void>((resolve) => (finish = resolve)),
-    stop: () => undefined,
-  };
-  feed.stop = c.subscribe<{ auditLogAppended: AuditEvent }>(
-    { query },
-    {
-      next: (result) => {
-        if (result.errors) feed.errors.push(...result.errors);
-        if (result.data?.auditLogAppended) feed.events.push(result.data.auditLogAppended);
-      },
-      error: (error) => {
-        feed.errors.push(error);
-        feed.ended = 'error';
-        finish();
-      },
-      complete: () => {
-        feed.ended ??= 'complete';
-        finish();
-      },
-    },
-  );
-  return feed;
-}
+/** The audit feed (or another query of auditLogAppended) over graphql-ws. */
+const auditFeed = (c: Client, query = AUDIT_FEED): AuditFeed => wsFeed<AuditEvent>(c, { query, field: 'auditLogAppended' });
 
 /** One query or mutation over the socket. */
 function wsRequest<T = any>(c: Client, query: string, variables?: Record<string, unknown>): Promise<{ data?: T; errors?: readonly any[] }> {
@@ -110,64 +72,9 @@ function wsRequest<T = any>(c: Client, query: string, variables?: Record<string,
   });
 }
 
-/** Server-sent events: POST /graphql with accept text/event-stream, over real HTTP. */
-function sseFeed(token: string, query = AUDIT_FEED): Feed & { status: Promise<{ status: number; contentType: string | null }> } {
-  const abort = new AbortController();
-  let finish!: () => void;
-  let answered!: (s: { status: number; contentType: string | null }) => void;
-  const feed = {
-    events: [] as AuditEvent[],
-    errors: [] as unknown[],
-    ended: null as Feed['ended'],
-    done: new Promise<void>((resolve) => (finish = resolve)),
-    status: new Promise<{ status: number; contentType: string | null }>((resolve) => (answered = resolve)),
-    stop: () => abort.abort(),
-  };
-  void (async () => {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query }),
-        signal: abort.signal,
-      });
-      answered({ status: res.status, contentType: res.headers.get('content-type') });
-      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const lines = block.split('\n');
-          const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim() ?? 'message';
-          const data = lines
-            .filter((l) => l.startsWith('data:'))
-            .map((l) => l.slice(5).trim())
-            .join('\n');
-          if (event === 'complete') feed.ended = 'complete';
-          if (!data) continue;
-          const payload = JSON.parse(data) as { data?: { auditLogAppended?: AuditEvent }; errors?: unknown[] };
-          if (payload.errors) feed.errors.push(...payload.errors);
-          if (payload.data?.auditLogAppended) feed.events.push(payload.data.auditLogAppended);
-        }
-      }
-      feed.ended ??= 'complete';
-    } catch (error) {
-      answered({ status: -1, contentType: null });
-      if (!abort.signal.aborted) {
-        feed.errors.push(error);
-        feed.ended = 'error';
-      }
-    } finally {
-      finish();
-    }
-  })();
-  return feed;
-}
+/** The audit feed over server-sent events: POST /graphql with accept text/event-stream, over real HTTP. */
+const auditSse = (token: string, query = AUDIT_FEED) =>
+  sseFeed<AuditEvent>(`http://127.0.0.1:${port}/graphql`, token, { query, field: 'auditLogAppended' });
 
 async function createDepartment(token: string, name: string, headers?: Record<string, string>) {
   const res = await t.gql(CREATE_DEPARTMENT, { name }, { token, headers });
@@ -180,7 +87,7 @@ async function createDepartment(token: string, name: string, headers?: Record<st
  * says when). Make probe departments until every feed has seen one; every probe after the first one
  * a feed saw is then delivered to it too. Returns once the feeds are quiet, holding probe events only.
  */
-async function prime(feeds: Feed[], adminToken: string): Promise<void> {
+async function prime(feeds: AuditFeed[], adminToken: string): Promise<void> {
   const probes: string[] = [];
   for (let attempt = 0; attempt < 100 && feeds.some((f) => f.events.length === 0); attempt++) {
     for (const feed of feeds) if (feed.ended) throw new Error(`feed ended before priming: ${JSON.stringify(feed.errors)}`);
@@ -196,7 +103,7 @@ async function prime(feeds: Feed[], adminToken: string): Promise<void> {
 }
 
 /** Events of a feed after priming that are not probes. */
-const after = (feed: Feed, from: number) => feed.events.slice(from);
+const after = (feed: AuditFeed, from: number) => feed.events.slice(from);
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -270,7 +177,7 @@ describe('HTTP: POST and GET', () => {
 describe('graphql-ws on /graphql', () => {
   it('a tenant admin subscribes to auditLogAppended; a createDepartment over HTTP produces the event', async () => {
     const c = client(bearer(a.adminToken));
-    const feed = wsFeed(c);
+    const feed = auditFeed(c);
     await prime([feed], a.adminToken);
     const from = feed.events.length;
     const created = await createDepartment(a.adminToken, unique('ws-event'));
@@ -292,7 +199,7 @@ describe('graphql-ws on /graphql', () => {
     expect(overWs.data).toEqual(overHttp.data);
     expect(rawId(overWs.data.tenant.id)).toBe(a.id);
 
-    const feed = wsFeed(c);
+    const feed = auditFeed(c);
     await prime([feed], a.adminToken);
     const from = feed.events.length;
     const name = unique('ws-mutation');
@@ -347,7 +254,7 @@ describe('graphql-ws on /graphql', () => {
   it('an anonymous connection cannot subscribe to auditLogAppended (the public schema has no Subscription)', async () => {
     const c = client();
     expect((await wsRequest(c, `{ viewer { id } }`)).data).toEqual({ viewer: null });
-    const feed = wsFeed(c);
+    const feed = auditFeed(c);
     await Promise.race([feed.done, sleep(5_000)]);
     expect(feed.ended).not.toBeNull();
     expect(feed.events).toEqual([]);
@@ -356,7 +263,7 @@ describe('graphql-ws on /graphql', () => {
 
   it('a member who is not a tenant admin is refused when subscribing, and sees no event', async () => {
     const staff = await a.member(['STAFF']);
-    const feed = wsFeed(client(bearer(staff.token)));
+    const feed = auditFeed(client(bearer(staff.token)));
     await Promise.race([feed.done, sleep(5_000)]);
     expect(feed.ended).not.toBeNull();
     expect(JSON.stringify(feed.errors)).toContain('FORBIDDEN');
@@ -367,7 +274,7 @@ describe('graphql-ws on /graphql', () => {
 
   it('a rolled-back change emits no event; the next committed one arrives, alone and in order', async () => {
     const c = client(bearer(a.adminToken));
-    const feed = wsFeed(c);
+    const feed = auditFeed(c);
     await prime([feed], a.adminToken);
     const from = feed.events.length;
 
@@ -406,8 +313,8 @@ describe('graphql-ws on /graphql', () => {
   it('a member whose TENANT_ADMIN role is removed stops receiving audit events', async () => {
     const b = await createTenant(t, platformToken, 'HOTEL');
     const member = await b.member(['TENANT_ADMIN']);
-    const memberFeed = wsFeed(client(bearer(member.token)));
-    const adminFeed = wsFeed(client(bearer(b.adminToken)));
+    const memberFeed = auditFeed(client(bearer(member.token)));
+    const adminFeed = auditFeed(client(bearer(b.adminToken)));
     await prime([memberFeed, adminFeed], b.adminToken);
     const memberFrom = memberFeed.events.length;
     const adminFrom = adminFeed.events.length;
@@ -434,8 +341,8 @@ describe('graphql-ws on /graphql', () => {
 
 describe('server-sent events', () => {
   it('POST /graphql with accept text/event-stream receives the same audit event', async () => {
-    const sse = sseFeed(a.adminToken);
-    const ws = wsFeed(client(bearer(a.adminToken)));
+    const sse = auditSse(a.adminToken);
+    const ws = auditFeed(client(bearer(a.adminToken)));
     expect(await sse.status).toMatchObject({ status: 200, contentType: expect.stringContaining('text/event-stream') });
     await prime([sse, ws], a.adminToken);
     const sseFrom = sse.events.length;
@@ -453,7 +360,7 @@ describe('server-sent events', () => {
 
   it('an SSE subscription of a non-admin is refused', async () => {
     const staff = await a.member(['STAFF']);
-    const sse = sseFeed(staff.token);
+    const sse = auditSse(staff.token);
     await Promise.race([sse.done, sleep(5_000)]);
     expect(sse.ended).toBe('complete');
     expect(sse.events).toEqual([]);

@@ -13,9 +13,14 @@ import {
   createTenant,
   ownerQuery,
   rawId,
+  sleep,
+  sseFeed,
   startTestApp,
   TEST_JWT,
   unique,
+  waitFor,
+  wsFeed,
+  type Feed,
   type TestApp,
   type TestTenant,
 } from '@jiedai/testing';
@@ -30,14 +35,8 @@ interface TaskEvent {
   task: { id: string; title: string; status: string; version: number };
 }
 
-/** A live feed: every event seen, every error, and how it ended. */
-interface Feed {
-  events: TaskEvent[];
-  errors: any[];
-  ended: 'complete' | 'error' | null;
-  done: Promise<void>;
-  stop(): void;
-}
+/** A live feed of task events (see @jiedai/testing's feeds). */
+type TaskFeed = Feed<TaskEvent>;
 
 const EVENT_FIELDS = `cursor kind visitId task { id title status version }`;
 const BOARD = `subscription($v: ID!, $after: String) { taskBoardChanged(visitId: $v, after: $after) { ${EVENT_FIELDS} } }`;
@@ -51,53 +50,15 @@ const clients: WsClient[] = [];
 const apps: TestApp[] = [];
 const redisServers: ChildProcess[] = [];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 function wsClient(app: TestApp, token: string): WsClient {
   const c = app.wsClient({ Authorization: `Bearer ${token}` });
   clients.push(c);
   return c;
 }
 
-function feed(c: WsClient, query: string, variables: Record<string, unknown>, field: string, onEvent?: (event: TaskEvent) => void): Feed {
-  let finish!: () => void;
-  const f: Feed = { events: [], errors: [], ended: null, done: new Promise<void>((r) => (finish = r)), stop: () => undefined };
-  f.stop = c.subscribe<Record<string, TaskEvent>>(
-    { query, variables },
-    {
-      next: (result) => {
-        if (result.errors) f.errors.push(...result.errors);
-        const event = result.data?.[field];
-        if (event) {
-          f.events.push(event);
-          onEvent?.(event);
-        }
-      },
-      error: (error) => {
-        f.errors.push(error);
-        f.ended = 'error';
-        finish();
-      },
-      complete: () => {
-        f.ended ??= 'complete';
-        finish();
-      },
-    },
-  );
-  return f;
-}
-
-const boardFeed = (c: WsClient, visitId: string, after: string | null, onEvent?: (event: TaskEvent) => void) =>
-  feed(c, BOARD, { v: visitId, after }, 'taskBoardChanged', onEvent);
-const tenantFeed = (c: WsClient, after: string | null) => feed(c, ALL, { after }, 'taskChanged');
+const boardFeed = (c: WsClient, visitId: string, after: string | null, onEvent?: (event: TaskEvent) => void): TaskFeed =>
+  wsFeed<TaskEvent>(c, { query: BOARD, variables: { v: visitId, after }, field: 'taskBoardChanged' }, onEvent);
+const tenantFeed = (c: WsClient, after: string | null): TaskFeed => wsFeed<TaskEvent>(c, { query: ALL, variables: { after }, field: 'taskChanged' });
 
 /** The tenant's latest seq (the cursor of "now"). */
 async function currentSeq(tenantId: string): Promise<string> {
@@ -115,7 +76,7 @@ async function committed(tenantId: string, after: string, visitId?: string) {
   return rows.map((r) => ({ cursor: r.cursor, kind: r.type, taskId: r.task_id }));
 }
 
-const seen = (f: Feed) => f.events.map((e) => ({ cursor: e.cursor, kind: e.kind, taskId: rawId(e.task.id) }));
+const seen = (f: TaskFeed) => f.events.map((e) => ({ cursor: e.cursor, kind: e.kind, taskId: rawId(e.task.id) }));
 const cursors = (events: { cursor: string }[]) => events.map((e) => BigInt(e.cursor));
 const increasing = (events: { cursor: string }[]) => cursors(events).every((c, i, all) => i === 0 || c > all[i - 1]!);
 
@@ -153,7 +114,7 @@ function taskOps(app: TestApp, token: string) {
 }
 
 /** Waits until the feed holds `count` events (or has ended), then a little longer for strays. */
-async function collect(f: Feed, count: number, timeoutMs = 5_000, what = 'events') {
+async function collect(f: TaskFeed, count: number, timeoutMs = 5_000, what = 'events') {
   await waitFor(() => f.events.length >= count || f.ended !== null, timeoutMs, `${count} ${what} (have ${f.events.length})`);
   await sleep(250);
 }
@@ -348,7 +309,7 @@ describe('graphql-ws task boards', () => {
       let closedWith: number | null = null;
       c.on('connected', () => (acked = true));
       c.on('closed', (event) => (closedWith = (event as { code: number }).code));
-      const f = feed(c, ALL, { after: null }, 'taskChanged');
+      const f = tenantFeed(c, null);
       await waitFor(() => closedWith !== null || acked, 5_000, 'the handshake');
       if (acked) f.stop();
       else await Promise.race([f.done, sleep(2_000)]);
@@ -367,7 +328,7 @@ describe('graphql-ws task boards', () => {
     // Without any credential the connection is anonymous: it cannot subscribe to task changes at all.
     const anonymous = t.wsClient({});
     clients.push(anonymous);
-    const f = feed(anonymous, ALL, { after: '0' }, 'taskChanged');
+    const f = tenantFeed(anonymous, '0');
     await Promise.race([f.done, sleep(5_000)]);
     expect(f.ended).not.toBeNull();
     expect(f.events).toEqual([]);
@@ -430,46 +391,18 @@ describe('graphql-ws task boards', () => {
     const visitId = await api.newVisit(coordinatorToken);
     const ops = taskOps(t, coordinatorToken);
     const from = await currentSeq(a.id);
-    const abort = new AbortController();
-    const events: TaskEvent[] = [];
-    const errors: unknown[] = [];
-    const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${a.adminToken}` },
-      body: JSON.stringify({ query: ALL, variables: { after: from } }),
-      signal: abort.signal,
-    });
+    const sse = sseFeed<TaskEvent>(`http://127.0.0.1:${port}/graphql`, a.adminToken, { query: ALL, variables: { after: from }, field: 'taskChanged' });
+    const res = await sse.status;
     expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toContain('text/event-stream');
-    const reading = (async () => {
-      const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trim()).join('\n');
-          if (!data) continue;
-          const payload = JSON.parse(data) as { data?: { taskChanged?: TaskEvent }; errors?: unknown[] };
-          if (payload.errors) errors.push(...payload.errors);
-          if (payload.data?.taskChanged) events.push(payload.data.taskChanged);
-        }
-      }
-    })().catch((error) => {
-      if (!abort.signal.aborted) errors.push(error);
-    });
+    expect(res.contentType).toContain('text/event-stream');
     const x = await ops.create(visitId, 'SSE 任务');
     await ops.status(x.id, 'DONE');
-    await waitFor(() => events.length >= 2, 5_000, 'two SSE events');
+    await waitFor(() => sse.events.length >= 2, 5_000, 'two SSE events');
     await sleep(250);
-    abort.abort();
-    await Promise.race([reading, sleep(2_000)]);
-    expect(events.map((e) => ({ cursor: e.cursor, kind: e.kind, taskId: rawId(e.task.id) }))).toEqual(await committed(a.id, from));
-    expect(errors).toEqual([]);
+    sse.stop();
+    await Promise.race([sse.done, sleep(2_000)]);
+    expect(seen(sse)).toEqual(await committed(a.id, from));
+    expect(sse.errors).toEqual([]);
   });
 });
 
@@ -576,7 +509,7 @@ describe('two gateways sharing Redis', () => {
 
     // The subscriber on gateway 2 resubscribes with its last cursor whenever its stream ends.
     const received: TaskEvent[] = [];
-    const streams: Feed[] = [];
+    const streams: TaskFeed[] = [];
     let stopped = false;
     const subscribe = () => {
       const f = boardFeed(wsClient(two, e.adminToken), visitId, received.at(-1)?.cursor ?? from, (event) => received.push(event));
@@ -648,7 +581,7 @@ describe('a consumer that stops reading', () => {
     const slowClient = wsClient(t, s.adminToken);
     let socket: any = null;
     slowClient.on('connected', (ws: unknown) => (socket = ws));
-    const slow = feed(slowClient, HEAVY, { v: visitId, after: from }, 'taskBoardChanged');
+    const slow = wsFeed<TaskEvent>(slowClient, { query: HEAVY, variables: { v: visitId, after: from }, field: 'taskBoardChanged' });
     const steady = boardFeed(wsClient(t, s.adminToken), visitId, from);
     await waitFor(() => socket !== null, 5_000, 'the slow connection');
     await sleep(200);
