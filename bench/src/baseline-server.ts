@@ -9,16 +9,17 @@
 //   POST /board   {"id": <Visit global id>}           → the visit, its tasks, each task's assignee (one join)
 //   POST /create  {"visitId", "phase", "title"}       → a task + its audit row + its event (append_events, last)
 //
-// Diagnostics (not baselines): by-id, board and create done with exactly the SQL the gateway sends
-// (Prisma's text, see statements.ts), to split the gateway's cost into its SQL and the rest:
+// Diagnostics (not baselines): one recorded gateway request of each kind replayed statement for statement
+// (Prisma's text and parameters, see statements.ts), to split the gateway's cost into its SQL and the rest:
 //   POST /by-id/gateway-sql, /board/gateway-sql, /create/gateway-sql
-//        unnamed statements, as Prisma sends them (parsed and planned by PostgreSQL each time)
+//        unnamed statements (parsed and planned by PostgreSQL each time)
 //   POST /by-id/gateway-sql-prepared, /board/gateway-sql-prepared, /create/gateway-sql-prepared
-//        the same statements, named (prepared once per connection)
+//        the same statements, named (prepared once per connection), as the gateway sends them
 //
-// Run: tsx bench/src/baseline-server.ts  (env DATABASE_URL, PORT, POOL_SIZE); prints "ready <port>".
+// Run: tsx bench/src/baseline-server.ts  (env DATABASE_URL, PORT, POOL_SIZE, BENCH_TRACES); prints "ready <port>".
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 
 const pool = new pg.Pool({
@@ -60,147 +61,31 @@ const INSERT_AUDIT = {
          VALUES ($1, $2, 'task.created', 'Task', $3, $4)`,
 };
 
-// The gateway's statements, verbatim: Prisma's text as `BENCH_FULL_SQL=1 … statements.ts` prints it (BEGIN, the
-// isolation level, the scope and the access check are one simple-protocol message there).
-const GW_ACCESS = `SELECT u.is_platform_admin, m.roles::text[] AS roles FROM users u LEFT JOIN memberships m ON m.user_id = u.id AND m.tenant_id = app_tenant_id() WHERE u.id = app_user_id()`;
-const GW_VISIT =
-  'SELECT ' +
-  '"public"."visits"."id", "public"."visits"."tenant_id", "public"."visits"."title", ' +
-  '"public"."visits"."purpose"::text, "public"."visits"."status"::text, "public"."visits"."reception_level", ' +
-  '"public"."visits"."visiting_organization", "public"."visits"."starts_at", "public"."visits"."ends_at", ' +
-  '"public"."visits"."includes_important_leader", "public"."visits"."escalated_at", ' +
-  '"public"."visits"."escalation_note", "public"."visits"."coordinator_id", "public"."visits"."notes", ' +
-  '"public"."visits"."safe_arrival_confirmed_at", "public"."visits"."forgotten_items_checked_at", ' +
-  '"public"."visits"."photos_sent_at", "public"."visits"."summary", "public"."visits"."version", ' +
-  '"public"."visits"."created_by_id", "public"."visits"."created_at", "public"."visits"."updated_at" ' +
-  'FROM "public"."visits" WHERE ("public"."visits"."id" = $1 AND 1=1) LIMIT $2 OFFSET $3';
+// The decomposition: the statements one gateway request sent, with their parameters, as statements.ts
+// recorded them (BENCH_TRACES: a JSON file {"by-id": [{text, values}], …}), replayed verbatim: the
+// combined BEGIN + scope + access message as a simple query, the rest as sent (unnamed) or named.
+type Trace = { text: string; values?: unknown[] }[];
+const traces: Record<string, Trace> = process.env.BENCH_TRACES ? JSON.parse(readFileSync(process.env.BENCH_TRACES, 'utf8')) : {};
 
-const GW_TASKS =
-  'SELECT "public"."tasks"."id", "public"."tasks"."tenant_id", "public"."tasks"."visit_id", ' +
-  '"public"."tasks"."template_item_id", "public"."tasks"."phase"::text, "public"."tasks"."position", ' +
-  '"public"."tasks"."title", "public"."tasks"."description", "public"."tasks"."assignee_membership_id", ' +
-  '"public"."tasks"."assignee_role"::text, "public"."tasks"."due_at", "public"."tasks"."anchor"::text, ' +
-  '"public"."tasks"."anchor_record_id", "public"."tasks"."offset_minutes", "public"."tasks"."status"::text, ' +
-  '"public"."tasks"."status_reason", "public"."tasks"."completed_at", "public"."tasks"."completed_by_id", ' +
-  '"public"."tasks"."version", "public"."tasks"."created_by_id", "public"."tasks"."created_at", ' +
-  '"public"."tasks"."updated_at" FROM "public"."tasks" ' +
-  'WHERE ("public"."tasks"."tenant_id" = $1 AND "public"."tasks"."visit_id" = $2) ORDER BY "public"."tasks"."phase" ASC, ' +
-  '"public"."tasks"."position" ASC, "public"."tasks"."due_at" ASC, "public"."tasks"."id" ASC OFFSET $3';
-const GW_MEMBERSHIPS_SELECT =
-  'SELECT "public"."memberships"."id", "public"."memberships"."tenant_id", "public"."memberships"."user_id", ' +
-  '"public"."memberships"."roles"::text[], "public"."memberships"."department_id", ' +
-  '"public"."memberships"."rank_id", "public"."memberships"."title", "public"."memberships"."created_at", ' +
-  '"public"."memberships"."updated_at" FROM "public"."memberships"';
-/** Prisma's relation query: one id and one tenant id per task with an assignee (duplicates kept, as Prisma sends them). */
-function gwMemberships(n: number) {
-  const list = (from: number) => Array.from({ length: n }, (_, i) => `$${from + i}`).join(',');
-  return `${GW_MEMBERSHIPS_SELECT} WHERE ("public"."memberships"."id" IN (${list(1)}) AND "public"."memberships"."tenant_id" IN (${list(n + 1)})) OFFSET $${2 * n + 1}`;
-}
-
-const GW_VISIT_EXISTS =
-  'SELECT "public"."visits"."id" FROM "public"."visits" WHERE ("public"."visits"."id" = $1 AND 1=1) LIMIT $2 OFFSET $3';
-const GW_INSERT_TASK =
-  'INSERT INTO "public"."tasks" ("tenant_id","visit_id","phase","position","title","description",' +
-  '"assignee_membership_id","assignee_role","due_at","status","version","created_by_id","created_at","updated_at") ' +
-  'VALUES ($1,$2,CAST($3::text AS "public"."task_phase"),$4,$5,$6,$7,$8,$9,CAST($10::text AS "public"."task_status"),' +
-  '$11,$12,$13,$14) RETURNING "public"."tasks"."id", ' +
-  '"public"."tasks"."tenant_id", "public"."tasks"."visit_id", "public"."tasks"."template_item_id", ' +
-  '"public"."tasks"."phase"::text, "public"."tasks"."position", "public"."tasks"."title", ' +
-  '"public"."tasks"."description", "public"."tasks"."assignee_membership_id", ' +
-  '"public"."tasks"."assignee_role"::text, "public"."tasks"."due_at", "public"."tasks"."anchor"::text, ' +
-  '"public"."tasks"."anchor_record_id", "public"."tasks"."offset_minutes", "public"."tasks"."status"::text, ' +
-  '"public"."tasks"."status_reason", "public"."tasks"."completed_at", "public"."tasks"."completed_by_id", ' +
-  '"public"."tasks"."version", "public"."tasks"."created_by_id", "public"."tasks"."created_at", ' +
-  '"public"."tasks"."updated_at"';
-const GW_APPEND_EVENTS = 'SELECT * FROM append_events($1::uuid, $2::jsonb)';
-const GW_INSERT_AUDIT =
-  'INSERT INTO "public"."audit_log" ("tenant_id","actor_user_id","actor_api_key_id","action","target_type",' +
-  '"target_id","request_id","created_at") VALUES ($1,$2,$3,$4,$5,$6,$7,$8) RETURNING "public"."audit_log"."id", ' +
-  '"public"."audit_log"."tenant_id", "public"."audit_log"."actor_user_id", ' +
-  '"public"."audit_log"."actor_api_key_id", "public"."audit_log"."action", "public"."audit_log"."target_type", ' +
-  '"public"."audit_log"."target_id", "public"."audit_log"."data", "public"."audit_log"."request_id", ' +
-  '"public"."audit_log"."created_at"';
-
-type Q = (name: string, text: string, values?: unknown[]) => Promise<pg.QueryResult>;
-
-/** The gateway's transaction, statement for statement: BEGIN + isolation level + scope + access check (one message); work; COMMIT. */
-async function gatewaySql<T>(prepared: boolean, tenantId: string, userId: string, work: (q: Q) => Promise<T>, readOnly = true): Promise<T> {
+const replay = (scenario: string, prepared: boolean): Handler => async () => {
+  const trace = traces[scenario];
+  if (!trace) throw new Error(`no trace for ${scenario}`);
   const client = await pool.connect();
-  const q: Q = (name, text, values = []) =>
-    client.query(prepared ? { name: `gw_${name}`, text, values, rowMode: 'array' } : { text, values, rowMode: 'array' });
   try {
-    await client.query(`${beginWithScope(readOnly ? READ : 'BEGIN ISOLATION LEVEL READ COMMITTED', tenantId, userId)}; ${GW_ACCESS}`);
-    const result = await work(q);
-    await q('commit', 'COMMIT');
-    return result;
+    let rows = 0;
+    for (const [i, { text, values = [] }] of trace.entries()) {
+      const named = prepared && values.length > 0;
+      const r = await client.query(named ? { name: `replay_${scenario}_${i}`, text, values } : values.length > 0 ? { text, values } : text);
+      rows += Array.isArray(r) ? 0 : (r.rowCount ?? 0);
+    }
+    return { replayed: trace.length, rows };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
     client.release();
   }
-}
-
-const gwById = (prepared: boolean) => (tenantId: string, userId: string, body: Record<string, unknown>) =>
-  gatewaySql(prepared, tenantId, userId, async (q) => {
-    const v = (await q('visit', GW_VISIT, [uuidOf(body.id, 'Visit'), 1, 0])).rows[0] as unknown[] | undefined;
-    return { node: v ? { id: gid('Visit', v[0] as string), title: v[2], status: v[4], startsAt: iso(v[7] as Date) } : null };
-  });
-
-/** createTask as the gateway runs it (one mutation field: no savepoint): visit check, task, audit row, events last (Prisma's text). */
-const gwCreate = (prepared: boolean) => (tenantId: string, userId: string, body: Record<string, unknown>) =>
-  gatewaySql(
-    prepared,
-    tenantId,
-    userId,
-    async (q) => {
-      const visitId = uuidOf(body.visitId, 'Visit');
-      await q('visit_exists', GW_VISIT_EXISTS, [visitId, 1, 0]);
-      const now = new Date();
-      const t = (await q('insert_task', GW_INSERT_TASK, [tenantId, visitId, body.phase, 1000, body.title, null, null, null, null, 'TODO', 1, userId, now, now]))
-        .rows[0] as unknown[];
-      const snapshot = {
-        id: t[0], visitId: t[2], phase: t[4], position: t[5], title: t[6], description: t[7], assigneeMembershipId: t[8],
-        assigneeRole: t[9], dueAt: iso(t[10] as Date | null), anchor: t[11], anchorRecordId: t[12], offsetMinutes: t[13],
-        status: t[14], statusReason: t[15], completedAt: iso(t[16] as Date | null), completedById: t[17], version: t[18],
-        createdAt: iso(t[20] as Date), updatedAt: iso(t[21] as Date),
-      };
-      await q('insert_audit', GW_INSERT_AUDIT, [tenantId, userId, null, 'task.created', 'Task', t[0], randomUUID(), new Date()]);
-      const events = [{ topic: 'task', type: 'CREATED', subjectId: visitId, payload: { task: snapshot } }];
-      await q('append_events', GW_APPEND_EVENTS, [userId, JSON.stringify(events)]);
-      return { createTask: { __typename: 'TaskPayload', task: { id: gid('Task', t[0] as string) } } };
-    },
-    false,
-  );
-
-const gwBoard = (prepared: boolean) => (tenantId: string, userId: string, body: Record<string, unknown>) =>
-  gatewaySql(prepared, tenantId, userId, async (q) => {
-    const v = (await q('visit', GW_VISIT, [uuidOf(body.id, 'Visit'), 1, 0])).rows[0] as unknown[] | undefined;
-    if (!v) return { node: null };
-    const tasks = (await q('tasks', GW_TASKS, [tenantId, v[0], 0])).rows as unknown[][];
-    const assignees = tasks.map((t) => t[8] as string | null).filter((id): id is string => id !== null);
-    const members = new Map<string, unknown[]>();
-    if (assignees.length > 0) {
-      const values = [...assignees, ...assignees.map(() => tenantId), 0];
-      for (const m of (await q(`members${assignees.length}`, gwMemberships(assignees.length), values)).rows as unknown[][]) members.set(m[0] as string, m);
-    }
-    return {
-      node: {
-        id: gid('Visit', v[0] as string),
-        title: v[2],
-        tasks: tasks.map((t) => {
-          const m = t[8] ? members.get(t[8] as string) : undefined;
-          return {
-            id: gid('Task', t[0] as string),
-            title: t[6],
-            status: t[14],
-            dueAt: iso(t[10] as Date | null),
-            assignee: m ? { id: gid('Membership', m[0] as string), title: m[6], roles: m[3] } : null,
-          };
-        }),
-      },
-    };
-  });
+};
 
 async function inTenant<T>(
   tenantId: string,
@@ -240,12 +125,12 @@ const routes: Record<string, Handler> = {
       const v = r.rows[0];
       return { node: v ? { id: gid('Visit', v.id), title: v.title, status: v.status, startsAt: iso(v.starts_at) } : null };
     }),
-  '/by-id/gateway-sql': gwById(false),
-  '/by-id/gateway-sql-prepared': gwById(true),
-  '/board/gateway-sql': gwBoard(false),
-  '/board/gateway-sql-prepared': gwBoard(true),
-  '/create/gateway-sql': gwCreate(false),
-  '/create/gateway-sql-prepared': gwCreate(true),
+  '/by-id/gateway-sql': replay('by-id', false),
+  '/by-id/gateway-sql-prepared': replay('by-id', true),
+  '/board/gateway-sql': replay('board', false),
+  '/board/gateway-sql-prepared': replay('board', true),
+  '/create/gateway-sql': replay('create', false),
+  '/create/gateway-sql-prepared': replay('create', true),
   '/board': (tenantId, userId, body) =>
     inTenant(tenantId, userId, READ, async (c) => {
       const r = await c.query({ ...BOARD, values: [uuidOf(body.id, 'Visit')] });

@@ -107,8 +107,13 @@ function commit(): string {
 // ── processes ───────────────────────────────────────────────────────────────────────────────────
 const redisPrefix = `jiedai-bench-${process.pid}`;
 
-async function startBaseline(dbUrl: string, port: number): Promise<Child> {
-  const child = startNode('baseline', 'bench/src/baseline-server.ts', { DATABASE_URL: dbUrl, PORT: String(port), POOL_SIZE: String(POOL_SIZE) });
+async function startBaseline(dbUrl: string, port: number, tracesFile: string): Promise<Child> {
+  const child = startNode('baseline', 'bench/src/baseline-server.ts', {
+    DATABASE_URL: dbUrl,
+    PORT: String(port),
+    POOL_SIZE: String(POOL_SIZE),
+    BENCH_TRACES: tracesFile,
+  });
   await waitForHttp(`http://127.0.0.1:${port}/healthz`, child);
   return child;
 }
@@ -127,7 +132,7 @@ async function statementCounts(dbUrl: string, fixture: Fixture) {
   const out = child.output.join('');
   const line = out.split('\n').find((l) => l.startsWith('{'));
   if (code !== 0 || !line) throw new Error(`statement count failed:\n${out}`);
-  return JSON.parse(line) as Record<string, { count: number; statements: string[] }> & { boardByTasks: Record<string, number> };
+  return JSON.parse(line) as Record<string, { count: number; statements: string[]; trace: unknown[] }> & { boardByTasks: Record<string, number> };
 }
 
 /** Statements per request of the baseline (see baseline-server.ts): fixed by construction. */
@@ -153,39 +158,27 @@ function targets(fixture: Fixture, gatewayPort: number, baselinePort: number) {
   });
   const visits = fixture.visitIds.map((id) => globalId('Visit', id));
   const gql = (query: string, variables: unknown) => JSON.stringify({ query, variables });
+  // The recorded statements of one gateway request, replayed by the baseline server (see baseline-server.ts).
+  const replays = (name: string) =>
+    (['unprepared', 'prepared'] as const).map((kind) => ({
+      label: `gateway_sql_${kind}`,
+      target: { ...base(`/${name}/gateway-sql${kind === 'prepared' ? '-prepared' : ''}`), bodies: [{ body: '{}', expect: '"replayed":' }] },
+    }));
   const phases = ['PREPARATION', 'RECEPTION', 'FOLLOW_UP'];
   const scenarios: { name: string; gateway: Target; baseline: Target; extra?: { label: string; target: Target }[] }[] = [
     {
       name: 'by-id',
       gateway: { ...gw, bodies: visits.map((id) => ({ body: gql(BY_ID, { id }), expect: `"id":"${id}"` })) },
       baseline: { ...base('/by-id'), bodies: visits.map((id) => ({ body: JSON.stringify({ id }), expect: `"id":"${id}"` })) },
-      // Where the gap comes from: the baseline server running exactly the gateway's 6 statements.
-      extra: [
-        {
-          label: 'gateway_sql_unprepared',
-          target: { ...base('/by-id/gateway-sql'), bodies: visits.map((id) => ({ body: JSON.stringify({ id }), expect: `"id":"${id}"` })) },
-        },
-        {
-          label: 'gateway_sql_prepared',
-          target: { ...base('/by-id/gateway-sql-prepared'), bodies: visits.map((id) => ({ body: JSON.stringify({ id }), expect: `"id":"${id}"` })) },
-        },
-      ],
+      // Where the gap comes from: the baseline server replaying the statements of one gateway request.
+      extra: replays('by-id'),
     },
     {
       name: 'board',
       // The response must hold the visit and (at least) an assignee: the whole depth was resolved.
       gateway: { ...gw, bodies: visits.map((id) => ({ body: gql(BOARD, { id }), expect: `"id":"${id}","title"` })) },
       baseline: { ...base('/board'), bodies: visits.map((id) => ({ body: JSON.stringify({ id }), expect: `"id":"${id}","title"` })) },
-      extra: [
-        {
-          label: 'gateway_sql_unprepared',
-          target: { ...base('/board/gateway-sql'), bodies: visits.map((id) => ({ body: JSON.stringify({ id }), expect: `"id":"${id}","title"` })) },
-        },
-        {
-          label: 'gateway_sql_prepared',
-          target: { ...base('/board/gateway-sql-prepared'), bodies: visits.map((id) => ({ body: JSON.stringify({ id }), expect: `"id":"${id}","title"` })) },
-        },
-      ],
+      extra: replays('board'),
     },
     {
       name: 'create',
@@ -203,16 +196,7 @@ function targets(fixture: Fixture, gatewayPort: number, baselinePort: number) {
           expect: '"__typename":"TaskPayload","task":{"id":"',
         })),
       },
-      extra: ['', '-prepared'].map((suffix) => ({
-        label: `gateway_sql${suffix ? '_prepared' : '_unprepared'}`,
-        target: {
-          ...base(`/create/gateway-sql${suffix}`),
-          bodies: visits.map((visitId, i) => ({
-            body: JSON.stringify({ visitId, phase: phases[i % 3], title: CREATE_TITLE }),
-            expect: '"__typename":"TaskPayload","task":{"id":"',
-          })),
-        },
-      })),
+      extra: replays('create'),
     },
   ];
   return scenarios.filter((s) => opts.only.includes(s.name));
@@ -258,11 +242,13 @@ try {
   const GW_A = 4701;
   const GW_B = 4702;
   const BASE = 4703;
+  const tracesFile = path.join(RESULTS_DIR, 'gateway-traces.json');
+  writeFileSync(tracesFile, JSON.stringify({ 'by-id': statements['by-id']!.trace, board: statements.board!.trace, create: statements.create!.trace }));
   log('starting two gateway processes and the baseline …');
   const [gwA, gwB, baseline] = await Promise.all([
     startGateway('gateway-a', dbUrl, GW_A, redisPrefix),
     startGateway('gateway-b', dbUrl, GW_B, redisPrefix),
-    startBaseline(dbUrl, BASE),
+    startBaseline(dbUrl, BASE, tracesFile),
   ]);
   children.push(gwA, gwB, baseline);
 

@@ -18,7 +18,17 @@ interface Input {
 const input = JSON.parse(process.env.BENCH_INPUT!) as Input;
 const url = process.env.DATABASE_URL!;
 const statements: string[] = [];
-const db = await openDatabase({ url, migrate: false, poolSize: 2, onStatement: (sql) => statements.push(sql) });
+/** Each statement with its parameters, for the baseline server to replay verbatim (the decomposition). */
+const trace: { text: string; values?: readonly unknown[] | undefined }[] = [];
+const db = await openDatabase({
+  url,
+  migrate: false,
+  poolSize: 2,
+  onStatement: (sql, values) => {
+    statements.push(sql);
+    trace.push({ text: sql, values });
+  },
+});
 const config = loadConfig({
   NODE_ENV: 'production',
   DATABASE_URL: url,
@@ -31,6 +41,7 @@ const app = await buildApp(config, { db });
 
 async function run(query: string, variables: Record<string, unknown>) {
   statements.length = 0;
+  trace.length = 0;
   const res = await app.yoga.fetch('http://bench.local/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${input.token}` },
@@ -54,7 +65,7 @@ for (const [name, query, variables] of [
 ] as const) {
   await run(query, variables);
   const list = await run(query, variables);
-  result[name] = { count: list.length, statements: short(list) };
+  result[name] = { count: list.length, statements: short(list), trace: JSON.parse(JSON.stringify(trace)) };
 }
 const probes: Record<string, number> = {};
 for (const probe of input.probeVisits) {

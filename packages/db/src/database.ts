@@ -28,8 +28,8 @@ export interface DatabaseConfig {
   /** Runs as the owner after migrations, before the app role takes over (bootstrap, demo seed). */
   asOwner?: ((session: SqlSession) => Promise<void>) | undefined;
   transactionTimeoutMs?: number | undefined;
-  /** Called with the text of every SQL statement sent (PostgreSQL only): for tests and benchmarks. */
-  onStatement?: ((sql: string) => void) | undefined;
+  /** Called with the text (and parameters) of every SQL statement sent (PostgreSQL only): for tests and benchmarks. */
+  onStatement?: ((sql: string, values?: readonly unknown[]) => void) | undefined;
 }
 
 export interface Database {
@@ -82,8 +82,9 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
     pool.on('connect', (client) => {
       const query = client.query.bind(client) as (...args: unknown[]) => unknown;
       client.query = ((...args: unknown[]) => {
-        const first = args[0] as string | { text?: string };
-        onStatement(typeof first === 'string' ? first : (first?.text ?? ''));
+        const first = args[0] as string | { text?: string; values?: unknown[] };
+        if (typeof first === 'string') onStatement(first, Array.isArray(args[1]) ? (args[1] as unknown[]) : undefined);
+        else onStatement(first?.text ?? '', first?.values);
         return query(...args);
       }) as typeof client.query;
     });

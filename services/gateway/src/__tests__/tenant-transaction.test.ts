@@ -50,6 +50,20 @@ describe('the statements of an operation', () => {
     expect(statements[2]).toBe('COMMIT');
   });
 
+  it('a board (visit → tasks → assignees): one SELECT, however many tasks', async () => {
+    const member = await tenant.member(['STAFF']);
+    const board = `query($id: ID!) { node(id: $id) { ... on Visit { id tasks { id title assignee { id title roles } } } } }`;
+    const counts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await t.gql(CREATE_TASK, { input: { visitId, phase: 'RECEPTION', title: unique('任务'), assigneeMembershipId: member.membershipId } }, { token: tenant.adminToken });
+      expect(res.data.createTask.__typename).toBe('TaskPayload');
+      const { data, statements } = await sent(board, { id: visitId });
+      expect(data.node.tasks.filter((task: any) => task.assignee?.id === member.membershipId)).toHaveLength(i + 1);
+      counts.push(statements.length);
+    }
+    expect(counts).toEqual([3, 3, 3]);
+  });
+
   it('a sole mutation: no savepoint; its event is the last statement before COMMIT, and is published', async () => {
     const { data, statements } = await sent(CREATE_TASK, { input: { visitId, phase: 'RECEPTION', title: unique('任务') } });
     expect(data.createTask.__typename).toBe('TaskPayload');
