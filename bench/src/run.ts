@@ -11,7 +11,7 @@
 //        --rate R (fan-out changes per second, default 5), --stress-rate R (one more run of the largest
 //        fan-out at R/s, default 20; 0 = none), --writer alternate|single, --fanout-seconds S, --subscribers 200,1000,
 //        --only by-id,board,create,fanout, --profile (CPU profiles of the gateway; see profile.ts),
-//        --out FILE (in bench/results/; default latest.json for a full run, quick.json with --quick,
+//        --out FILE (relative to bench/results/, or absolute; default latest.json for a full run, quick.json with --quick,
 //        partial.json when other flags change what is measured).
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -416,7 +416,7 @@ try {
     ],
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = path.join(RESULTS_DIR, option('out', quick ? 'quick.json' : argv.some((a) => /^--(?!rounds|seconds)/.test(a)) ? 'partial.json' : 'latest.json'));
+  const file = path.resolve(RESULTS_DIR, option('out', quick ? 'quick.json' : argv.some((a) => /^--(?!rounds|seconds)/.test(a)) ? 'partial.json' : 'latest.json'));
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   printTable(results.scenarios as any[]);
   log(`wrote ${path.relative(process.cwd(), file)} in ${results.duration_s} s`);
