@@ -63,15 +63,9 @@ export class AccessDenied extends Error {
  * trip as BEGIN (see transaction-prelude.ts in packages/db). None when there is nothing to verify.
  */
 export function accessQuery(credential: Credential): string | undefined {
-  if (credential.type === 'apiKey') {
-    return `SELECT id, role::text AS role, (last_used_at IS NULL OR last_used_at < now() - interval '5 minutes') AS stale
-      FROM api_keys WHERE secret_hash = ${sqlLiteral(credential.secretHash)} AND revoked_at IS NULL`;
-  }
-  if (credential.type === 'user') {
-    return `SELECT u.is_platform_admin, m.roles::text[] AS roles
-      FROM users u LEFT JOIN memberships m ON m.user_id = u.id AND m.tenant_id = app_tenant_id()
-      WHERE u.id = app_user_id()`;
-  }
+  // Functions (0007_access_functions.sql): their plans are kept per connection; this text is not prepared.
+  if (credential.type === 'apiKey') return `SELECT * FROM app_api_key_access(${sqlLiteral(credential.secretHash)})`;
+  if (credential.type === 'user') return 'SELECT * FROM app_member_access()';
   return undefined;
 }
 
