@@ -14,19 +14,28 @@ import { TASK_CHANGE_KINDS, TASK_TOPIC, type TaskSnapshot } from './task.service
 const T = TENANT_GRAPHS;
 const TaskChangeKindEnum = builder.enumType('TaskChangeKind', { values: TASK_CHANGE_KINDS, subGraphs: T });
 
-/** A task as the event saw it (dates back from JSON). */
+/**
+ * A task as the event saw it (dates back from JSON). Built once per event and process: the event bus
+ * hands every subscriber of a process the same event object, so a thousand boards share one task.
+ */
+const materialised = new WeakMap<TaskSnapshot, Task>();
 function taskOf(snapshot: TaskSnapshot, tenantId: string): Task {
-  const date = (v: string | null) => (v ? new Date(v) : null);
-  return {
-    ...snapshot,
-    tenantId,
-    templateItemId: null,
-    createdById: null,
-    dueAt: date(snapshot.dueAt),
-    completedAt: date(snapshot.completedAt),
-    createdAt: new Date(snapshot.createdAt),
-    updatedAt: new Date(snapshot.updatedAt),
-  } as Task;
+  let task = materialised.get(snapshot);
+  if (!task) {
+    const date = (v: string | null) => (v ? new Date(v) : null);
+    task = {
+      ...snapshot,
+      tenantId,
+      templateItemId: null,
+      createdById: null,
+      dueAt: date(snapshot.dueAt),
+      completedAt: date(snapshot.completedAt),
+      createdAt: new Date(snapshot.createdAt),
+      updatedAt: new Date(snapshot.updatedAt),
+    } as Task;
+    materialised.set(snapshot, task);
+  }
+  return task;
 }
 
 const TaskEventRef = builder.objectRef<DomainEvent>('TaskEvent').implement({
