@@ -89,7 +89,10 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
       }) as typeof client.query;
     });
   }
-  pool.on('connect', (client) => sendPreludeWithBegin(client));
+  pool.on('connect', (client) => {
+    sendPreludeWithBegin(client);
+    oneQueryAtATime(client);
+  });
   // Named statements are prepared once per connection and reused: PostgreSQL parses and plans each
   // distinct statement text once instead of on every request. (Statement texts are bounded: parameters
   // are never interpolated; savepoint names are constant, see shared/mutation.ts in packages/schema.)
@@ -120,6 +123,24 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
       await pool.end().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Queues a connection's queries here instead of inside pg: resolvers that load in parallel make Prisma send
+ * several queries on one transaction's connection at once, which pg 8 queues itself with a deprecation
+ * warning and pg 9 will refuse. Promise-style calls only (the only kind Prisma's adapter and we make).
+ */
+function oneQueryAtATime(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  let tail: Promise<unknown> = Promise.resolve();
+  client.query = ((...args: unknown[]) => {
+    const last = args[args.length - 1];
+    if (typeof last === 'function' || typeof (args[0] as { submit?: unknown })?.submit === 'function') return query(...args);
+    const run = () => query(...args);
+    const result = tail.then(run, run);
+    tail = result.catch(() => undefined);
+    return result;
+  }) as typeof client.query;
 }
 
 async function openEmbedded(config: DatabaseConfig): Promise<Database> {

@@ -80,6 +80,38 @@ describe('scoped transaction', () => {
   });
 });
 
+describe('one query at a time per connection', () => {
+  it('parallel queries in one transaction all answer, in order, without pg queueing them itself', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      // One query whose plan loads several relations side by side: Prisma sends them on the one connection at once.
+      const owner = new pg.Client({ connectionString: inject('databaseUrl') });
+      await owner.connect();
+      const { rows } = await owner.query<{ id: string }>(`INSERT INTO tenants (kind, slug, name) VALUES ('HOTEL', $1, 'Queue test') RETURNING id`, [
+        `queue-${randomUUID().slice(0, 8)}`,
+      ]);
+      await owner.end();
+      const results = await db.transaction({ scope: { tenantId: rows[0]!.id }, isolationLevel: 'RepeatableRead' }, (tx) =>
+        Promise.all(
+          Array.from({ length: 5 }, () =>
+            tx.tenant.findMany({
+              relationLoadStrategy: 'query',
+              include: { memberships: true, departments: true, apiKeys: true, servicePoints: true, hotelAreas: true },
+            }),
+          ),
+        ),
+      );
+      expect(results.map((tenants) => tenants.map((t) => t.id))).toEqual(Array.from({ length: 5 }, () => [rows[0]!.id]));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((m) => m.includes('already executing a query'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
+
 describe('sqlLiteral', () => {
   it('round-trips any text through PostgreSQL unchanged', async () => {
     const client = new pg.Client({ connectionString: inject('databaseUrl') });
