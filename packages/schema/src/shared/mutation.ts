@@ -17,6 +17,8 @@ export async function atomically<T>(ctx: Context, fn: () => Promise<T>): Promise
     ctx.eventQueue.length = events;
   };
   if (ctx.soleMutation) {
+    // Only the operation's outermost, first atomic step goes without a savepoint; any other is nested.
+    ctx.soleMutation = false;
     try {
       return await fn();
     } catch (error) {
