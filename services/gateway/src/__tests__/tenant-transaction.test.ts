@@ -4,7 +4,8 @@
 // after writing rolls back everything it wrote; several mutation fields keep their savepoints, so
 // one failing field leaves the others' work in place.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlatformAdmin, createTenant, ownerQuery, rawId, startTestApp, unique, type TestApp, type TestTenant } from '@jiedai/testing';
+import { randomUUID } from 'node:crypto';
+import { createPlatformAdmin, createTenant, globalId, ownerQuery, rawId, startTestApp, unique, type TestApp, type TestTenant } from '@jiedai/testing';
 
 let t: TestApp;
 let tenant: TestTenant;
@@ -96,9 +97,10 @@ describe('the statements of an operation', () => {
       `mutation($ok: CreateTaskInput!, $bad: CreateTaskInput!) {
         ok: createTask(input: $ok) { __typename }
         bad: createTask(input: $bad) { __typename } }`,
-      { ok: { visitId, phase: 'RECEPTION', title }, bad: { visitId, phase: 'RECEPTION', title: '' } },
+      // The bad one fails in PostgreSQL (a visit that does not exist: foreign key), aborting the statement.
+      { ok: { visitId, phase: 'RECEPTION', title }, bad: { visitId: globalId('Visit', randomUUID()), phase: 'RECEPTION', title: unique('lost') } },
     );
-    expect(data).toEqual({ ok: { __typename: 'TaskPayload' }, bad: { __typename: 'ValidationError' } });
+    expect(data).toEqual({ ok: { __typename: 'TaskPayload' }, bad: { __typename: 'TaskError' } });
     expect(statements.filter((s) => s === 'SAVEPOINT jiedai_mutation')).toHaveLength(2);
     expect(statements).toContain('RELEASE SAVEPOINT jiedai_mutation');
     expect(statements).toContain('ROLLBACK TO SAVEPOINT jiedai_mutation');

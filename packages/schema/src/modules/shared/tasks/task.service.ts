@@ -229,9 +229,8 @@ const createInput = z.object({ visitId: z.string().uuid().nullish(), phase: z.en
 export async function createTask(deps: ServiceDeps, input: z.input<typeof createInput>) {
   const data = parseInput(createInput, input);
   await assertMember(deps.db, data.assigneeMembershipId);
-  if (data.visitId && !(await deps.db.visit.findUnique({ where: { id: data.visitId }, select: { id: true } }))) {
-    throw new TaskError('INVALID_REFERENCE', 'No such visit');
-  }
+  // The visit is checked by its foreign key (tenant_id, visit_id), not by a query first: a visit of
+  // another tenant or none at all is a violation (the assignee, the only other reference, is checked above).
   const task = await deps.db.task.create({
     data: {
       tenantId: deps.access.tenantId!,
@@ -245,6 +244,9 @@ export async function createTask(deps: ServiceDeps, input: z.input<typeof create
       position: 1000,
       createdById: deps.access.userId,
     },
+  }).catch((error) => {
+    if (isForeignKeyViolation(error)) throw new TaskError('INVALID_REFERENCE', 'No such visit');
+    throw error;
   });
   await emit(deps, task, 'CREATED');
   await recordAudit(deps, { action: 'task.created', targetType: 'Task', targetId: task.id });

@@ -712,8 +712,9 @@ describe('comments, evidence and ad-hoc tasks', () => {
       __typename: 'TaskError', code: 'INVALID_REFERENCE',
     });
     expect(await createTask(coordinator.token, { phase: 'RECEPTION', title: 'x', visitId: bVisit })).toMatchObject({
-      __typename: 'TaskError', code: 'INVALID_REFERENCE',
+      __typename: 'TaskError', code: 'INVALID_REFERENCE', message: 'No such visit',
     });
+    expect(await ownerQuery(`SELECT count(*)::int AS n FROM tasks WHERE title = 'x'`)).toEqual([{ n: 0 }]);
 
     // Update: clear the assignee, change the title; a stale version is refused.
     const updated = await gql(
