@@ -103,7 +103,7 @@ export async function scopedTransaction<T>(
           rows = options.prelude ? await tx.$queryRawUnsafe<PreludeRow[]>(options.prelude) : [];
         }
         // The operation itself runs without the pending prelude: a transaction it opens is an ordinary one.
-        const found = rows;
+        const found = options.prelude ? rows : [];
         return pending.exit(() => fn(tx, found));
       },
       // The embedded database runs one transaction at a time (each is a snapshot): no level to ask for.
