@@ -92,8 +92,8 @@ export async function scopedTransaction<T>(
   fn: (tx: Prisma.TransactionClient, preludeRows: PreludeRow[]) => Promise<T>,
   combine: boolean,
 ): Promise<T> {
-  const preludeSql = options.prelude ?? 'SELECT';
-  const prelude: PendingPrelude = { sql: `${scopeSql(options.scope)}; ${preludeSql}`, level: SQL_LEVEL[options.isolationLevel] };
+  const sql = options.prelude ? `${scopeSql(options.scope)}; ${options.prelude}` : scopeSql(options.scope);
+  const prelude: PendingPrelude = { sql, level: SQL_LEVEL[options.isolationLevel] };
   const run = () =>
     prisma.$transaction(
       async (tx) => {

@@ -9,7 +9,7 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { pino, type Logger } from 'pino';
-import { inScope, openDatabase, scopedClient, type Database } from '@jiedai/db';
+import { openDatabase, scopedClient, type Database } from '@jiedai/db';
 import {
   anonymousAccess,
   bootstrapPlatformAdmin,
@@ -18,7 +18,6 @@ import {
   createSignInGuard,
   createSurveyResponseGuard,
   createTokenService,
-  resolveAccess,
   seedDemo,
   type AppServices,
   type Context,
@@ -27,7 +26,7 @@ import type { GatewayConfig } from './config.ts';
 import { anonymous, createAuthenticator, AuthError, type RequestAuth } from './auth.ts';
 import { authByRequest, useSchemaPerKind } from './plugins/schema-per-kind.ts';
 import { requestIds, useHttpGuards } from './plugins/http-guards.ts';
-import { scopeOf, useTenantTransaction } from './plugins/tenant-transaction.ts';
+import { scopeOf, useTenantTransaction, verifiedTransaction } from './plugins/tenant-transaction.ts';
 import { createEventBus } from './events.ts';
 import { useOperationLog } from './plugins/operation-log.ts';
 
@@ -136,8 +135,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
         pendingEvents: [],
         eventQueue: [],
         publishAfterCommit: (topic, payload) => ctx.pendingEvents.push({ topic, payload }),
-        withScope: (fn) =>
-          inScope(db.prisma, scope, async (tx) => fn(tx, await resolveAccess(tx, auth.credential, auth.tenantKind)), db.transactionOptions),
+        withScope: (fn) => verifiedTransaction(db, auth.credential, auth.tenantKind, 'ReadCommitted', fn),
       };
       return ctx;
     },

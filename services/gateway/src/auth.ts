@@ -1,6 +1,6 @@
 // Who is calling: from the verified credential only (JWT or API key), never from a bare header.
 // A user's token may name a default tenant; the X-Tenant-Id header picks another one, honoured only
-// if the user is a member there (checked in the operation's transaction, see resolveAccess).
+// if the user is a member there (checked in the operation's transaction, see verifiedTransaction in plugins/tenant-transaction.ts).
 import { GraphQLError } from 'graphql';
 import type { PrismaClient, TenantKind } from '@jiedai/db';
 import { API_KEY_PREFIX, parseApiKey, type Credential, type TokenService } from '@jiedai/schema';

@@ -102,12 +102,6 @@ export function accessFrom(credential: Credential, tenantKind: TenantKind | null
   };
 }
 
-/** Verifies the credential in a transaction whose scope is already set (subscriptions, per event). */
-export async function resolveAccess(db: Db, credential: Credential, tenantKind: TenantKind | null): Promise<Access> {
-  const query = accessQuery(credential);
-  return accessFrom(credential, tenantKind, query ? await db.$queryRawUnsafe<Record<string, unknown>[]>(query) : []);
-}
-
 /**
  * Records an API key's use, at most every few minutes, in its own short transaction after the
  * operation (so read-only operations stay read-only and two requests never contend for the row).

@@ -8,15 +8,15 @@
 // of failing with a serialization error.
 import type { Plugin } from 'graphql-yoga';
 import { getOperationAST, Kind, type ExecutionResult } from 'graphql';
-import { inScope, type Database, type TenantScope } from '@jiedai/db';
+import { inScope, type Database, type Db, type IsolationLevel, type TenantScope } from '@jiedai/db';
 import {
   AccessDenied,
   accessFrom,
   accessQuery,
   appendEvents,
-  resolveAccess,
   tenantEventsTopic,
   touchApiKey,
+  type Access,
   type Context,
   type Credential,
 } from '@jiedai/schema';
@@ -37,8 +37,21 @@ function denied(error: unknown): never {
   throw error;
 }
 
-class Refused {
-  constructor(readonly error: AuthError) {}
+/**
+ * A transaction in the credential's scope whose first message also verifies the credential (its
+ * membership or API key, in the database: revocation counts at once). On PostgreSQL BEGIN, the scope
+ * and the check are one round trip (transaction-prelude.ts in packages/db). AccessDenied when refused.
+ */
+export function verifiedTransaction<T>(
+  db: Database,
+  credential: Credential,
+  tenantKind: Context['tenantKind'],
+  isolationLevel: IsolationLevel,
+  fn: (tx: Db, access: Access) => Promise<T>,
+): Promise<T> {
+  return db.transaction({ scope: scopeOf(credential), isolationLevel, prelude: accessQuery(credential) }, (tx, rows) =>
+    fn(tx, accessFrom(credential, tenantKind, rows)),
+  );
 }
 
 export function useTenantTransaction(db: Database): Plugin<Context> {
@@ -56,20 +69,9 @@ export function useTenantTransaction(db: Database): Plugin<Context> {
       ctx.rollbackOnly = false;
       setExecuteFn(async (execArgs) => {
         let result: ExecutionResult | undefined;
-        const transaction = {
-          scope: scopeOf(ctx.credential),
-          isolationLevel: isQuery ? ('RepeatableRead' as const) : ('ReadCommitted' as const),
-          prelude: accessQuery(ctx.credential),
-        };
         try {
-          // BEGIN, the scope and the access check travel together (one round trip on PostgreSQL).
-          await db.transaction(transaction, async (tx, accessRows) => {
-            try {
-              ctx.access = accessFrom(ctx.credential, ctx.tenantKind, accessRows);
-            } catch (error) {
-              if (error instanceof AccessDenied) throw new Refused(new AuthError(error.code, error.message));
-              throw error;
-            }
+          await verifiedTransaction(db, ctx.credential, ctx.tenantKind, isQuery ? 'RepeatableRead' : 'ReadCommitted', async (tx, access) => {
+            ctx.access = access;
             ctx.db = tx;
             result = (await executeFn(execArgs)) as ExecutionResult;
             if (result.errors?.length || ctx.rollbackOnly) throw ROLLBACK;
@@ -79,8 +81,9 @@ export function useTenantTransaction(db: Database): Plugin<Context> {
             }
           });
         } catch (error) {
-          // A refused credential is an error result (401/403), not an exception yoga would mask.
-          if (error instanceof Refused) return { errors: [error.error] };
+          // A refused credential is an error result (401/403), not an exception yoga would mask. (An
+          // AccessDenied can only come from the check: resolvers' errors end up in the result.)
+          if (error instanceof AccessDenied) return { errors: [new AuthError(error.code, error.message)] };
           if (error !== ROLLBACK) throw error;
           ctx.pendingEvents.length = 0;
           ctx.eventQueue.length = 0;
@@ -99,9 +102,7 @@ export function useTenantTransaction(db: Database): Plugin<Context> {
     // the database opens its own scoped transaction (ctx.withScope), re-checking access there.
     async onSubscribe({ args }) {
       const ctx = args.contextValue as Context;
-      ctx.access = await inScope(db.prisma, scopeOf(ctx.credential), (tx) =>
-        resolveAccess(tx, ctx.credential, ctx.tenantKind).catch(denied),
-      );
+      ctx.access = await verifiedTransaction(db, ctx.credential, ctx.tenantKind, 'ReadCommitted', async (_tx, access) => access).catch(denied);
     },
   };
 }
