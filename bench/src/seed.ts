@@ -6,7 +6,7 @@
 // visit of 20 tasks that the fan-out writer changes.
 import pg from 'pg';
 import { SignJWT } from 'jose';
-import { migrate, withPgSession } from '@jiedai/db';
+import { migrate, withPgClient as withClient, withPgSession } from '@jiedai/db';
 import { ADMIN_URL, DB_NAME, JWT, databaseUrl } from './config.ts';
 
 export interface Member {
@@ -44,15 +44,6 @@ export async function signToken(userId: string, tenantId: string): Promise<strin
     .sign(new TextEncoder().encode(JWT.secret));
 }
 
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 const ROLE_OF = (i: number): string[] =>
   i === 0 ? ['TENANT_ADMIN'] : i < 10 ? ['COORDINATOR', 'APPROVER'] : i < 40 ? ['STAFF'] : ['VIEWER'];

@@ -4,4 +4,4 @@ export { openDatabase, APP_ROLE, type Database, type DatabaseConfig } from './da
 export { inScope, setScope, scopedClient, type Db, type TenantScope } from './tenant-transaction.ts';
 export { sqlLiteral, type IsolationLevel, type PreludeRow } from './transaction-prelude.ts';
 export { migrate, readMigrations, defaultMigrationsDir, MigrationError, type SqlSession, type Migration } from './migrate.ts';
-export { pgSession, pgliteSession, withPgSession } from './sessions.ts';
+export { pgSession, pgliteSession, withPgClient, withPgSession } from './sessions.ts';

@@ -21,13 +21,18 @@ export function pgliteSession(db: PGlite): SqlSession {
   } as SqlSession;
 }
 
-/** Opens one `pg` connection, hands a session to `fn`, and closes it. */
-export async function withPgSession<T>(url: string, fn: (s: SqlSession) => Promise<T>): Promise<T> {
+/** Opens one `pg` connection, hands it to `fn`, and closes it (for owner-side work: bootstrap, tests, benchmarks). */
+export async function withPgClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return await fn(pgSession(client));
+    return await fn(client);
   } finally {
     await client.end();
   }
+}
+
+/** Opens one `pg` connection, hands a session to `fn`, and closes it. */
+export function withPgSession<T>(url: string, fn: (s: SqlSession) => Promise<T>): Promise<T> {
+  return withPgClient(url, (client) => fn(pgSession(client)));
 }

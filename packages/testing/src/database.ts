@@ -2,7 +2,7 @@
 // server as `postgres`). Each test run gets its own database, migrated once, dropped at the end.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrate, withPgSession } from '@jiedai/db';
+import { migrate, withPgClient, withPgSession } from '@jiedai/db';
 
 export const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -12,15 +12,7 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = <T>(fn: (c: pg.Client) => Promise<T>) => withPgClient(adminUrl, fn);
 
 /** Creates an empty database and returns its URL (as the admin user, who is the owner). */
 export async function createScratchDatabase(prefix = 'jiedai_test'): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
@@ -43,11 +35,5 @@ export async function createMigratedDatabase(prefix?: string) {
 /** Runs SQL as the database owner (bypassing RLS) on the run's database: for checks behind the API. */
 export async function ownerQuery<T = any>(sql: string, params: unknown[] = []): Promise<T[]> {
   const { inject } = await import('vitest');
-  const client = new pg.Client({ connectionString: inject('databaseUrl') });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
+  return withPgClient(inject('databaseUrl'), async (client) => (await client.query(sql, params)).rows as T[]);
 }

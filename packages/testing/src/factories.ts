@@ -1,6 +1,6 @@
 // Tenants, users and tokens for tests, made through the real API wherever the API can make them.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { withPgClient } from '@jiedai/db';
 import { inject } from 'vitest';
 import { createPasswordHasher } from '@jiedai/schema';
 import type { TestApp } from './app.ts';
@@ -15,17 +15,14 @@ export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-
 export async function createPlatformAdmin(t: TestApp): Promise<{ userId: string; email: string; token: string }> {
   const email = `${unique('platform')}@test.jiedai`;
   platformHash ??= hasher.hash(PASSWORD);
-  const client = new pg.Client({ connectionString: inject('databaseUrl') });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ id: string }>(
+  const hash = await platformHash;
+  const { rows } = await withPgClient(inject('databaseUrl'), (client) =>
+    client.query<{ id: string }>(
       `INSERT INTO users (email, display_name, password_hash, is_platform_admin) VALUES ($1, 'Platform admin', $2, true) RETURNING id`,
-      [email, await platformHash],
-    );
-    return { userId: rows[0]!.id, email, token: await signIn(t, email) };
-  } finally {
-    await client.end();
-  }
+      [email, hash],
+    ),
+  );
+  return { userId: rows[0]!.id, email, token: await signIn(t, email) };
 }
 
 export async function signIn(t: TestApp, email: string, password = PASSWORD): Promise<string> {

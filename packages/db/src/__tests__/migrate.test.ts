@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase } from '../../../testing/src/database.ts';
 import { defaultMigrationsDir, migrate, MigrationError, readMigrations, type MigrateResult } from '../migrate.ts';
-import { pgSession, withPgSession } from '../sessions.ts';
+import { pgSession, withPgClient as withClient, withPgSession } from '../sessions.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 
@@ -32,15 +32,6 @@ async function migrationsCopy(): Promise<string> {
   return dir;
 }
 
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 interface LedgerRow {
   version: number;

@@ -4,10 +4,10 @@
 // survive any text.
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type Database } from '../database.ts';
 import { sqlLiteral } from '../transaction-prelude.ts';
+import { withPgClient } from '../sessions.ts';
 
 let db: Database;
 const statements: string[] = [];
@@ -87,12 +87,11 @@ describe('one query at a time per connection', () => {
     process.on('warning', onWarning);
     try {
       // One query whose plan loads several relations side by side: Prisma sends them on the one connection at once.
-      const owner = new pg.Client({ connectionString: inject('databaseUrl') });
-      await owner.connect();
-      const { rows } = await owner.query<{ id: string }>(`INSERT INTO tenants (kind, slug, name) VALUES ('HOTEL', $1, 'Queue test') RETURNING id`, [
-        `queue-${randomUUID().slice(0, 8)}`,
-      ]);
-      await owner.end();
+      const { rows } = await withPgClient(inject('databaseUrl'), (owner) =>
+        owner.query<{ id: string }>(`INSERT INTO tenants (kind, slug, name) VALUES ('HOTEL', $1, 'Queue test') RETURNING id`, [
+          `queue-${randomUUID().slice(0, 8)}`,
+        ]),
+      );
       const results = await db.transaction({ scope: { tenantId: rows[0]!.id }, isolationLevel: 'RepeatableRead' }, (tx) =>
         Promise.all(
           Array.from({ length: 5 }, () =>
@@ -114,9 +113,7 @@ describe('one query at a time per connection', () => {
 
 describe('sqlLiteral', () => {
   it('round-trips any text through PostgreSQL unchanged', async () => {
-    const client = new pg.Client({ connectionString: inject('databaseUrl') });
-    await client.connect();
-    try {
+    await withPgClient(inject('databaseUrl'), async (client) => {
       await fc.assert(
         fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !s.includes('\0')), async (text) => {
           const { rows } = await client.query(`SELECT ${sqlLiteral(text)} AS v`);
@@ -125,8 +122,6 @@ describe('sqlLiteral', () => {
         { numRuns: 200 },
       );
       expect(sqlLiteral(`'); DROP TABLE users; --`)).toBe(`'''); DROP TABLE users; --'`);
-    } finally {
-      await client.end();
-    }
+    });
   });
 });
