@@ -12,6 +12,9 @@ import { getDatamodel } from './generated/pothos-types.ts';
 import type { Context } from './context.ts';
 import { hasRole } from './shared/access.ts';
 
+/** `nodes(ids:)` resolves at most this many ids per call. */
+export const MAX_NODE_IDS = 100;
+
 /** The schemas served: one per tenant kind, and `public` for callers without a tenant. */
 export const SUB_GRAPHS = ['public', 'government', 'hospital', 'hotel'] as const;
 export type SubGraph = (typeof SUB_GRAPHS)[number];
@@ -70,8 +73,14 @@ export const builder = new SchemaBuilder<{
     },
     nodesQueryOptions: {
       nullable: { list: false, items: true },
+      description: `Fetches objects given their IDs (at most ${MAX_NODE_IDS}, like GitHub's API); an id of another tenant, or of a type this schema does not have, gives null.`,
       resolve: async (_root, args, _ctx, info, resolveNodes) => {
         const all = args.ids;
+        if (all.length > MAX_NODE_IDS) {
+          throw new GraphQLError(`nodes takes at most ${MAX_NODE_IDS} ids, got ${all.length}`, {
+            extensions: { code: 'BAD_USER_INPUT', field: 'ids', max: MAX_NODE_IDS, found: all.length },
+          });
+        }
         const known = all.map((id) => isNodeType(info.schema, id.typename));
         // plugin-relay 4.8.1's callback resolves `args.ids` whatever ids it is given: narrow them there.
         args.ids = all.filter((_, i) => known[i]);

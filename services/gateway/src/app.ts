@@ -29,6 +29,7 @@ import { requestIds, useHttpGuards } from './plugins/http-guards.ts';
 import { scopeOf, useTenantTransaction, verifiedTransaction } from './plugins/tenant-transaction.ts';
 import { createEventBus } from './events.ts';
 import { useOperationLog } from './plugins/operation-log.ts';
+import { armorRejection, useQueryCost } from './plugins/query-cost.ts';
 
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, Context>;
@@ -149,13 +150,15 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
         isDisabled: (request) => production && (authByRequest.get(request) ?? anonymous).credential.type === 'anonymous',
       }),
       EnvelopArmorPlugin({
-        maxDepth: { n: 10 },
-        maxAliases: { n: 15 },
-        maxDirectives: { n: 10 },
-        maxTokens: { n: 3000 },
-        costLimit: { maxCost: 20_000 },
+        maxDepth: { n: 10, onReject: [armorRejection('depth')] },
+        maxAliases: { n: 15, onReject: [armorRejection('aliases')] },
+        maxDirectives: { n: 10, onReject: [armorRejection('directives')] },
+        maxTokens: { n: 3000, onReject: [armorRejection('tokens')] },
+        // The cost is computed with the operation's variables in useQueryCost (armor's sees literals only).
+        costLimit: { enabled: false },
         blockFieldSuggestion: { enabled: production },
       }),
+      useQueryCost(config.queryCost),
       useTenantTransaction(db),
       useOperationLog(),
     ],

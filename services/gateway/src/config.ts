@@ -28,6 +28,8 @@ const schema = z
     JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(12 * 3600),
     TRUST_PROXY: bool.default(false),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
+    MAX_QUERY_COST: z.coerce.number().int().min(1).default(5_000),
+    MAX_QUERY_COST_ANONYMOUS: z.coerce.number().int().min(1).default(500),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
     SURVEY_LINK_BASE_URL: z.string().url().optional(),
     SURVEY_SUBMISSIONS_PER_TOKEN: z.coerce.number().int().min(1).default(10),
@@ -56,6 +58,8 @@ export interface GatewayConfig {
   /** Behind a reverse proxy: the client address is the first X-Forwarded-For entry. */
   trustProxy: boolean;
   shutdownGraceMs: number;
+  /** Budgets of one operation's cost (plugins/query-cost.ts): members and API keys, anonymous callers. */
+  queryCost: { maxCost: number; maxCostAnonymous: number };
   /** Respondent links and the hourly limits of survey submissions. */
   survey: { linkBase?: string; submissionsPerToken: number; submissionsPerAddress: number };
 }
@@ -93,6 +97,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     maxBodyBytes: env.MAX_BODY_BYTES,
     trustProxy: env.TRUST_PROXY,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    queryCost: { maxCost: env.MAX_QUERY_COST, maxCostAnonymous: env.MAX_QUERY_COST_ANONYMOUS },
     survey: {
       linkBase: env.SURVEY_LINK_BASE_URL,
       submissionsPerToken: env.SURVEY_SUBMISSIONS_PER_TOKEN,

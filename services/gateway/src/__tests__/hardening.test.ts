@@ -61,9 +61,12 @@ function deepPublic(depth: number): string {
   return `{ ${path.map((f) => `${f} {`).join(' ')} id ${'}'.repeat(path.length)} }`;
 }
 const aliases = (n: number) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: viewer { id }`).join(' ')} }`;
-/** Each alias alone costs ~3.3k (first: 100 multiplies); seven of them are over 20000. */
+/** Each alias costs 300 (first: 100 × (tenant + edge)): one is within the anonymous budget of 500, two are over. */
 const costly = (n: number) =>
   `{ ${Array.from({ length: n }, (_, i) => `t${i}: tenants(first: 100) { edges { node { id name slug kind currency locale timeZone } } }`).join(' ')} }`;
+/** Each alias costs 400 (first: 100 × (membership + edge + user)): twelve are within a member's budget of 5000, thirteen over. */
+const costlyMember = (n: number) =>
+  `{ ${Array.from({ length: n }, (_, i) => `m${i}: members(first: 100) { edges { node { id user { id displayName } } } }`).join(' ')} }`;
 const directives = (n: number) => `{ ${Array.from({ length: n }, () => '__typename @skip(if: false)').join(' ')} }`;
 const tokens = (n: number) => `{ ${'__typename '.repeat(n)}}`;
 
@@ -95,8 +98,10 @@ describe('graphql-armor limits', () => {
     const res = await post(dead.app, '{ viewer { id } }');
     expect(res.errors?.length).toBeGreaterThan(0);
     expect(res.errors!.map((e) => e.message).join()).not.toMatch(/limit/);
-    // And at the limits exactly, still the database's failure, not a refusal.
-    for (const query of [deepPublic(10), aliases(15), costly(6), directives(10)]) {
+    // And at each limit exactly, not refused by that limit (aliases, cost and directives: the database's failure).
+    const atDepthLimit = await post(dead.app, deepPublic(10));
+    expect(atDepthLimit.errors?.map((e) => e.message).join()).not.toMatch(/depth limit/);
+    for (const query of [aliases(15), costly(1), directives(10)]) {
       const atLimit = await post(dead.app, query);
       expect(atLimit.errors?.map((e) => e.message).join(), query.slice(0, 60)).not.toMatch(/limit/);
     }
@@ -115,15 +120,32 @@ describe('graphql-armor limits', () => {
     refused(await t.gql(aliases(16), {}, { token: tenant.adminToken }), /Aliases limit of 15 exceeded/);
   });
 
-  it('an over-cost query is refused, without touching the database', async () => {
-    refused(await post(dead.app, costly(7)), /Cost limit of 20000 exceeded/);
-    const overCost = await t.gql(costly(7), {}, { token: tenant.adminToken });
-    refused(overCost, /Cost limit of 20000 exceeded/);
+  it('an over-cost query is refused with QUERY_TOO_COMPLEX, the budget and the measured cost, without touching the database', async () => {
+    const anonymous = await post(dead.app, costly(2));
+    refused(anonymous, /cost limit of 500 exceeded, found 600/);
+    expect(anonymous.errors![0]!.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost', max: 500, found: 600 });
+    // A member's budget is larger: what an anonymous caller may not ask, a member may.
+    const atBudget = await t.gql(costlyMember(12), {}, { token: tenant.adminToken });
+    expect(atBudget.errors).toBeUndefined();
+    t.statements.length = 0;
+    const overCost = await t.gql(costlyMember(13), {}, { token: tenant.adminToken });
+    refused(overCost, /cost limit of 5000 exceeded, found 5200/);
+    expect(t.statements).toEqual([]);
   });
 
   it('11 directives and 3000+ tokens are refused too', async () => {
     refused(await post(dead.app, directives(11)), /Directives limit of 10 exceeded, found 11/);
     refused(await post(dead.app, tokens(3_000)), /Token limit of 3000 exceeded/);
+  });
+
+  it('every refusal carries extensions.code QUERY_TOO_COMPLEX with the limit and, where measured, the value found', async () => {
+    const codes = async (query: string) => (await post(dead.app, query)).errors?.map((e) => e.extensions);
+    expect(await codes(deepPublic(11))).toEqual([expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'depth', max: 10, found: 11 })]);
+    expect(await codes(aliases(16))).toEqual([expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases', max: 15, found: 16 })]);
+    expect(await codes(directives(11))).toEqual([
+      expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'directives', max: 10, found: 11 }),
+    ]);
+    expect(await codes(tokens(3_000))).toEqual([expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'tokens' })]);
   });
 });
 
