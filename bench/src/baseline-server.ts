@@ -6,7 +6,7 @@
 // the work; one statement per step.
 //
 //   POST /by-id   {"id": <Visit global id>}           → the visit's id, title, status, startsAt
-//   POST /board   {"id": <Visit global id>}           → the visit, its tasks, each task's assignee (one join)
+//   POST /board   {"id": <Visit global id>}           → the visit, its first 100 tasks, each task's assignee (one join)
 //   POST /create  {"visitId", "phase", "title"}       → a task + its audit row + its event (append_events, last)
 //
 // Diagnostics (not baselines): one recorded gateway request of each kind replayed statement for statement
@@ -47,7 +47,8 @@ const BOARD = {
          LEFT JOIN tasks t ON t.visit_id = v.id
          LEFT JOIN memberships m ON m.id = t.assignee_membership_id
          WHERE v.id = $1
-         ORDER BY t.phase, t.position, t.due_at, t.id`,
+         ORDER BY t.phase, t.position, t.due_at, t.id
+         LIMIT 100`,
 };
 const INSERT_TASK = {
   name: 'insert_task',
@@ -147,7 +148,7 @@ const routes: Record<string, Handler> = {
           assignee: row.m_id ? { id: gid('Membership', row.m_id), title: row.m_title, roles: row.m_roles } : null,
         });
       }
-      return { node: { id: gid('Visit', first.visit_id), title: first.visit_title, tasks } };
+      return { node: { id: gid('Visit', first.visit_id), title: first.visit_title, tasks: { nodes: tasks } } };
     }),
   '/create': (tenantId, userId, body) =>
     inTenant(tenantId, userId, 'BEGIN ISOLATION LEVEL READ COMMITTED', async (c) => {

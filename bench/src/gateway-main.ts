@@ -17,6 +17,7 @@ const db = await openDatabase({
   url: config.database.url,
   ownerUrl: config.database.ownerUrl,
   poolSize: config.database.poolSize,
+  poolWaitMs: config.database.poolWaitMs,
   migrate: config.database.migrate,
   onStatement: (sql) => {
     statements++;

@@ -3,8 +3,8 @@
 
 export const BY_ID = `query ById($id: ID!) { node(id: $id) { ... on Visit { id title status startsAt } } }`;
 
-/** Depth 3: the visit, its tasks, each task's assignee. */
-export const BOARD = `query Board($id: ID!) { node(id: $id) { ... on Visit { id title tasks { id title status dueAt assignee { id title roles } } } } }`;
+/** Depth 3: the visit, its tasks (a page of up to 100), each task's assignee. */
+export const BOARD = `query Board($id: ID!) { node(id: $id) { ... on Visit { id title tasks(first: 100) { nodes { id title status dueAt assignee { id title roles } } } } } }`;
 
 export const CREATE = `mutation Create($input: CreateTaskInput!) { createTask(input: $input) {
   __typename ... on TaskPayload { task { id } } ... on Error { message } } }`;

@@ -28,6 +28,11 @@ export interface DatabaseConfig {
   /** Runs as the owner after migrations, before the app role takes over (bootstrap, demo seed). */
   asOwner?: ((session: SqlSession) => Promise<void>) | undefined;
   transactionTimeoutMs?: number | undefined;
+  /**
+   * How long an operation waits for a pooled connection before it is refused (PostgreSQL only; default
+   * 5,000 ms): when the pool is exhausted, callers hear "busy, retry" quickly instead of queueing for long.
+   */
+  poolWaitMs?: number | undefined;
   /** Called with the text (and parameters) of every SQL statement sent (PostgreSQL only): for tests and benchmarks. */
   onStatement?: ((sql: string, values?: readonly unknown[]) => void) | undefined;
 }
@@ -76,6 +81,9 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
     max: poolSize,
     options: `-c role=${APP_ROLE}`,
     idleTimeoutMillis: 30_000,
+    // Nothing waits for a connection without end: a transaction gives up after poolWaitMs (Prisma's
+    // maxWait, below), any other query (the tenant-kind lookup, /readyz) a second later.
+    connectionTimeoutMillis: (config.poolWaitMs ?? 5_000) + 1_000,
   });
   if (config.onStatement) {
     const onStatement = config.onStatement;
@@ -108,7 +116,7 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
     return name;
   };
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: (query) => statementName(query.sql) }) });
-  const transactionOptions = { maxWait: 10_000, timeout: config.transactionTimeoutMs ?? 15_000 };
+  const transactionOptions = { maxWait: config.poolWaitMs ?? 5_000, timeout: config.transactionTimeoutMs ?? 15_000 };
   return {
     prisma,
     kind: 'postgres',
@@ -170,4 +178,15 @@ async function openEmbedded(config: DatabaseConfig): Promise<Database> {
       await pglite.close();
     },
   };
+}
+
+/**
+ * Every pooled connection stayed busy: Prisma's refusal to start a transaction within `maxWait` (P2028),
+ * or pg's own connection timeout for a query outside a transaction.
+ */
+export function isPoolExhausted(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof message !== 'string') return false;
+  return (code === 'P2028' && /Unable to start a transaction in the given time/i.test(message)) || /timeout exceeded when trying to connect/i.test(message);
 }

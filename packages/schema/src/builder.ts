@@ -66,6 +66,8 @@ export const builder = new SchemaBuilder<{
     decodeGlobalID: (globalID) => decodeId(globalID),
     clientMutationId: 'omit',
     cursorType: 'String',
+    // `nodes` beside `edges` on every connection (as GitHub's API has): most clients need no cursor per node.
+    nodesOnConnection: true,
     // An id of a type this tenant kind's schema does not have (or that is no Node) is simply not found.
     nodeQueryOptions: {
       nullable: true,

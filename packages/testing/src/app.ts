@@ -71,7 +71,15 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     ...env,
   });
   const statements: string[] = [];
-  const db = await openDatabase({ url: databaseUrl, migrate: false, poolSize: 4, onStatement: (sql) => statements.push(sql) });
+  // A small pool on a loaded 2-core machine: operations may wait for a connection as long as before the
+  // 503-on-exhaustion change (10 s) unless a test asks otherwise; hardening.test.ts tests the 503 itself.
+  const db = await openDatabase({
+    url: databaseUrl,
+    migrate: false,
+    poolSize: 4,
+    poolWaitMs: Number(env.DB_POOL_WAIT_MS ?? 10_000),
+    onStatement: (sql) => statements.push(sql),
+  });
   const app = await buildApp(config, { db, logger });
   let port: number | null = null;
   const fetch = async (path: string, init?: RequestInit): Promise<Response> =>

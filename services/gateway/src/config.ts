@@ -22,6 +22,7 @@ const schema = z
     REDIS_URL: z.string().url().optional(),
     REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,50}$/).default('jiedai'),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    DB_POOL_WAIT_MS: z.coerce.number().int().min(10).max(60_000).default(5_000),
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
     JWT_ISSUER: z.string().default('jiedai'),
     JWT_AUDIENCE: z.string().default('jiedai-api'),
@@ -48,7 +49,7 @@ export interface GatewayConfig {
   port: number;
   host: string;
   logLevel: Env['LOG_LEVEL'];
-  database: { url?: string; ownerUrl?: string; dataDir: string; poolSize: number; migrate: boolean };
+  database: { url?: string; ownerUrl?: string; dataDir: string; poolSize: number; poolWaitMs: number; migrate: boolean };
   seedDemo: boolean;
   redisUrl?: string;
   /** Prefix of every Redis key and channel (several deployments may share one Redis). */
@@ -83,6 +84,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       ownerUrl: env.MIGRATION_DATABASE_URL,
       dataDir: path.join(env.DATA_DIR, 'pglite'),
       poolSize: env.DB_POOL_SIZE,
+      poolWaitMs: env.DB_POOL_WAIT_MS,
       migrate: env.MIGRATE_ON_START,
     },
     seedDemo: env.SEED_DEMO ?? env.NODE_ENV !== 'production',

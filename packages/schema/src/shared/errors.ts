@@ -42,3 +42,12 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isForeignKeyViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: string }).code === 'P2003';
 }
+
+/**
+ * The SQLSTATE of a PostgreSQL error raised inside a Prisma call (e.g. by a trigger with its own code),
+ * from the driver adapter's error that Prisma keeps in `meta`.
+ */
+export function databaseErrorCode(error: unknown): string | null {
+  const cause = (error as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null)?.meta?.driverAdapterError?.cause;
+  return typeof cause?.originalCode === 'string' ? cause.originalCode : null;
+}

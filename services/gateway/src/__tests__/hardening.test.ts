@@ -2,7 +2,7 @@
 // database work), the body limit, introspection and GraphiQL off for anonymous callers in
 // production, masked unexpected errors, bounded connection pages, and one consistent snapshot per
 // operation.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pino } from 'pino';
 import { openDatabase, withPgSession, type Database, type SqlSession } from '@jiedai/db';
 import { buildApp, loadConfig, type App } from '@jiedai/gateway';
@@ -275,6 +275,37 @@ describe('introspection, GraphiQL and error details by environment', () => {
       expect(res.errors).toEqual([expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
       expect(JSON.stringify(res)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|prisma|postgres|stack|at .*\.ts/i);
     } finally {
+      await app.close();
+      await db.close();
+    }
+  });
+});
+
+describe('an exhausted connection pool', () => {
+  it('answers 503 SERVICE_UNAVAILABLE with Retry-After after DB_POOL_WAIT_MS, and serves again once a connection is free', async () => {
+    const url = inject('databaseUrl');
+    const db = await openDatabase({ url, migrate: false, poolSize: 1, poolWaitMs: 200 });
+    const app = await buildApp(config({ DATABASE_URL: url }), { db, logger: pino({ level: 'silent' }) });
+    // Known tenant (its kind is cached at authentication), as on a gateway that has been serving.
+    expect((await post(app, '{ tenant { id } }', {}, tenant.adminToken)).status).toBe(200);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The pool's only connection is taken by a long transaction (as by slow operations under load).
+    const holder = db.prisma.$transaction(() => held, { maxWait: 5_000, timeout: 60_000 });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const res = await post(app, '{ tenant { id } }', {}, tenant.adminToken);
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('1');
+      expect(res.errors).toEqual([expect.objectContaining({ extensions: { code: 'SERVICE_UNAVAILABLE' } })]);
+      release();
+      await holder;
+      const after = await post(app, '{ tenant { id } }', {}, tenant.adminToken);
+      expect(after.status).toBe(200);
+      expect(after.data.tenant.id).toBe(tenant.globalId);
+    } finally {
+      release();
+      await holder.catch(() => undefined);
       await app.close();
       await db.close();
     }

@@ -53,13 +53,13 @@ describe('the statements of an operation', () => {
 
   it('a board (visit → tasks → assignees): one SELECT, however many tasks', async () => {
     const member = await tenant.member(['STAFF']);
-    const board = `query($id: ID!) { node(id: $id) { ... on Visit { id tasks { id title assignee { id title roles } } } } }`;
+    const board = `query($id: ID!) { node(id: $id) { ... on Visit { id tasks(first: 100) { nodes { id title assignee { id title roles } } } } } }`;
     const counts: number[] = [];
     for (let i = 0; i < 3; i++) {
       const res = await t.gql(CREATE_TASK, { input: { visitId, phase: 'RECEPTION', title: unique('任务'), assigneeMembershipId: member.membershipId } }, { token: tenant.adminToken });
       expect(res.data.createTask.__typename).toBe('TaskPayload');
       const { data, statements } = await sent(board, { id: visitId });
-      expect(data.node.tasks.filter((task: any) => task.assignee?.id === member.membershipId)).toHaveLength(i + 1);
+      expect(data.node.tasks.nodes.filter((task: any) => task.assignee?.id === member.membershipId)).toHaveLength(i + 1);
       counts.push(statements.length);
     }
     expect(counts).toEqual([3, 3, 3]);

@@ -7,7 +7,8 @@
 // - a scalar or enum field costs 0, an object field 1, a mutation field 10;
 // - a field returning a list costs n × (1 + its selection): n is `first`/`last`, else the length of its
 //   longest list argument (`nodes(ids:)`), else 20 for a connection (its default page) or 10 for a plain
-//   list; the `edges`/`nodes` of a connection count once (the connection multiplied them already);
+//   list, unless the field declares its size (`extensions: { listSize: 3 }`, e.g. a board's three phases);
+//   the `edges`/`nodes` of a connection count once (the connection multiplied them already);
 // - every element of a list inside the arguments (an input's guests, answers, patients …) costs 1 more.
 // Anonymous callers get a smaller budget than members and API keys.
 import type { Plugin } from 'graphql-yoga';
@@ -58,6 +59,8 @@ function estimate({ type, field, args, childComplexity }: ComplexityEstimatorArg
   let longest = 0;
   for (const value of Object.values(args)) if (Array.isArray(value)) longest = Math.max(longest, value.length);
   if (n === undefined && longest > 0) n = longest;
+  const declared = (field.extensions as { listSize?: unknown } | undefined)?.listSize;
+  if (n === undefined && typeof declared === 'number') n = declared;
   if (n === undefined) {
     const insideConnection = type.name.endsWith('Connection') && (field.name === 'edges' || field.name === 'nodes');
     n = insideConnection ? 1 : isConnection ? DEFAULT_CONNECTION_SIZE : PLAIN_LIST_SIZE;

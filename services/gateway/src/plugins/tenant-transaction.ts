@@ -8,7 +8,8 @@
 // of failing with a serialization error.
 import type { Plugin } from 'graphql-yoga';
 import { getOperationAST, Kind, type ExecutionResult } from 'graphql';
-import { inScope, type Database, type Db, type IsolationLevel, type TenantScope } from '@jiedai/db';
+import { GraphQLError } from 'graphql';
+import { inScope, isPoolExhausted, type Database, type Db, type IsolationLevel, type TenantScope } from '@jiedai/db';
 import {
   AccessDenied,
   accessFrom,
@@ -24,6 +25,12 @@ import { AuthError } from '../auth.ts';
 import { surveyRespondentCredential } from '../survey-respondent.ts';
 
 const ROLLBACK = Symbol('rollback');
+
+/** Every pooled connection stayed busy for DB_POOL_WAIT_MS: 503 with Retry-After, so clients back off. */
+export const busy = () =>
+  new GraphQLError('The service is busy: retry in a moment.', {
+    extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503, headers: { 'retry-after': '1' } } },
+  });
 
 export function scopeOf(credential: Credential): TenantScope {
   if (credential.type === 'user') return { tenantId: credential.tenantId, userId: credential.userId };
@@ -84,6 +91,7 @@ export function useTenantTransaction(db: Database): Plugin<Context> {
           // A refused credential is an error result (401/403), not an exception yoga would mask. (An
           // AccessDenied can only come from the check: resolvers' errors end up in the result.)
           if (error instanceof AccessDenied) return { errors: [new AuthError(error.code, error.message)] };
+          if (isPoolExhausted(error)) return { errors: [busy()] };
           if (error !== ROLLBACK) throw error;
           ctx.pendingEvents.length = 0;
           ctx.eventQueue.length = 0;

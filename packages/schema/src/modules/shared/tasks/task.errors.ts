@@ -9,6 +9,8 @@ export const TASK_ERROR_CODES = [
   'REASON_REQUIRED',
   'INVALID_REFERENCE',
   'NAME_TAKEN',
+  /** A visit has at most MAX_TASKS_PER_VISIT tasks (task.service.ts; enforced by a trigger). */
+  'TOO_MANY_TASKS',
 ] as const;
 export type TaskErrorCode = (typeof TASK_ERROR_CODES)[number];
 

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { Db, Prisma, Task } from '@jiedai/db';
 import type { ServiceDeps } from '../../../context.ts';
-import { isForeignKeyViolation, isUniqueViolation, parseInput } from '../../../shared/errors.ts';
+import { databaseErrorCode, isForeignKeyViolation, isUniqueViolation, parseInput } from '../../../shared/errors.ts';
 import { recordAudit } from '../../core/audit/audit.service.ts';
 import { isMember } from '../../../shared/members.ts';
 import { appendEvent } from '../../core/events/event.service.ts';
@@ -174,7 +174,7 @@ export async function instantiateChecklist(deps: ServiceDeps, input: { visitId: 
           dueAt: moment.at ? addMinutes(moment.at, item.offsetMinutes) : null,
           createdById: deps.access.userId,
         },
-      });
+      }).catch(tooManyTasks);
       await emit(deps, task, 'CREATED');
       created.push(task);
     }
@@ -225,6 +225,17 @@ const taskFields = {
 };
 const createInput = z.object({ visitId: z.string().uuid().nullish(), phase: z.enum(TASK_PHASES), ...taskFields });
 
+/** A visit holds at most this many tasks: the trigger `tasks_per_visit_cap` (migration 0011) refuses more with SQLSTATE JD001. */
+export const MAX_TASKS_PER_VISIT = 2_000;
+
+/** The trigger's refusal as a typed error; anything else is passed on. */
+function tooManyTasks(error: unknown): never {
+  if (databaseErrorCode(error) === 'JD001') {
+    throw new TaskError('TOO_MANY_TASKS', `A visit has at most ${MAX_TASKS_PER_VISIT} tasks`);
+  }
+  throw error;
+}
+
 /** An ad-hoc task, on a visit or tenant-wide (e.g. a follow-up of a complaint). */
 export async function createTask(deps: ServiceDeps, input: z.input<typeof createInput>) {
   const data = parseInput(createInput, input);
@@ -246,7 +257,7 @@ export async function createTask(deps: ServiceDeps, input: z.input<typeof create
     },
   }).catch((error) => {
     if (isForeignKeyViolation(error)) throw new TaskError('INVALID_REFERENCE', 'No such visit');
-    throw error;
+    return tooManyTasks(error);
   });
   await emit(deps, task, 'CREATED');
   await recordAudit(deps, { action: 'task.created', targetType: 'Task', targetId: task.id });

@@ -1,11 +1,12 @@
 // Task types and queries: checklist templates, tasks (with overdue and blocked at once), and a
 // visit's task board.
+import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
 import type { Task } from '@jiedai/db';
 import { RoleEnum, MembershipRef } from '../../core/identity/user.ts';
 import { ItineraryKindEnum, MealKindEnum, VisitPurposeEnum, VisitRef } from '../visits/visit.ts';
 import { TASK_ANCHORS } from './task.due.ts';
-import { buildBoard, TASK_PHASES, TASK_STATUSES, taskWhere } from './task.service.ts';
+import { buildBoard, MAX_TASKS_PER_VISIT, TASK_PHASES, TASK_STATUSES, taskWhere } from './task.service.ts';
 
 const T = TENANT_GRAPHS;
 
@@ -113,7 +114,11 @@ const BoardColumnRef = builder.objectRef<{ status: (typeof TASK_STATUSES)[number
   fields: (t) => ({
     status: t.field({ type: TaskStatusEnum, resolve: (c) => c.status }),
     count: t.int({ resolve: (c) => c.tasks.length }),
-    tasks: t.field({ type: [TaskRef], resolve: (c) => c.tasks }),
+    tasks: t.connection({
+      type: TaskRef,
+      description: 'The column\'s tasks, a page at a time (20 unless `first`/`last` say otherwise, at most 100).',
+      resolve: (c, args) => resolveArrayConnection({ args, defaultSize: 20, maxSize: 100 }, c.tasks),
+    }),
   }),
 });
 const BoardPhaseRef = builder.objectRef<ReturnType<typeof buildBoard>['phases'][number]>('TaskBoardPhase').implement({
@@ -122,7 +127,7 @@ const BoardPhaseRef = builder.objectRef<ReturnType<typeof buildBoard>['phases'][
     phase: t.field({ type: TaskPhaseEnum, resolve: (p) => p.phase as never }),
     total: t.exposeInt('total'),
     done: t.exposeInt('done', { description: 'Done or skipped.' }),
-    columns: t.field({ type: [BoardColumnRef], resolve: (p) => p.columns }),
+    columns: t.field({ type: [BoardColumnRef], extensions: { listSize: TASK_STATUSES.length }, resolve: (p) => p.columns }),
   }),
 });
 const BoardRef = builder.objectRef<ReturnType<typeof buildBoard>>('TaskBoard').implement({
@@ -135,7 +140,7 @@ const BoardRef = builder.objectRef<ReturnType<typeof buildBoard>>('TaskBoard').i
     overdue: t.exposeInt('overdue'),
     blocked: t.exposeInt('blocked'),
     progress: t.exposeFloat('progress', { description: 'Share of tasks done or skipped, 0–1.' }),
-    phases: t.field({ type: [BoardPhaseRef], resolve: (b) => b.phases }),
+    phases: t.field({ type: [BoardPhaseRef], extensions: { listSize: TASK_PHASES.length }, resolve: (b) => b.phases }),
   }),
 });
 
@@ -146,7 +151,13 @@ builder.prismaObjectFields('Visit', (t) => ({
     resolve: async (visit, _args, ctx) =>
       buildBoard(await ctx.db.task.findMany({ where: { visitId: visit.id }, orderBy: [{ phase: 'asc' }, { position: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] })),
   }),
-  tasks: t.relation('tasks', { subGraphs: T, query: { orderBy: [{ phase: 'asc' }, { position: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] } }),
+  tasks: t.relatedConnection('tasks', {
+    subGraphs: T,
+    cursor: 'id',
+    totalCount: true,
+    description: `The visit's tasks in checklist order, a page at a time (20 unless \`first\`/\`last\` say otherwise, at most 100; a visit has at most ${MAX_TASKS_PER_VISIT}).`,
+    query: { orderBy: [{ phase: 'asc' }, { position: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] },
+  }),
 }));
 
 // ── queries ─────────────────────────────────────────────────────────────────────────────────────

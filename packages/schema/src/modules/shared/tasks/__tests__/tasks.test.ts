@@ -91,8 +91,8 @@ async function instantiate(token: string, visitId: string, templateId: string) {
 }
 
 async function visitTasks(token: string, visitId: string): Promise<TaskRow[]> {
-  const data = await gql(`query($id: ID!) { node(id: $id) { ... on Visit { tasks { ${TASK_FIELDS} } } } }`, { id: visitId }, token);
-  return data.node.tasks;
+  const data = await gql(`query($id: ID!) { node(id: $id) { ... on Visit { tasks(first: 100) { nodes { ${TASK_FIELDS} } } } } }`, { id: visitId }, token);
+  return data.node.tasks.nodes;
 }
 
 async function task(token: string, id: string): Promise<TaskRow | null> {
@@ -604,7 +604,7 @@ describe('overdue and blocked at once, and the board', () => {
       await api.read(
         viewer.token,
         visitId,
-        `taskBoard { total done skipped overdue blocked progress phases { phase total done columns { status count tasks { id } } } }`,
+        `taskBoard { total done skipped overdue blocked progress phases { phase total done columns { status count tasks { nodes { id } } } } }`,
       )
     ).taskBoard;
     expect(board).toMatchObject({ total: 7, done: 1, skipped: 1, overdue: 3, blocked: 2, progress: 0.286 }); // (1 + 1) / 7
@@ -616,12 +616,12 @@ describe('overdue and blocked at once, and the board', () => {
       ['FOLLOW_UP', 2, 1],
     ]);
     for (const p of board.phases) expect(p.columns.map((c: { status: string }) => c.status)).toEqual(['TODO', 'IN_PROGRESS', 'DONE', 'BLOCKED', 'SKIPPED']);
-    expect(column('PREPARATION', 'TODO')).toEqual({ status: 'TODO', count: 1, tasks: [{ id: p1.id }] });
-    expect(column('PREPARATION', 'DONE')).toEqual({ status: 'DONE', count: 1, tasks: [{ id: p2.id }] });
-    expect(column('RECEPTION', 'TODO')).toEqual({ status: 'TODO', count: 1, tasks: [{ id: p3.id }] });
-    expect(column('RECEPTION', 'BLOCKED').tasks.map((x: { id: string }) => x.id).sort()).toEqual([p4.id, p5.id].sort());
-    expect(column('FOLLOW_UP', 'SKIPPED')).toEqual({ status: 'SKIPPED', count: 1, tasks: [{ id: p6.id }] });
-    expect(column('FOLLOW_UP', 'IN_PROGRESS')).toEqual({ status: 'IN_PROGRESS', count: 1, tasks: [{ id: p7.id }] });
+    expect(column('PREPARATION', 'TODO')).toEqual({ status: 'TODO', count: 1, tasks: { nodes: [{ id: p1.id }] } });
+    expect(column('PREPARATION', 'DONE')).toEqual({ status: 'DONE', count: 1, tasks: { nodes: [{ id: p2.id }] } });
+    expect(column('RECEPTION', 'TODO')).toEqual({ status: 'TODO', count: 1, tasks: { nodes: [{ id: p3.id }] } });
+    expect(column('RECEPTION', 'BLOCKED').tasks.nodes.map((x: { id: string }) => x.id).sort()).toEqual([p4.id, p5.id].sort());
+    expect(column('FOLLOW_UP', 'SKIPPED')).toEqual({ status: 'SKIPPED', count: 1, tasks: { nodes: [{ id: p6.id }] } });
+    expect(column('FOLLOW_UP', 'IN_PROGRESS')).toEqual({ status: 'IN_PROGRESS', count: 1, tasks: { nodes: [{ id: p7.id }] } });
 
     // Finishing everything: progress 1, nothing overdue or blocked.
     for (const x of [p1, p3, p7]) await setStatus(staff.token, x.id, 'DONE');
