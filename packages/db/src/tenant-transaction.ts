@@ -28,30 +28,23 @@ export async function inScope<T>(
 
 /**
  * A client whose every query runs in its own short transaction with the scope set: for work outside
- * an operation's transaction (subscription events), where RLS must hold all the same.
+ * an operation's transaction (subscription events), where RLS must hold all the same. It is Prisma's
+ * own client extended with a query hook (the documented way to set RLS settings per query: a batch
+ * transaction of `set_config` and the query), so it is a complete client — `'task' in client`, model
+ * delegates, raw queries — not an imitation of one.
  */
-export function scopedClient(
-  prisma: PrismaClient,
-  scope: TenantScope,
-  options?: { maxWait: number; timeout: number },
-): Db {
-  const run = (fn: (db: Db) => Promise<unknown>) => inScope(prisma, scope, fn, options);
-  return new Proxy({} as Db, {
-    get(_target, property) {
-      if (typeof property !== 'string' || property === 'then') return undefined;
-      if (property.startsWith('$')) {
-        return (...args: unknown[]) => run((db) => (db as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[property]!(...args));
-      }
-      return new Proxy(
-        {},
-        {
-          get(_model, method) {
-            if (typeof method !== 'string' || method === 'then') return undefined;
-            return (...args: unknown[]) =>
-              run((db) => (db as unknown as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>)[property]![method]!(...args));
-          },
-        },
-      );
+export function scopedClient(prisma: PrismaClient, scope: TenantScope): Db {
+  const client = prisma.$extends({
+    query: {
+      $allOperations({ args, query }) {
+        return prisma
+          .$transaction([
+            prisma.$executeRaw`SELECT set_config('app.tenant_id', ${scope.tenantId ?? ''}, true), set_config('app.user_id', ${scope.userId ?? ''}, true)`,
+            query(args) as never,
+          ])
+          .then(([, result]) => result);
+      },
     },
   });
+  return client as unknown as Db;
 }

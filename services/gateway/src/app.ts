@@ -119,6 +119,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
       const auth = authByRequest.get(request) ?? anonymous;
       const requestId = requestIds.get(request) ?? 'ws';
       const scope = scopeOf(auth.credential);
+      let client: Context['db'] | undefined;
       const ctx: Context = {
         requestId,
         log: log.child({ requestId, tenantId: scope.tenantId ?? null }),
@@ -129,8 +130,14 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
         credential: auth.credential,
         tenantKind: auth.tenantKind,
         services,
-        // Outside an operation's transaction (subscription events) each query gets its own scoped one.
-        db: scopedClient(db.prisma, scope, db.transactionOptions),
+        // The operation's transaction sets `db`; outside one (subscription events) each query gets its own
+        // scoped transaction, on a client made only when first needed.
+        get db() {
+          return (client ??= scopedClient(db.prisma, scope));
+        },
+        set db(tx) {
+          client = tx;
+        },
         backlogBytes: extra?.socket ? () => extra.socket?.bufferedAmount ?? 0 : undefined,
         access: anonymousAccess,
         pendingEvents: [],
