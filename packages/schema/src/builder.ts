@@ -11,6 +11,15 @@ import type PrismaTypes from './generated/pothos-types.ts';
 import { getDatamodel } from './generated/pothos-types.ts';
 import type { Context } from './context.ts';
 import { hasRole } from './shared/access.ts';
+import { GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
+
+/** A field the caller may not use. */
+export class ForbiddenError extends GraphQLError {
+  readonly code = 'FORBIDDEN';
+  constructor(message: string) {
+    super(message && message !== 'Unauthorized' ? message : 'Not allowed: a role or membership is missing', { extensions: { code: 'FORBIDDEN' } });
+  }
+}
 
 /** `nodes(ids:)` resolves at most this many ids per call. */
 export const MAX_NODE_IDS = 100;
@@ -37,7 +46,8 @@ export const builder = new SchemaBuilder<{
     role: Role;
   };
 }>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, SubGraphPlugin],
+  // The errors plugin wraps scope-auth, so a mutation the caller may not run returns ForbiddenError as data.
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, SubGraphPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     // Subscription fields are authorized when the subscription starts (ctx.access is resolved then);
@@ -49,10 +59,11 @@ export const builder = new SchemaBuilder<{
       member: ctx.access.tenantId !== null && ctx.access.roles.length > 0,
       role: (role) => ctx.access.tenantId !== null && hasRole(ctx.access, role),
     }),
-    // A field the caller may not see fails with a FORBIDDEN error (masked details).
+    // A field the caller may not see fails with FORBIDDEN: as a result member of a mutation (every
+    // mutation's union has ForbiddenError), as a top-level error elsewhere.
     unauthorizedError: (_parent, _context, _info, result) => new ForbiddenError(result.message),
   },
-  errors: { defaultTypes: [] },
+  errors: { defaultTypes: [ForbiddenError] },
   prisma: {
     client: (ctx) => ctx.db as unknown as PrismaClient,
     dmmf: getDatamodel(),
@@ -99,21 +110,18 @@ export const builder = new SchemaBuilder<{
   subGraphs: {
     defaultForTypes: [...SUB_GRAPHS],
     fieldsInheritFromTypes: true,
+    // A module's error-code enum documents the values of its error's `code` (a String, as in the `Error`
+    // interface): no field returns it, so it is included explicitly.
+    explicitlyIncludeType: (type) => Boolean((type.extensions as { errorCodes?: boolean } | undefined)?.errorCodes),
   },
 });
 
-import { GraphQLError, isObjectType, type GraphQLSchema } from 'graphql';
 
 function isNodeType(schema: GraphQLSchema, typename: string): boolean {
   const type = schema.getType(typename);
   return isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node');
 }
 
-export class ForbiddenError extends GraphQLError {
-  constructor(message: string) {
-    super(message || 'Not authorized', { extensions: { code: 'FORBIDDEN' } });
-  }
-}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

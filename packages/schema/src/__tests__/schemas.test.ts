@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildSchema, type GraphQLObjectType } from 'graphql';
+import { buildSchema, getNullableType, isUnionType, type GraphQLObjectType, type GraphQLUnionType } from 'graphql';
 import { printSchemas } from '../build-schemas.ts';
 import { SUB_GRAPHS } from '../builder.ts';
 
@@ -67,8 +67,26 @@ describe('printed schemas', () => {
         expect(type.getInterfaces().map((i) => i.name), `${graph}.${name}`).toContain('Node');
       }
     }
-    expect(printed.hotel).toMatch(/union CreateHotelAreaResult = HotelAreaPayload \| HotelError \| ValidationError/);
-    expect(printed.public).toMatch(/union SignInResult = SignInError \| SignInSuccess \| ValidationError/);
+    expect(printed.hotel).toMatch(/union CreateHotelAreaResult = ForbiddenError \| HotelAreaPayload \| HotelError \| ValidationError/);
+    expect(printed.public).toMatch(/union SignInResult = ForbiddenError \| SignInError \| SignInSuccess \| ValidationError/);
+    // Each module's codes stay as an enum: the documented values of its error's `code`.
     expect(printed.government).toMatch(/enum TenancyErrorCode \{[^}]*SLUG_TAKEN/);
+    expect(printed.government).toMatch(/interface Error \{[^}]*code: String![^}]*message: String![^}]*path: \[String!\]/);
+  });
+
+  it('every mutation returns a union whose failures implement Error, ForbiddenError among them', () => {
+    for (const graph of SUB_GRAPHS) {
+      const mutation = parsed[graph]!.getMutationType();
+      expect(mutation, graph).toBeTruthy();
+      for (const field of Object.values(mutation!.getFields())) {
+        const type = getNullableType(field.type);
+        expect(isUnionType(type), `${graph} ${field.name}`).toBe(true);
+        const members = (type as GraphQLUnionType).getTypes();
+        expect(members.map((m) => m.name), `${graph} ${field.name}`).toContain('ForbiddenError');
+        const failures = members.filter((m) => /Error$/.test(m.name));
+        expect(failures.length, `${graph} ${field.name}`).toBeGreaterThan(0);
+        for (const failure of failures) expect(failure.getInterfaces().map((i) => i.name), `${graph} ${failure.name}`).toContain('Error');
+      }
+    }
   });
 });

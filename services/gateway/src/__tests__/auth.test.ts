@@ -75,10 +75,19 @@ function expectRefused(res: GqlResponse, status: 401 | 403, label = '') {
   expect(res.data ?? null, label).toBeNull();
 }
 
+/** A query the caller may not make: a top-level FORBIDDEN error, no data. */
 function expectForbidden(res: GqlResponse, label = '') {
   expect(res.errors?.length, label).toBeGreaterThan(0);
   expect(res.errors?.[0]?.extensions?.code, label).toBe('FORBIDDEN');
   expect(res.data ?? null, label).toBeNull();
+}
+
+/** A mutation the caller may not run: its result is the ForbiddenError member (code FORBIDDEN), no top-level error. */
+function expectMutationForbidden(res: GqlResponse, label = '') {
+  expect(res.errors, label).toBeUndefined();
+  const results = Object.values(res.data ?? {}) as { __typename?: string }[];
+  expect(results, label).toHaveLength(1);
+  expect(results[0]?.__typename, label).toBe('ForbiddenError');
 }
 
 const key = new TextEncoder().encode(TEST_JWT.secret);
@@ -399,8 +408,8 @@ describe('API keys', () => {
     // A VIEWER key cannot act as an admin: FORBIDDEN, and nothing is created.
     const email = `${unique('by-key')}@${hotel.slug}.test.jiedai`;
     const denied = await addMember(secret, { email, password: 'a-password-for-key-test', roles: ['TENANT_ADMIN'] });
-    expectForbidden(denied, 'viewer key addMember');
-    expectForbidden(await t.gql(CREATE, { name: unique('by-key'), role: 'COORDINATOR' }, { token: secret }), 'viewer key createApiKey');
+    expectMutationForbidden(denied, 'viewer key addMember');
+    expectMutationForbidden(await t.gql(CREATE, { name: unique('by-key'), role: 'COORDINATOR' }, { token: secret }), 'viewer key createApiKey');
     expectForbidden(await t.gql(LIST, {}, { token: secret }), 'viewer key apiKeys');
     expect(await ownerQuery(`SELECT id FROM users WHERE email = $1`, [email])).toHaveLength(0);
   });
@@ -488,7 +497,7 @@ describe('memberships and roles', () => {
       )[0]!;
     const before = await counts();
     expect(before).toMatchObject({ users: 0, keys: 0, deps: 0 });
-    for (const [field, res] of Object.entries(await attempts(staff.token))) expectForbidden(res, `STAFF ${field}`);
+    for (const [field, res] of Object.entries(await attempts(staff.token))) expectMutationForbidden(res, `STAFF ${field}`);
     expect(await counts()).toEqual(before);
 
     for (const [field, res] of Object.entries(await attempts(hotel.adminToken))) {
@@ -519,7 +528,7 @@ describe('memberships and roles', () => {
     const list = (token: string | null) => t.gql(`{ tenants(first: 100) { edges { node { id } } } }`, {}, { token });
     const staff = await newMember(hotel, ['STAFF']);
     for (const [who, token] of [['tenant admin', hotel.adminToken], ['staff', staff.token], ['anonymous', null]] as const) {
-      expectForbidden(await create(token), `${who} createTenant`);
+      expectMutationForbidden(await create(token), `${who} createTenant`);
       expectForbidden(await list(token), `${who} tenants`);
     }
     expect(await ownerQuery(`SELECT id FROM tenants WHERE slug = $1`, [slug])).toHaveLength(0);

@@ -156,18 +156,17 @@ describe('no-configuration start (pnpm start)', { timeout: 120_000 }, () => {
     expect(messages(g).map((m) => m.msg)).toContain('stopped');
   });
 
-  it('a second start on the same DATA_DIR reopens it: faster, nothing migrated or seeded twice', async () => {
+  it('a second start on the same DATA_DIR reopens it: nothing migrated or seeded twice', async () => {
     expect(firstStartMs, 'the first start ran').toBeGreaterThan(0);
-    const began = Date.now();
     const g = start(env);
     const line = await ready(g);
-    const secondStartMs = Date.now() - began;
     expect(line.database).toBe('embedded');
     expect(line.migrations).toBe(0);
     const text = messages(g).map((m) => m.msg);
     expect(text).not.toContain('created demo platform admin');
+    // (Not timed: what makes a reopening cheaper — no migration, no seed — is asserted instead of wall-clock
+    // time, which a loaded machine makes meaningless.)
     expect(text.filter((m) => /seeded demo tenant/.test(m))).toEqual([]);
-    expect(secondStartMs).toBeLessThan(firstStartMs);
 
     expect(await demoTenantCount(line.port)).toEqual({ totalCount: 3, slugs: ['demo-gov', 'demo-hospital', 'demo-hotel'] });
     // Tokens survive restarts (the development JWT secret is kept in DATA_DIR), and so does the data.

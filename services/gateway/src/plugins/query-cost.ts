@@ -6,7 +6,7 @@
 // The model (close to Shopify's and GitHub's, so a partner can predict it):
 // - a scalar or enum field costs 0, an object field 1, a mutation field 10;
 // - a field returning a list costs n × (1 + its selection): n is `first`/`last`, else the length of its
-//   longest list argument (`nodes(ids:)`), else 20 for a connection (its default page) or 10 for a plain
+//   longest list argument (`nodes(ids:)`), else 20 for a connection (its default page) or 5 for a plain
 //   list, unless the field declares its size (`extensions: { listSize: 3 }`, e.g. a board's three phases);
 //   the `edges`/`nodes` of a connection count once (the connection multiplied them already);
 // - every element of a list inside the arguments (an input's guests, answers, patients …) costs 1 more.
@@ -32,7 +32,7 @@ export interface QueryCostLimits {
 }
 
 export const DEFAULT_CONNECTION_SIZE = 20;
-const PLAIN_LIST_SIZE = 10;
+const PLAIN_LIST_SIZE = 5;
 const MUTATION_COST = 10;
 
 function countItems(value: unknown): number {

@@ -62,6 +62,8 @@ export interface AnswerIssue {
 /** Answers that do not fit the survey version's questions: one typed issue per offending answer. */
 export class SurveyAnswersError extends Error {
   override name = 'SurveyAnswersError';
+  /** Its `code` in the `Error` interface; each refused answer has its own code in `issues`. */
+  readonly code = 'INVALID_ANSWERS';
   constructor(readonly issues: AnswerIssue[]) {
     super(`The answers do not fit the survey: ${issues.map((i) => `${i.position ?? '?'} ${i.code}`).join(', ')}`);
   }

@@ -262,6 +262,7 @@ describe('isolation', () => {
 
   it('staff assess but do not write templates', async () => {
     const res = await t.gql(TEMPLATE, { input: { name: 'nope', kind: 'STAFF', subjectType: 'STAFF_MEMBER', criteria: [{ title: 'x', weight: 1, scaleKind: 'PASS_FAIL' }] } }, { token: staff.token });
-    expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(res.errors).toBeUndefined();
+    expect(res.data.createAssessmentTemplate.__typename).toBe('ForbiddenError');
   });
 });

@@ -501,12 +501,14 @@ describe('status changes', () => {
     for (const [name, query, variables] of attempts) {
       for (const token of [staff.token, viewer.token]) {
         const res = await t.gql(query, variables, { token });
-        expect(res.errors?.[0]?.extensions?.code, `${name}: ${JSON.stringify(res)}`).toBe('FORBIDDEN');
+        expect(res.errors, name).toBeUndefined();
+        expect(res.data[name].__typename, `${name}: ${JSON.stringify(res)}`).toBe('ForbiddenError');
       }
     }
     // Even the coordinator cannot design templates (tenant admins do).
     const coord = await t.gql(attempts[0]![1], attempts[0]![2], { token: coordinator.token });
-    expect(coord.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(coord.errors).toBeUndefined();
+    expect(coord.data.createChecklistTemplate.__typename).toBe('ForbiddenError');
     expect(await stateOf(a.id, x.id)).toEqual(before);
     expect((await templates(a.adminToken)).map((tpl) => tpl.name)).not.toContain(templateInput.name);
 
