@@ -30,6 +30,7 @@ import { scopeOf, useTenantTransaction, verifiedTransaction } from './plugins/te
 import { createEventBus } from './events.ts';
 import { useOperationLog } from './plugins/operation-log.ts';
 import { armorRejection, useQueryCost } from './plugins/query-cost.ts';
+import { useTenantFieldErrors } from './plugins/tenant-fields.ts';
 
 export interface App {
   yoga: YogaServerInstance<Record<string, unknown>, Context>;
@@ -153,6 +154,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
       // header; any other content-type already forces a CORS preflight, which the plugin accepts.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       useSchemaPerKind(schemas),
+      useTenantFieldErrors(schemas),
       useDisableIntrospection({
         isDisabled: (request) => production && (authByRequest.get(request) ?? anonymous).credential.type === 'anonymous',
       }),

@@ -1,0 +1,62 @@
+// A caller without a tenant gets the public schema, where the tenants' fields do not exist: GraphQL would
+// answer "Cannot query field "visits" on type "Query"", which reads like a typo. When an operation that
+// failed validation asks for a root field some tenant schema has, the answer says what is missing instead:
+// UNAUTHENTICATED (401) for an anonymous caller, FORBIDDEN (403) for a user acting in no tenant.
+import { GraphQLError, Kind, type DocumentNode, type GraphQLSchema, type OperationTypeNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { TENANT_GRAPHS, type Schemas } from '@jiedai/schema';
+import { authByRequest } from './schema-per-kind.ts';
+
+function rootFieldsOf(schemas: GraphQLSchema[]): Record<OperationTypeNode, Set<string>> {
+  const fields = { query: new Set<string>(), mutation: new Set<string>(), subscription: new Set<string>() };
+  for (const schema of schemas) {
+    for (const [operation, type] of [
+      ['query', schema.getQueryType()],
+      ['mutation', schema.getMutationType()],
+      ['subscription', schema.getSubscriptionType()],
+    ] as const) {
+      for (const name of Object.keys(type?.getFields() ?? {})) fields[operation].add(name);
+    }
+  }
+  return fields as Record<OperationTypeNode, Set<string>>;
+}
+
+/** The first root field of the document that the public schema lacks and a tenant schema has. */
+function tenantOnlyField(document: DocumentNode, inPublic: Record<OperationTypeNode, Set<string>>, inTenants: Record<OperationTypeNode, Set<string>>) {
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const selection of definition.selectionSet.selections) {
+      if (selection.kind !== Kind.FIELD) continue;
+      const name = selection.name.value;
+      if (!inPublic[definition.operation].has(name) && inTenants[definition.operation].has(name)) return name;
+    }
+  }
+  return null;
+}
+
+export function useTenantFieldErrors(schemas: Schemas): Plugin {
+  const inPublic = rootFieldsOf([schemas.public]);
+  const inTenants = rootFieldsOf(TENANT_GRAPHS.map((graph) => schemas[graph]));
+  return {
+    onValidate({ params, context }) {
+      const request = (context as { request?: Request }).request;
+      const auth = request ? authByRequest.get(request) : undefined;
+      if (auth?.tenantKind) return undefined;
+      return ({ result, setResult }) => {
+        if (result.length === 0) return;
+        const field = tenantOnlyField(params.documentAST, inPublic, inTenants);
+        if (!field) return;
+        const anonymous = !auth || auth.credential.type === 'anonymous';
+        setResult([
+          anonymous
+            ? new GraphQLError(`"${field}" needs a signed-in caller: send "Authorization: Bearer <token or API key>".`, {
+                extensions: { code: 'UNAUTHENTICATED', http: { status: 401, spec: false } },
+              })
+            : new GraphQLError(`"${field}" is a tenant's field: act in a tenant (a token naming one, or the X-Tenant-Id header).`, {
+                extensions: { code: 'FORBIDDEN', http: { status: 403, spec: false } },
+              }),
+        ]);
+      };
+    },
+  };
+}
