@@ -140,7 +140,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
       return ctx;
     },
     plugins: [
-      useHttpGuards({ db, authenticator, maxBodyBytes: config.maxBodyBytes }),
+      useHttpGuards({ db, authenticator, maxBodyBytes: config.maxBodyBytes, log }),
       // Requests with a "simple" content-type (none, text/plain, form-urlencoded, multipart) need this
       // header; any other content-type already forces a CORS preflight, which the plugin accepts.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),

@@ -1,7 +1,10 @@
 // Before GraphQL: liveness and readiness probes, the request id, the request body limit, and
-// authentication (an invalid credential is refused with 401/403 before any parsing).
+// authentication (an invalid credential is refused with 401/403 before any parsing). Anything else
+// that fails here (the database unreachable while the tenant's kind is looked up) is masked like an
+// execution error: 500 with "Unexpected error." and the request id, the cause in the log only.
 import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
+import type { Logger } from 'pino';
 import type { Database } from '@jiedai/db';
 import { AuthError, type Authenticator } from '../auth.ts';
 import { authByRequest } from './schema-per-kind.ts';
@@ -12,7 +15,18 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
-export function useHttpGuards(options: { db: Database; authenticator: Authenticator; maxBodyBytes: number }): Plugin {
+/** The body of every unexpected failure outside execution (as yoga masks those inside it). */
+export const maskedFailure = (requestId: string) =>
+  json(500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] }, {
+    'x-request-id': requestId,
+  });
+
+export function useHttpGuards(options: {
+  db: Database;
+  authenticator: Authenticator;
+  maxBodyBytes: number;
+  log: Logger;
+}): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname === '/healthz') return endResponse(json(200, { status: 'ok' }));
@@ -43,7 +57,10 @@ export function useHttpGuards(options: { db: Database; authenticator: Authentica
         );
         authByRequest.set(request, auth);
       } catch (error) {
-        if (!(error instanceof AuthError)) throw error;
+        if (!(error instanceof AuthError)) {
+          options.log.error({ err: error, requestId }, 'request failed before execution');
+          return endResponse(maskedFailure(requestId));
+        }
         const status = (error.extensions.http as { status: number }).status;
         return endResponse(
           json(status, { errors: [{ message: error.message, extensions: { code: error.extensions.code } }] }, {
