@@ -1,6 +1,7 @@
 // buildApp: the whole gateway (yoga over HTTP and SSE, graphql-ws on the same /graphql path, pino
 // logs) without listening. main.ts listens; tests use `yoga.fetch` and the server on port 0.
 import { createServer, type Server } from 'node:http';
+import { getOperationAST, GraphQLError } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -26,7 +27,7 @@ import type { GatewayConfig } from './config.ts';
 import { anonymous, createAuthenticator, AuthError, type RequestAuth } from './auth.ts';
 import { authByRequest, useSchemaPerKind } from './plugins/schema-per-kind.ts';
 import { requestIds, useHttpGuards } from './plugins/http-guards.ts';
-import { scopeOf, useTenantTransaction, verifiedTransaction } from './plugins/tenant-transaction.ts';
+import { scopeOf, useTenantTransaction, verifiedTransaction, verifySubscriber } from './plugins/tenant-transaction.ts';
 import { createEventBus } from './events.ts';
 import { useOperationLog } from './plugins/operation-log.ts';
 
@@ -162,12 +163,36 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   });
 
   const server = createServer(yoga);
-  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  // A WebSocket message may be no larger than a request body (ws's default is 100 MiB): larger ones
+  // close the socket with 1009 (Message Too Big).
+  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.maxBodyBytes });
+  const maxOperations = config.wsMaxSubscriptionsPerSocket;
+  /** An unexpected failure on the socket, for one operation: logged, and masked like yoga masks them. */
+  const failure = (error: unknown, what: string): GraphQLError => {
+    if (error instanceof AuthError) return error;
+    log.error({ err: error }, `websocket ${what} failed`);
+    return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  };
   const wsDisposable = useServer<Record<string, unknown>, { auth?: RequestAuth }>(
     {
-      execute: (args: any) => args.rootValue.execute(args),
-      subscribe: (args: any) => args.rootValue.subscribe(args),
-      // Authenticate at connection_init: the same tokens and API keys as HTTP; refusal closes with 4403.
+      // Whatever throws here would close the whole socket with 4500: it becomes this operation's error.
+      execute: async (args: any) => {
+        try {
+          return await args.rootValue.execute(args);
+        } catch (error) {
+          return { errors: [failure(error, 'operation')] };
+        }
+      },
+      subscribe: async (args: any) => {
+        try {
+          return await args.rootValue.subscribe(args);
+        } catch (error) {
+          return { errors: [failure(error, 'subscription')] };
+        }
+      },
+      // Authenticate at connection_init: the same tokens and API keys as HTTP. An invalid credential, or
+      // a tenant the caller is not a member of, closes with 4403 (graphql-ws's Forbidden); a failure of
+      // ours (the database unreachable) with 1011, logged, never with a stack trace.
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const header = (name: string) => {
@@ -179,29 +204,56 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
           return true;
         } catch (error) {
           if (error instanceof AuthError) return false;
-          throw error;
+          log.error({ err: error }, 'websocket connection_init failed');
+          ctx.extra.socket.close(1011, 'Unexpected error.');
+          return false;
         }
       },
+      // A refusal here is this operation's `error` message; the socket's other operations go on.
       onSubscribe: async (ctx, _id, payload) => {
-        const request = new Request('http://localhost/graphql', { method: 'POST' });
-        authByRequest.set(request, ctx.extra.auth ?? anonymous);
-        const enveloped = yoga.getEnveloped({ ...ctx, request, params: payload });
-        const { schema, execute, subscribe, contextFactory, parse, validate } = enveloped;
-        const document = parse(payload.query);
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
-        return {
-          schema,
-          operationName: payload.operationName,
-          document,
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
+        try {
+          // ctx.subscriptions holds this operation already.
+          if (Object.keys(ctx.subscriptions).length > maxOperations) {
+            return [
+              new GraphQLError(`At most ${maxOperations} operations at a time on one socket`, {
+                extensions: { code: 'RATE_LIMITED', limit: maxOperations },
+              }),
+            ];
+          }
+          const request = new Request('http://localhost/graphql', { method: 'POST' });
+          authByRequest.set(request, ctx.extra.auth ?? anonymous);
+          const enveloped = yoga.getEnveloped({ ...ctx, request, params: payload });
+          const { schema, execute, subscribe, contextFactory, parse, validate } = enveloped;
+          const document = parse(payload.query);
+          const errors = validate(schema, document);
+          if (errors.length > 0) return errors;
+          const contextValue = (await contextFactory()) as unknown as Context;
+          if (getOperationAST(document, payload.operationName)?.operation === 'subscription') {
+            const refused = await verifySubscriber(db, contextValue);
+            if (refused) return [refused];
+          }
+          return {
+            schema,
+            operationName: payload.operationName,
+            document,
+            variableValues: payload.variables,
+            contextValue,
+            rootValue: { execute, subscribe },
+          };
+        } catch (error) {
+          // A syntax error is the client's; anything else is ours, masked.
+          return [error instanceof GraphQLError && !error.originalError ? error : failure(error, 'subscribe')];
+        }
       },
     },
     wsServer,
   );
+  // graphql-ws reports a socket's errors (a message over maxPayload, a reset) with console.error and
+  // then closes with 4500; ws has closed the socket already (1009 for an oversized message). Log them.
+  wsServer.on('connection', (socket) => {
+    socket.removeAllListeners('error');
+    socket.on('error', (error) => log.warn({ err: error }, 'websocket error'));
+  });
 
   let closing: Promise<void> | null = null;
   return {

@@ -29,6 +29,7 @@ const schema = z
     TRUST_PROXY: bool.default(false),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+    WS_MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(10_000).default(50),
     SURVEY_LINK_BASE_URL: z.string().url().optional(),
     SURVEY_SUBMISSIONS_PER_TOKEN: z.coerce.number().int().min(1).default(10),
     SURVEY_SUBMISSIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(60),
@@ -56,6 +57,8 @@ export interface GatewayConfig {
   /** Behind a reverse proxy: the client address is the first X-Forwarded-For entry. */
   trustProxy: boolean;
   shutdownGraceMs: number;
+  /** Operations (subscriptions, and queries or mutations while they run) at once on one WebSocket. */
+  wsMaxSubscriptionsPerSocket: number;
   /** Respondent links and the hourly limits of survey submissions. */
   survey: { linkBase?: string; submissionsPerToken: number; submissionsPerAddress: number };
 }
@@ -93,6 +96,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     maxBodyBytes: env.MAX_BODY_BYTES,
     trustProxy: env.TRUST_PROXY,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    wsMaxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
     survey: {
       linkBase: env.SURVEY_LINK_BASE_URL,
       submissionsPerToken: env.SURVEY_SUBMISSIONS_PER_TOKEN,
