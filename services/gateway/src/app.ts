@@ -1,5 +1,6 @@
 // buildApp: the whole gateway (yoga over HTTP and SSE, graphql-ws on the same /graphql path, pino
 // logs) without listening. main.ts listens; tests use `yoga.fetch` and the server on port 0.
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import { getOperationAST, GraphQLError } from 'graphql';
 import { WebSocketServer } from 'ws';
@@ -70,8 +71,20 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   if (!options.db && config.seedDemo) await seedDemo(db.prisma, passwords, (msg) => log.info(msg));
 
   const eventBus = createEventBus(config.redisUrl, config.redisPrefix, (error, what) => log.warn({ err: error }, `${what} failed`));
-  const guardRedis = config.redisUrl ? new Redis(config.redisUrl) : undefined;
+  // The rate limiters' connection (and the readiness probe's): while Redis is away its commands fail at
+  // once (no offline queue, one retry, a short timeout for a Redis that hangs) and the limiters count
+  // in this process instead (their insurance limiters); ioredis reconnects by itself.
+  const guardRedis = config.redisUrl
+    ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1_000, connectTimeout: 2_000 })
+    : undefined;
   guardRedis?.on('error', (error) => log.warn({ err: error }, 'redis (sign-in guard connection) failed'));
+  // Without an offline queue, commands sent before the connection is up would go to the in-process
+  // limiters: give Redis a moment at start (a gateway starts without it, degraded, after that).
+  if (guardRedis) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([once(guardRedis, 'ready'), new Promise((resolve) => (timer = setTimeout(resolve, 3_000)))]).catch(() => undefined);
+    clearTimeout(timer);
+  }
   const services: AppServices = {
     passwords,
     tokens: options.services?.tokens ?? createTokenService(config.jwt),
@@ -141,7 +154,13 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
       return ctx;
     },
     plugins: [
-      useHttpGuards({ db, authenticator, maxBodyBytes: config.maxBodyBytes, log }),
+      useHttpGuards({
+        db,
+        authenticator,
+        maxBodyBytes: config.maxBodyBytes,
+        log,
+        redis: guardRedis && (async () => void (await guardRedis.ping())),
+      }),
       // Requests with a "simple" content-type (none, text/plain, form-urlencoded, multipart) need this
       // header; any other content-type already forces a CORS preflight, which the plugin accepts.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),

@@ -26,17 +26,26 @@ export function useHttpGuards(options: {
   authenticator: Authenticator;
   maxBodyBytes: number;
   log: Logger;
+  /** Pings Redis (when configured), for the readiness probe; fails fast when Redis is unavailable. */
+  redis?: (() => Promise<void>) | undefined;
 }): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname === '/healthz') return endResponse(json(200, { status: 'ok' }));
       if (url.pathname === '/readyz') {
-        try {
-          await options.db.ping();
-          return endResponse(json(200, { status: 'ready', database: options.db.kind }));
-        } catch {
-          return endResponse(json(503, { status: 'unavailable', database: options.db.kind }));
-        }
+        // Redis (when configured) is reported, but the gateway serves without it: rate limits are then
+        // counted per process and events reach this process's subscribers (and the event log) only.
+        const [database, redis] = await Promise.allSettled([options.db.ping(), options.redis?.()]);
+        const redisReport = !options.redis
+          ? {}
+          : redis.status === 'fulfilled'
+            ? { redis: 'ok' }
+            : {
+                redis: 'unavailable',
+                reason: 'Redis is unreachable: rate limits are counted per process and events are not shared with other gateway processes',
+              };
+        if (database.status === 'rejected') return endResponse(json(503, { status: 'unavailable', database: options.db.kind, ...redisReport }));
+        return endResponse(json(200, { status: redis.status === 'rejected' ? 'degraded' : 'ready', database: options.db.kind, ...redisReport }));
       }
       const given = request.headers.get('x-request-id');
       const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
