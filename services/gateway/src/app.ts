@@ -1,7 +1,7 @@
 // buildApp: the whole gateway (yoga over HTTP and SSE, graphql-ws on the same /graphql path, pino
 // logs) without listening. main.ts listens; tests use `yoga.fetch` and the server on port 0.
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { getOperationAST, GraphQLError } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -160,6 +160,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
         maxBodyBytes: config.maxBodyBytes,
         log,
         redis: guardRedis && (async () => void (await guardRedis.ping())),
+        draining: () => draining,
       }),
       // Requests with a "simple" content-type (none, text/plain, form-urlencoded, multipart) need this
       // header; any other content-type already forces a CORS preflight, which the plugin accepts.
@@ -181,7 +182,23 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     ],
   });
 
-  const server = createServer(yoga);
+  // Draining (from close()): /readyz answers 503, every response carries `Connection: close` (node
+  // then closes its connection once the response is out), connections that fall idle are closed, and
+  // whatever is still open when SHUTDOWN_GRACE_MS ends is cut. Responses in flight when draining
+  // begins get the header too if theirs are not sent yet, so a client learns of it from any answer.
+  let draining = false;
+  const inFlight = new Set<ServerResponse>();
+  const server = createServer((req, res) => {
+    if (draining) res.setHeader('connection', 'close');
+    inFlight.add(res);
+    res.once('close', () => {
+      inFlight.delete(res);
+      // A response whose headers were out before draining began left its connection open: close it
+      // now that it is idle (node closes those marked `Connection: close` itself).
+      if (draining) setImmediate(() => server.closeIdleConnections());
+    });
+    void yoga(req, res);
+  });
   // A WebSocket message may be no larger than a request body (ws's default is 100 MiB): larger ones
   // close the socket with 1009 (Message Too Big).
   const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.maxBodyBytes });
@@ -283,6 +300,8 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     log,
     close: () =>
       (closing ??= (async () => {
+        draining = true;
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
         for (const client of wsServer.clients) client.close(1001, 'Server shutting down');
         await wsDisposable.dispose();
         await new Promise<void>((resolve) => wsServer.close(() => resolve()));

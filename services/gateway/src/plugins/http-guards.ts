@@ -28,11 +28,15 @@ export function useHttpGuards(options: {
   log: Logger;
   /** Pings Redis (when configured), for the readiness probe; fails fast when Redis is unavailable. */
   redis?: (() => Promise<void>) | undefined;
+  /** True once the gateway is shutting down (app.close()). */
+  draining?: () => boolean;
 }): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname === '/healthz') return endResponse(json(200, { status: 'ok' }));
       if (url.pathname === '/readyz') {
+        // Shutting down: the load balancer must stop sending at once (in-flight requests still finish).
+        if (options.draining?.()) return endResponse(json(503, { status: 'draining' }));
         // Redis (when configured) is reported, but the gateway serves without it: rate limits are then
         // counted per process and events reach this process's subscribers (and the event log) only.
         const [database, redis] = await Promise.allSettled([options.db.ping(), options.redis?.()]);
