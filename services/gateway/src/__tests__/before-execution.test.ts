@@ -4,7 +4,9 @@
 // its kind leaks).
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
 import { pino } from 'pino';
 import { openDatabase, type Database } from '@jiedai/db';
 import { buildApp, loadConfig, type App } from '@jiedai/gateway';
@@ -73,6 +75,29 @@ describe('a failure before execution that is not an auth failure', () => {
       const logged = dead.logs.map((l) => JSON.parse(l)).find((l) => l.requestId === requestId && l.err);
       expect(logged?.msg).toBe('request failed before execution');
       expect(JSON.stringify(logged.err)).toMatch(/ECONNREFUSED|connect|Can't reach/i);
+    }
+  });
+
+  it('over graphql-ws: connection_init closes with 1011 (not 4500), nothing on stderr, the cause logged', async () => {
+    const token = await createTokenService({ ...TEST_JWT, ttlSeconds: 600 }).issue({ userId: randomUUID(), tenantId: randomUUID() });
+    await new Promise<void>((resolve) => dead.app.server.listen(0, '127.0.0.1', resolve));
+    const { port } = dead.app.server.address() as AddressInfo;
+    const consoleError = vi.spyOn(console, 'error');
+    try {
+      const socket = new WebSocket(`ws://127.0.0.1:${port}/graphql`, 'graphql-transport-ws');
+      const messages: string[] = [];
+      socket.on('message', (data) => messages.push(String(data)));
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${token}` } })));
+      const closed = await new Promise<{ code: number; reason: string }>((resolve, reject) => {
+        socket.on('error', reject);
+        socket.on('close', (code, reason) => resolve({ code, reason: String(reason) }));
+      });
+      expect(closed).toEqual({ code: 1011, reason: 'Unexpected error.' });
+      expect(messages).toEqual([]);
+      expect(consoleError).not.toHaveBeenCalled();
+      expect(dead.logs.some((l) => /websocket connection_init failed/.test(l) && /"err"/.test(l))).toBe(true);
+    } finally {
+      consoleError.mockRestore();
     }
   });
 });
