@@ -1,8 +1,11 @@
 // Before GraphQL: liveness and readiness probes, the request id, the request body limit, and
-// authentication (an invalid credential is refused with 401/403 before any parsing).
+// authentication (an invalid credential is refused with 401/403 before any parsing). Anything else
+// that fails here (the database unreachable while the tenant's kind is looked up) is masked like an
+// execution error: 500 with "Unexpected error." and the request id, the cause in the log only.
 import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
-import type { Database } from '@jiedai/db';
+import type { Logger } from 'pino';
+import { isPoolExhausted, type Database } from '@jiedai/db';
 import { AuthError, type Authenticator } from '../auth.ts';
 import { authByRequest } from './schema-per-kind.ts';
 
@@ -12,17 +15,41 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
-export function useHttpGuards(options: { db: Database; authenticator: Authenticator; maxBodyBytes: number }): Plugin {
+/** The body of every unexpected failure outside execution (as yoga masks those inside it). */
+export const maskedFailure = (requestId: string) =>
+  json(500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] }, {
+    'x-request-id': requestId,
+  });
+
+export function useHttpGuards(options: {
+  db: Database;
+  authenticator: Authenticator;
+  maxBodyBytes: number;
+  log: Logger;
+  /** Pings Redis (when configured), for the readiness probe; fails fast when Redis is unavailable. */
+  redis?: (() => Promise<void>) | undefined;
+  /** True once the gateway is shutting down (app.close()). */
+  draining?: () => boolean;
+}): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       if (url.pathname === '/healthz') return endResponse(json(200, { status: 'ok' }));
       if (url.pathname === '/readyz') {
-        try {
-          await options.db.ping();
-          return endResponse(json(200, { status: 'ready', database: options.db.kind }));
-        } catch {
-          return endResponse(json(503, { status: 'unavailable', database: options.db.kind }));
-        }
+        // Shutting down: the load balancer must stop sending at once (in-flight requests still finish).
+        if (options.draining?.()) return endResponse(json(503, { status: 'draining' }));
+        // Redis (when configured) is reported, but the gateway serves without it: rate limits are then
+        // counted per process and events reach this process's subscribers (and the event log) only.
+        const [database, redis] = await Promise.allSettled([options.db.ping(), options.redis?.()]);
+        const redisReport = !options.redis
+          ? {}
+          : redis.status === 'fulfilled'
+            ? { redis: 'ok' }
+            : {
+                redis: 'unavailable',
+                reason: 'Redis is unreachable: rate limits are counted per process and events are not shared with other gateway processes',
+              };
+        if (database.status === 'rejected') return endResponse(json(503, { status: 'unavailable', database: options.db.kind, ...redisReport }));
+        return endResponse(json(200, { status: redis.status === 'rejected' ? 'degraded' : 'ready', database: options.db.kind, ...redisReport }));
       }
       const given = request.headers.get('x-request-id');
       const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
@@ -30,10 +57,14 @@ export function useHttpGuards(options: { db: Database; authenticator: Authentica
       if (request.method === 'POST') {
         const length = Number(request.headers.get('content-length') ?? NaN);
         if (Number.isNaN(length) && request.headers.get('transfer-encoding')) {
-          return endResponse(json(411, { errors: [{ message: 'Content-Length required' }] }));
+          return endResponse(json(411, { errors: [{ message: 'Content-Length required', extensions: { code: 'LENGTH_REQUIRED' } }] }));
         }
         if (length > options.maxBodyBytes) {
-          return endResponse(json(413, { errors: [{ message: `Request body over ${options.maxBodyBytes} bytes` }] }));
+          return endResponse(
+            json(413, {
+              errors: [{ message: `Request body over ${options.maxBodyBytes} bytes`, extensions: { code: 'PAYLOAD_TOO_LARGE', max: options.maxBodyBytes } }],
+            }),
+          );
         }
       }
       try {
@@ -43,7 +74,19 @@ export function useHttpGuards(options: { db: Database; authenticator: Authentica
         );
         authByRequest.set(request, auth);
       } catch (error) {
-        if (!(error instanceof AuthError)) throw error;
+        if (isPoolExhausted(error)) {
+          // Every pooled connection stayed busy while the tenant's kind was looked up: busy, retry.
+          return endResponse(
+            json(503, { errors: [{ message: 'The service is busy: retry in a moment.', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }, {
+              'x-request-id': requestId,
+              'retry-after': '1',
+            }),
+          );
+        }
+        if (!(error instanceof AuthError)) {
+          options.log.error({ err: error, requestId }, 'request failed before execution');
+          return endResponse(maskedFailure(requestId));
+        }
         const status = (error.extensions.http as { status: number }).status;
         return endResponse(
           json(status, { errors: [{ message: error.message, extensions: { code: error.extensions.code } }] }, {

@@ -7,8 +7,7 @@
 // COMMITTED, where a concurrent writer waits and then meets the version check (CONFLICT), instead
 // of failing with a serialization error.
 import type { Plugin } from 'graphql-yoga';
-import { getOperationAST, Kind, type ExecutionResult } from 'graphql';
-import { GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError, Kind, type ExecutionResult } from 'graphql';
 import { inScope, isPoolExhausted, type Database, type Db, type IsolationLevel, type TenantScope } from '@jiedai/db';
 import {
   AccessDenied,
@@ -61,6 +60,26 @@ export function verifiedTransaction<T>(
   );
 }
 
+/** Subscribers whose access was verified before the subscription started (graphql-ws, see app.ts). */
+const verifiedSubscribers = new WeakSet<Context>();
+
+/**
+ * Verifies a subscriber before its subscription starts, for graphql-ws: a refusal is then this one
+ * subscription's `error` message (the socket and its other operations go on), not an exception that
+ * would close the whole socket. Returns the refusal, or null when the caller may go on.
+ */
+export async function verifySubscriber(db: Database, ctx: Context): Promise<GraphQLError | null> {
+  try {
+    ctx.access = await verifiedTransaction(db, ctx.credential, ctx.tenantKind, 'ReadCommitted', async (_tx, access) => access);
+  } catch (error) {
+    // No HTTP status on a socket: the code only.
+    if (error instanceof AccessDenied) return new GraphQLError(error.message, { extensions: { code: error.code } });
+    throw error;
+  }
+  verifiedSubscribers.add(ctx);
+  return null;
+}
+
 export function useTenantTransaction(db: Database): Plugin<Context> {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
@@ -110,6 +129,7 @@ export function useTenantTransaction(db: Database): Plugin<Context> {
     // the database opens its own scoped transaction (ctx.withScope), re-checking access there.
     async onSubscribe({ args }) {
       const ctx = args.contextValue as Context;
+      if (verifiedSubscribers.has(ctx)) return;
       ctx.access = await verifiedTransaction(db, ctx.credential, ctx.tenantKind, 'ReadCommitted', async (_tx, access) => access).catch(denied);
     },
   };

@@ -1,5 +1,7 @@
 // Repeated sign-in failures lock the e-mail (whether or not it exists) and slow the client address,
-// with rate-limiter-flexible (in memory on one process; Redis-backed when given a Redis client).
+// with rate-limiter-flexible (in memory on one process; Redis-backed when given a Redis client). While
+// Redis is unavailable the counts go on in this process (rate-limiter-flexible's insurance limiter):
+// sign-in keeps working and limited, per process, instead of failing or waiting for Redis.
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface SignInGuard {
@@ -30,7 +32,14 @@ export function createSignInGuard(options: SignInGuardOptions = {}): SignInGuard
   const lockSeconds = options.lockSeconds ?? 15 * 60;
   const limiter = (opts: { keyPrefix: string; points: number; duration: number }) =>
     options.redis
-      ? new RateLimiterRedis({ ...opts, storeClient: options.redis, keyPrefix: `${options.keyPrefix ?? 'jiedai'}:${opts.keyPrefix}` })
+      ? new RateLimiterRedis({
+          ...opts,
+          storeClient: options.redis,
+          keyPrefix: `${options.keyPrefix ?? 'jiedai'}:${opts.keyPrefix}`,
+          // Redis not connected: straight to the insurance limiter, without waiting for a reconnect.
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: new RateLimiterMemory(opts),
+        })
       : new RateLimiterMemory(opts);
   const byEmail = limiter({ keyPrefix: 'signin_email', points: options.maxFailuresPerEmail ?? 5, duration: lockSeconds });
   const byAddress = limiter({ keyPrefix: 'signin_addr', points: options.maxFailuresPerAddress ?? 50, duration: 60 * 60 });

@@ -1,7 +1,8 @@
 // Rate limits of survey submissions, per token and per client address, with rate-limiter-flexible
 // (in memory on one process; in Redis, shared by every gateway, when given a Redis client), like the
 // sign-in guard. Every attempt counts, valid or not, so that a client cannot try tokens in bulk nor
-// hammer one link; a respondent correcting a refused answer has several tries.
+// hammer one link; a respondent correcting a refused answer has several tries. While Redis is
+// unavailable the counts go on in this process (rate-limiter-flexible's insurance limiter).
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface SurveyResponseGuard {
@@ -25,7 +26,15 @@ export function createSurveyResponseGuard(options: SurveyResponseGuardOptions = 
   const duration = options.windowSeconds ?? 3600;
   const limiter = (opts: { keyPrefix: string; points: number }) =>
     options.redis
-      ? new RateLimiterRedis({ ...opts, duration, storeClient: options.redis, keyPrefix: `${options.keyPrefix ?? 'jiedai'}:${opts.keyPrefix}` })
+      ? new RateLimiterRedis({
+          ...opts,
+          duration,
+          storeClient: options.redis,
+          keyPrefix: `${options.keyPrefix ?? 'jiedai'}:${opts.keyPrefix}`,
+          // Redis not connected: straight to the insurance limiter, without waiting for a reconnect.
+          rejectIfRedisNotReady: true,
+          insuranceLimiter: new RateLimiterMemory({ ...opts, duration }),
+        })
       : new RateLimiterMemory({ ...opts, duration });
   // Keys are the token's hash (never the token) and the address.
   const byToken = limiter({ keyPrefix: 'survey_token', points: options.perToken ?? 10 });
