@@ -353,10 +353,12 @@ describe('a user of two tenants', () => {
     const haInB = await t.gql(`{ hotelAreas { id } }`, {}, { token: session.token, tenantId: hospital.id });
     expect(haInB.errors?.[0]?.message).toMatch(/Cannot query field "hotelAreas"/);
 
-    // Without a choice: the public schema, which has no `tenant`.
+    // Without a choice: the public schema, which has no `tenant`; the answer says to choose one.
     const none = await t.gql(`{ tenant { id } }`, {}, { token: session.token });
     expect(none.data ?? null).toBeNull();
-    expect(none.errors?.[0]?.message).toMatch(/Cannot query field "tenant"/);
+    expect(none.status).toBe(403);
+    expect(none.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(none.errors?.[0]?.message).toMatch(/"tenant" is a tenant's field: act in a tenant/);
     const publicViewer = await t.gql(`{ viewer { email } }`, {}, { token: session.token });
     expect(publicViewer.data).toEqual({ viewer: { email: member.email } });
   });
