@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Assessment, AssessmentScore, Db, Prisma } from '@jiedai/db';
 import type { ServiceDeps } from '../../../context.ts';
 import { isUniqueViolation, parseInput } from '../../../shared/errors.ts';
+import { isoDate } from '../../../shared/dates.ts';
 import { recordAudit } from '../../core/audit/audit.service.ts';
 import { isMember, ownMembershipId } from '../../../shared/members.ts';
 import { createTask } from '../tasks/task.service.ts';
@@ -155,7 +156,7 @@ const startInput = z.object({
   templateId: z.string().uuid(),
   subjectId: z.string().uuid().nullish(),
   assessorMembershipId: z.string().uuid().nullish(),
-  assessedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(d)), 'a valid date'),
+  assessedOn: isoDate,
 });
 
 /** Applies the template's latest published version to a subject of the template's subject type. */
