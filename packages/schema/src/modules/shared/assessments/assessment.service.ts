@@ -107,11 +107,17 @@ export async function updateAssessmentTemplate(
   const data = parseInput(templateInput.pick({ name: true, description: true, criteria: true }).partial(), input);
   const template = await deps.db.assessmentTemplate.findUnique({ where: { id: templateId } });
   if (!template) throw new AssessmentError('NOT_FOUND', 'No such assessment template');
+  // Renamed first: a taken name is refused (NAME_TAKEN, as on create) before any criterion is written.
+  const updated = await deps.db.assessmentTemplate
+    .update({
+      where: { id: template.id },
+      data: { name: data.name, description: data.description, updatedAt: new Date() },
+    })
+    .catch((error) => {
+      if (isUniqueViolation(error)) throw new AssessmentError('NAME_TAKEN', `A template named "${data.name}" exists`);
+      throw error;
+    });
   if (data.criteria) await writeCriteria(deps, template.id, data.criteria);
-  const updated = await deps.db.assessmentTemplate.update({
-    where: { id: template.id },
-    data: { name: data.name, description: data.description, updatedAt: new Date() },
-  });
   await recordAudit(deps, { action: 'assessment_template.updated', targetType: 'AssessmentTemplate', targetId: template.id });
   return updated;
 }
@@ -138,6 +144,10 @@ export async function publishAssessmentTemplate(deps: ServiceDeps, templateId: s
       criteria: criteria as unknown as Prisma.InputJsonValue,
       publishedById: deps.access.userId,
     },
+  }).catch((error) => {
+    // Two publications at once both chose the next number: the later one is refused, nothing changed.
+    if (isUniqueViolation(error)) throw new AssessmentError('CONFLICT', 'The template was published meanwhile; try again');
+    throw error;
   });
   await recordAudit(deps, {
     action: 'assessment_template.published',
