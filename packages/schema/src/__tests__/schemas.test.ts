@@ -67,7 +67,7 @@ describe('printed schemas', () => {
         expect(type.getInterfaces().map((i) => i.name), `${graph}.${name}`).toContain('Node');
       }
     }
-    expect(printed.hotel).toMatch(/union CreateHotelAreaResult = HotelAreaPayload \| HotelError \| ValidationError/);
+    expect(printed.hotel).toMatch(/union CreateHotelAreaResult = HotelAreaPayload \| HotelError \| IdempotencyError \| ValidationError/);
     expect(printed.public).toMatch(/union SignInResult = SignInError \| SignInSuccess \| ValidationError/);
     expect(printed.government).toMatch(/enum TenancyErrorCode \{[^}]*SLUG_TAKEN/);
   });

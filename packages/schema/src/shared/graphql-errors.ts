@@ -2,6 +2,7 @@
 // module error class with its own `code` enum.
 import { builder } from '../builder.ts';
 import { DomainError, ValidationError } from './errors.ts';
+import { IDEMPOTENCY_ERROR_CODES, IdempotencyError } from './idempotency.ts';
 
 export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
   description: 'A failure returned as data by a mutation: nothing was changed.',
@@ -47,3 +48,10 @@ export function registerDomainError<C extends string>(
   builder.configStore.associateParamWithRef(errorClass as never, ref);
   return errorClass;
 }
+
+registerDomainError(
+  IdempotencyError,
+  'IdempotencyError',
+  IDEMPOTENCY_ERROR_CODES,
+  'A retry with an idempotency key that cannot be answered with the first result; nothing was changed.',
+);
