@@ -17,7 +17,7 @@ CREATE TABLE tenant_invitations (
   created_at    timestamptz(6) NOT NULL DEFAULT now(),
   UNIQUE (tenant_id, id),
   UNIQUE (tenant_id, user_id),
-  FOREIGN KEY (tenant_id, department_id) REFERENCES departments (tenant_id, id) ON DELETE CASCADE
+  FOREIGN KEY (tenant_id, department_id) REFERENCES departments (tenant_id, id) ON DELETE NO ACTION
 );
 CREATE INDEX tenant_invitations_user_id_idx ON tenant_invitations (user_id);
 
