@@ -5,7 +5,9 @@ import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import SubGraphPlugin from '@pothos/plugin-sub-graph';
-import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { JSONResolver } from 'graphql-scalars';
+import TextInputPlugin from './shared/text-input.ts';
+import { DateTimeScalar } from './shared/dates.ts';
 import type { PrismaClient, Role } from '@jiedai/db';
 import type PrismaTypes from './generated/pothos-types.ts';
 import { getDatamodel } from './generated/pothos-types.ts';
@@ -46,8 +48,9 @@ export const builder = new SchemaBuilder<{
     role: Role;
   };
 }>({
-  // The errors plugin wraps scope-auth, so a mutation the caller may not run returns ForbiddenError as data.
-  plugins: [ErrorsPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, SubGraphPlugin],
+  // The errors plugin wraps scope-auth, so a mutation the caller may not run returns ForbiddenError as data;
+  // textInput: every argument (at any depth) is checked for text PostgreSQL cannot store (shared/text-input.ts).
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, TextInputPlugin, PrismaPlugin, RelayPlugin, SubGraphPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     // Subscription fields are authorized when the subscription starts (ctx.access is resolved then);
@@ -137,7 +140,7 @@ export function decodeId(globalID: string): { typename: string; id: string } {
   return { typename, id };
 }
 
-builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('DateTime', DateTimeScalar);
 builder.addScalarType('JSON', JSONResolver);
 builder.scalarType('Decimal', {
   description: 'An exact amount in the tenant\'s currency, as a string with two decimals ("1200.50").',

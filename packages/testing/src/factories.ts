@@ -18,7 +18,9 @@ export async function createPlatformAdmin(t: TestApp): Promise<{ userId: string;
   const hash = await platformHash;
   const { rows } = await withPgClient(inject('databaseUrl'), (client) =>
     client.query<{ id: string }>(
-      `INSERT INTO users (email, display_name, password_hash, is_platform_admin) VALUES ($1, 'Platform admin', $2, true) RETURNING id`,
+      `WITH u AS (INSERT INTO users (email, display_name, is_platform_admin) VALUES ($1, 'Platform admin', true) RETURNING id),
+            c AS (INSERT INTO user_credentials (user_id, password_hash) SELECT id, $2 FROM u)
+       SELECT id FROM u`,
       [email, hash],
     ),
   );
@@ -83,17 +85,40 @@ export async function createTenant(
     adminToken,
     async member(roles, opts = {}) {
       const email = opts.email ?? `${unique(roles[0]!.toLowerCase())}@${slug}.test.jiedai`;
-      const added = await t.gql(
-        `mutation($input: AddMemberInput!) { addMember(input: $input) {
-           __typename ... on MembershipPayload { membership { id } } ... on Error { message } } }`,
-        { input: { email, displayName: 'Member', password: PASSWORD, roles } },
-        { token: adminToken },
-      );
-      if (added.data?.addMember?.__typename !== 'MembershipPayload') throw new Error(`addMember failed: ${JSON.stringify(added)}`);
+      const invitationId = await invite(t, adminToken, { email, displayName: 'Member', password: PASSWORD, roles });
+      const membershipId = await acceptInvitation(t, await signIn(t, email), invitationId);
       const token = await signIn(t, email);
-      return { token, membershipId: added.data.addMember.membership.id, email };
+      return { token, membershipId, email };
     },
   };
+}
+
+/** A tenant admin's addMember: a pending invitation (whether or not the e-mail has an account); returns its id. */
+export async function invite(
+  t: TestApp,
+  adminToken: string,
+  input: { email: string; displayName?: string; password?: string; roles: string[]; departmentId?: string },
+): Promise<string> {
+  const added = await t.gql(
+    `mutation($input: AddMemberInput!) { addMember(input: $input) {
+       __typename ... on MemberInvitationPayload { invitation { id } } ... on Error { message } } }`,
+    { input: { displayName: 'Member', ...input } },
+    { token: adminToken },
+  );
+  if (added.data?.addMember?.__typename !== 'MemberInvitationPayload') throw new Error(`addMember failed: ${JSON.stringify(added)}`);
+  return added.data.addMember.invitation.id;
+}
+
+/** The invited person (signed in, no tenant chosen) accepts; returns the new membership's global id. */
+export async function acceptInvitation(t: TestApp, token: string, invitationId: string): Promise<string> {
+  const res = await t.gql(
+    `mutation($id: ID!) { acceptMemberInvitation(id: $id) {
+       __typename ... on AcceptMemberInvitationPayload { membershipId } ... on Error { message } } }`,
+    { id: invitationId },
+    { token },
+  );
+  if (res.data?.acceptMemberInvitation?.__typename !== 'AcceptMemberInvitationPayload') throw new Error(`accept failed: ${JSON.stringify(res)}`);
+  return res.data.acceptMemberInvitation.membershipId;
 }
 
 /** The database id inside a Relay global id. */

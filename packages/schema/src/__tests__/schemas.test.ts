@@ -54,9 +54,9 @@ describe('printed schemas', () => {
     expect(printed.hospital).not.toBe(printed.hotel);
   });
 
-  it('the public schema (no tenant) has sign-in, platform administration and the survey respondent\'s two fields only', () => {
+  it('the public schema (no tenant) has sign-in, platform administration, accepting an invitation (audit 18) and the survey respondent\'s two fields only', () => {
     expect(rootFields('public', 'Query').sort()).toEqual(['node', 'nodes', 'surveyInvitation', 'tenants', 'viewer']);
-    expect(rootFields('public', 'Mutation').sort()).toEqual(['createTenant', 'signIn', 'submitSurveyResponse']);
+    expect(rootFields('public', 'Mutation').sort()).toEqual(['acceptMemberInvitation', 'createTenant', 'signIn', 'submitSurveyResponse']);
     expect(parsed.public!.getSubscriptionType()).toBeFalsy();
   });
 
@@ -67,7 +67,7 @@ describe('printed schemas', () => {
         expect(type.getInterfaces().map((i) => i.name), `${graph}.${name}`).toContain('Node');
       }
     }
-    expect(printed.hotel).toMatch(/union CreateHotelAreaResult = ForbiddenError \| HotelAreaPayload \| HotelError \| ValidationError/);
+    expect(printed.hotel).toMatch(/union CreateHotelAreaResult = ForbiddenError \| HotelAreaPayload \| HotelError \| IdempotencyError \| ValidationError/);
     expect(printed.public).toMatch(/union SignInResult = ForbiddenError \| SignInError \| SignInSuccess \| ValidationError/);
     // Each module's codes stay as an enum: the documented values of its error's `code`.
     expect(printed.government).toMatch(/enum TenancyErrorCode \{[^}]*SLUG_TAKEN/);

@@ -6,7 +6,7 @@ import { setScope, type TenantKind } from '@jiedai/db';
 import type { ServiceDeps } from '../context.ts';
 import { anonymousAccess } from '../shared/access.ts';
 import type { PasswordHasher } from '../modules/core/identity/password.ts';
-import { addMember } from '../modules/core/identity/user.service.ts';
+import { provisionMember } from '../modules/core/identity/user.service.ts';
 import { createDischargeFollowUpCampaign, createSurveyCampaign, type IssuedInvitation } from '../modules/shared/feedback/survey-invitation.service.ts';
 import { submitSurveyResponse } from '../modules/shared/feedback/survey-response.service.ts';
 import { readQuestions, type AnswerInput, type SurveyQuestion } from '../modules/shared/feedback/survey.questions.ts';
@@ -38,7 +38,7 @@ export async function seedDemoFeedback(deps: ServiceDeps & { passwords: Password
   const version = (await currentPublishedVersion(deps, survey.id))!;
   let issued: IssuedInvitation[];
   if (kind === 'HOSPITAL') {
-    const clerk = await addMember(deps, {
+    const clerk = await provisionMember(deps, {
       email: RECORDS_OFFICE_EMAIL,
       displayName: 'hospital records 病案室',
       password: options.password,

@@ -6,7 +6,7 @@ import { anonymousAccess, type Access } from '../shared/access.ts';
 import type { PasswordHasher } from '../modules/core/identity/password.ts';
 import { createTenant } from '../modules/core/tenancy/tenant.service.ts';
 import { createDepartment } from '../modules/core/tenancy/department.service.ts';
-import { addMember } from '../modules/core/identity/user.service.ts';
+import { provisionMember } from '../modules/core/identity/user.service.ts';
 import { seedDemoVisit } from './demo-visits.ts';
 import { seedDemoFeedback } from './demo-feedback.ts';
 
@@ -22,9 +22,11 @@ const TENANTS = [
 /** Bootstrap, as the database owner: the platform admin account (the app role cannot create one). */
 export async function bootstrapPlatformAdmin(owner: SqlSession, passwordHash: string): Promise<boolean> {
   const { rows } = await owner.query<{ created: boolean }>(
-    `INSERT INTO users (email, display_name, password_hash, is_platform_admin)
-     VALUES ($1, 'Platform Admin 平台管理员', $2, true)
-     ON CONFLICT (email) DO NOTHING RETURNING true AS created`,
+    `WITH u AS (INSERT INTO users (email, display_name, is_platform_admin)
+                VALUES ($1, 'Platform Admin 平台管理员', true)
+                ON CONFLICT (email) DO NOTHING RETURNING id),
+          c AS (INSERT INTO user_credentials (user_id, password_hash) SELECT id, $2 FROM u)
+     SELECT true AS created FROM u`,
     [PLATFORM_ADMIN_EMAIL, passwordHash],
   );
   return rows.length > 0;
@@ -54,11 +56,11 @@ export async function seedDemo(prisma: PrismaClient, passwords: PasswordHasher, 
       await db.$executeRaw`SELECT set_config('app.tenant_id', ${tenant.id}, true)`;
       const inTenant = { ...deps, access: { ...platform, tenantId: tenant.id, tenantKind: tenant.kind } };
       const department = await createDepartment(inTenant, { name: t.department });
-      const coordinator = await addMember(
+      const coordinator = await provisionMember(
         { ...inTenant, passwords },
         { email: `coordinator@${t.domain}.demo.jiedai`, displayName: `${t.domain} coordinator 协调员`, password: DEMO_PASSWORD, roles: ['COORDINATOR', 'APPROVER'], departmentId: department.id },
       );
-      await addMember(
+      await provisionMember(
         { ...inTenant, passwords },
         { email: `staff@${t.domain}.demo.jiedai`, displayName: `${t.domain} staff 工作人员`, password: DEMO_PASSWORD, roles: ['STAFF'], departmentId: department.id },
       );

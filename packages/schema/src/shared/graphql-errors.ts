@@ -3,6 +3,7 @@
 // one object type per module error class, whose `code` values are that module's documented code enum.
 import { builder, ForbiddenError } from '../builder.ts';
 import { DomainError, ValidationError } from './errors.ts';
+import { IDEMPOTENCY_ERROR_CODES, IdempotencyError } from './idempotency.ts';
 
 /** The code of any error returned as data. */
 export function errorCode(error: Error): string {
@@ -83,3 +84,10 @@ export function registerDomainError<C extends string>(
   builder.configStore.associateParamWithRef(errorClass as never, ref);
   return errorClass;
 }
+
+registerDomainError(
+  IdempotencyError,
+  'IdempotencyError',
+  IDEMPOTENCY_ERROR_CODES,
+  'A retry with an idempotency key that cannot be answered with the first result; nothing was changed.',
+);

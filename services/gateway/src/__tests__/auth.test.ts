@@ -52,7 +52,9 @@ async function signInOk(email: string, password: string) {
 }
 
 const ADD_MEMBER = `mutation($input: AddMemberInput!) { addMember(input: $input) {
-  __typename ... on MembershipPayload { membership { id roles } } ... on Error { message } ... on IdentityError { code } } }`;
+  __typename ... on MemberInvitationPayload { invitation { id roles } } ... on Error { message } ... on IdentityError { code } } }`;
+const ACCEPT = `mutation($id: ID!) { acceptMemberInvitation(id: $id) {
+  __typename ... on AcceptMemberInvitationPayload { membershipId roles } ... on Error { message } ... on IdentityError { code } } }`;
 
 async function addMember(adminToken: string, input: { email: string; password?: string; roles: string[]; displayName?: string }) {
   used.emails.add(input.email);
@@ -60,13 +62,15 @@ async function addMember(adminToken: string, input: { email: string; password?: 
   return t.gql(ADD_MEMBER, { input: { displayName: 'Member', ...input } }, { token: adminToken });
 }
 
-/** A new member of `tenant` with its own password, signed in. */
+/** A new member of `tenant` with its own password (invited, then accepting), signed in. */
 async function newMember(tenant: TestTenant, roles: string[], password = `pw-${randomUUID()}`) {
   const email = `${unique(roles[0]!.toLowerCase())}@${tenant.slug}.test.jiedai`;
   const added = await addMember(tenant.adminToken, { email, password, roles });
-  expect(added.data?.addMember?.__typename, JSON.stringify(added)).toBe('MembershipPayload');
+  expect(added.data?.addMember?.__typename, JSON.stringify(added)).toBe('MemberInvitationPayload');
+  const accepted = await t.gql(ACCEPT, { id: added.data.addMember.invitation.id }, { token: (await signInOk(email, password)).token });
+  expect(accepted.data?.acceptMemberInvitation?.__typename, JSON.stringify(accepted)).toBe('AcceptMemberInvitationPayload');
   const session = await signInOk(email, password);
-  return { email, password, token: session.token, userId: session.viewer.id, membershipId: added.data.addMember.membership.id as string };
+  return { email, password, token: session.token, userId: session.viewer.id, membershipId: accepted.data.acceptMemberInvitation.membershipId as string };
 }
 
 function expectRefused(res: GqlResponse, status: 401 | 403, label = '') {
@@ -194,7 +198,10 @@ describe('signIn', () => {
 
   it('stores an argon2id hash of the password, never the password', async () => {
     const member = await newMember(hotel, ['VIEWER']);
-    const rows = await ownerQuery<{ password_hash: string }>(`SELECT password_hash FROM users WHERE email = $1`, [member.email]);
+    const rows = await ownerQuery<{ password_hash: string }>(
+      `SELECT c.password_hash FROM user_credentials c JOIN users u ON u.id = c.user_id WHERE u.email = $1`,
+      [member.email],
+    );
     expect(rows).toHaveLength(1);
     const stored = rows[0]!.password_hash;
     expect(stored.startsWith('$argon2id$')).toBe(true);
@@ -202,7 +209,10 @@ describe('signIn', () => {
     expect(Number(/m=(\d+)/.exec(stored)?.[1])).toBeGreaterThanOrEqual(19_456);
     // Salted: the same password gives another hash for another user.
     const twin = await newMember(hotel, ['VIEWER'], member.password);
-    const [twinRow] = await ownerQuery<{ password_hash: string }>(`SELECT password_hash FROM users WHERE email = $1`, [twin.email]);
+    const [twinRow] = await ownerQuery<{ password_hash: string }>(
+      `SELECT c.password_hash FROM user_credentials c JOIN users u ON u.id = c.user_id WHERE u.email = $1`,
+      [twin.email],
+    );
     expect(twinRow!.password_hash.startsWith('$argon2id$')).toBe(true);
     expect(twinRow!.password_hash).not.toBe(stored);
     // No column of the user row holds the password.
@@ -319,11 +329,16 @@ describe('a user of two tenants', () => {
   it('gets a token without default tenant, sees both memberships, and chooses the tenant (and its schema) per request', async () => {
     const member = await newMember(hotel, ['STAFF']);
     expect(decodeJwt(member.token).tid).toBe(hotel.id);
-    // B's admin adds the same person; the password given is ignored for an existing account.
+    // B's admin invites the same person; the password given is ignored for an existing account, and
+    // (audit, issue 18) the person becomes a member of B only by accepting, signed in as themselves.
     const hijack = 'password-chosen-by-tenant-b';
     const added = await addMember(hospital.adminToken, { email: member.email, password: hijack, roles: ['VIEWER'] });
-    expect(added.data.addMember.__typename).toBe('MembershipPayload');
+    expect(added.data.addMember.__typename).toBe('MemberInvitationPayload');
     expect(await signInAttempt(member.email, hijack)).toMatchObject({ __typename: 'SignInError', code: 'INVALID_CREDENTIALS' });
+    const beforeAccepting = await signInOk(member.email, member.password);
+    expect(decodeJwt(beforeAccepting.token).tid).toBe(hotel.id);
+    const accepted = await t.gql(ACCEPT, { id: added.data.addMember.invitation.id }, { token: beforeAccepting.token });
+    expect(accepted.data.acceptMemberInvitation.__typename, JSON.stringify(accepted)).toBe('AcceptMemberInvitationPayload');
 
     const session = await signInOk(member.email, member.password);
     expect(decodeJwt(session.token)).not.toHaveProperty('tid');
@@ -489,11 +504,12 @@ describe('memberships and roles', () => {
     });
     const counts = async () =>
       (
-        await ownerQuery<{ users: number; keys: number; deps: number; admins: number }>(
+        await ownerQuery<{ users: number; keys: number; deps: number; admins: number; invitedAdmins: number }>(
           `SELECT (SELECT count(*) FROM users WHERE email = $1)::int AS users,
                   (SELECT count(*) FROM api_keys WHERE name = $2)::int AS keys,
                   (SELECT count(*) FROM departments WHERE name = $3)::int AS deps,
-                  (SELECT count(*) FROM memberships WHERE tenant_id = $4 AND 'TENANT_ADMIN' = ANY(roles))::int AS admins`,
+                  (SELECT count(*) FROM memberships WHERE tenant_id = $4 AND 'TENANT_ADMIN' = ANY(roles))::int AS admins,
+                  (SELECT count(*) FROM tenant_invitations WHERE tenant_id = $4 AND 'TENANT_ADMIN' = ANY(roles))::int AS "invitedAdmins"`,
           [email, keyName, depName, hotel.id],
         )
       )[0]!;
@@ -506,7 +522,8 @@ describe('memberships and roles', () => {
       expect(res.errors, field).toBeUndefined();
       expect(res.data[field].__typename, field).toMatch(/Payload|Success/);
     }
-    expect(await counts()).toEqual({ users: 1, keys: 1, deps: 1, admins: before.admins + 1 });
+    // addMember invites (audit, issue 18): a pending invitation, a member once accepted.
+    expect(await counts()).toEqual({ users: 1, keys: 1, deps: 1, admins: before.admins, invitedAdmins: before.invitedAdmins + 1 });
   });
 
   it('only a platform admin can create or list tenants', async () => {

@@ -365,7 +365,8 @@ describe('one transaction per operation', () => {
       await withPgSession(scratch.url, (locker) =>
         withPgSession(scratch.url, async (other) => {
           const email = `${unique('platform')}@test.jiedai`;
-          await other.query(`INSERT INTO users (email, display_name, password_hash, is_platform_admin) VALUES ($1, 'P', $2, true)`, [
+          await other.query(`WITH u AS (INSERT INTO users (email, display_name, is_platform_admin) VALUES ($1, 'P', true) RETURNING id)
+                             INSERT INTO user_credentials (user_id, password_hash) SELECT id, $2 FROM u`, [
             email,
             await createPasswordHasher().hash(PASSWORD),
           ]);

@@ -3,6 +3,7 @@ import { serviceDeps } from '../../context.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { registerDomainError } from '../../shared/graphql-errors.ts';
 import { atomically } from '../../shared/mutation.ts';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotentCreate } from '../../shared/idempotency.ts';
 import { DepartmentRef } from '../core/tenancy/department.ts';
 import { HOSPITAL_ERROR_CODES, HospitalError } from './hospital.errors.ts';
 import { HOSPITAL, ServicePointKindEnum, ServicePointRef } from './service-point.ts';
@@ -35,15 +36,22 @@ builder.mutationFields((t) => ({
     type: ServicePointPayload,
     subGraphs: HOSPITAL,
     authScopes: { role: 'TENANT_ADMIN' },
-    args: { input: t.arg({ type: ServicePointInput, required: true }) },
-    errors: { types: [HospitalError, ValidationError], directResult: true, union: { name: 'CreateServicePointResult' } },
-    resolve: async (_root, { input }, ctx) => ({
+    args: { input: t.arg({ type: ServicePointInput, required: true }), idempotencyKey: t.arg.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }) },
+    errors: { types: [HospitalError, ValidationError, IdempotencyError], directResult: true, union: { name: 'CreateServicePointResult' } },
+    resolve: async (_root, { input, idempotencyKey }, ctx) => ({
       servicePoint: await atomically(ctx, () =>
-        createServicePoint(serviceDeps(ctx), {
-          ...input,
-          departmentId: input.departmentId?.id ?? null,
-          isPeakOnly: input.isPeakOnly ?? false,
-        }),
+        idempotentCreate(
+          serviceDeps(ctx),
+          idempotencyKey,
+          'createServicePoint',
+          () =>
+            createServicePoint(serviceDeps(ctx), {
+              ...input,
+              departmentId: input.departmentId?.id ?? null,
+              isPeakOnly: input.isPeakOnly ?? false,
+            }),
+          (id) => ctx.db.servicePoint.findUniqueOrThrow({ where: { id } }),
+        ),
       ),
     }),
   }),

@@ -3,6 +3,7 @@ import { serviceDeps } from '../../context.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { registerDomainError } from '../../shared/graphql-errors.ts';
 import { atomically } from '../../shared/mutation.ts';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotentCreate } from '../../shared/idempotency.ts';
 import { HOTEL_ERROR_CODES, HotelError } from './hotel.errors.ts';
 import { HOTEL, HotelAreaKindEnum, HotelAreaRef } from './hotel-area.ts';
 import { createHotelArea, deleteHotelArea } from './hotel-area.service.ts';
@@ -33,10 +34,18 @@ builder.mutationFields((t) => ({
     type: HotelAreaPayload,
     subGraphs: HOTEL,
     authScopes: { role: 'TENANT_ADMIN' },
-    args: { input: t.arg({ type: HotelAreaInput, required: true }) },
-    errors: { types: [HotelError, ValidationError], directResult: true, union: { name: 'CreateHotelAreaResult' } },
-    resolve: async (_root, { input }, ctx) => ({
-      hotelArea: await atomically(ctx, () => createHotelArea(serviceDeps(ctx), input)),
+    args: { input: t.arg({ type: HotelAreaInput, required: true }), idempotencyKey: t.arg.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }) },
+    errors: { types: [HotelError, ValidationError, IdempotencyError], directResult: true, union: { name: 'CreateHotelAreaResult' } },
+    resolve: async (_root, { input, idempotencyKey }, ctx) => ({
+      hotelArea: await atomically(ctx, () =>
+        idempotentCreate(
+          serviceDeps(ctx),
+          idempotencyKey,
+          'createHotelArea',
+          () => createHotelArea(serviceDeps(ctx), input),
+          (id) => ctx.db.hotelArea.findUniqueOrThrow({ where: { id } }),
+        ),
+      ),
     }),
   }),
   deleteHotelArea: t.field({

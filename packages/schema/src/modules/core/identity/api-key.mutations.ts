@@ -2,6 +2,7 @@ import { builder, TENANT_GRAPHS } from '../../../builder.ts';
 import { serviceDeps } from '../../../context.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { atomically } from '../../../shared/mutation.ts';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotentOnce } from '../../../shared/idempotency.ts';
 import { IdentityError } from './identity.errors.ts';
 import { ApiKeyRef } from './api-key.ts';
 import { createApiKey, revokeApiKey } from './api-key.service.ts';
@@ -29,9 +30,13 @@ builder.mutationFields((t) => ({
     type: CreateApiKeySuccess,
     subGraphs: TENANT_GRAPHS,
     authScopes: { role: 'TENANT_ADMIN' },
-    args: { name: t.arg.string({ required: true }), role: t.arg({ type: ApiKeyRoleEnum, required: true }) },
-    errors: { types: [ValidationError], directResult: true, union: { name: 'CreateApiKeyResult' } },
-    resolve: (_root, args, ctx) => atomically(ctx, () => createApiKey(serviceDeps(ctx), args)),
+    args: { name: t.arg.string({ required: true }), role: t.arg({ type: ApiKeyRoleEnum, required: true }), idempotencyKey: t.arg.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }) },
+    errors: { types: [ValidationError, IdempotencyError], directResult: true, union: { name: 'CreateApiKeyResult' } },
+    // The secret is shown once: a retry with the key creates no second key and says so (ALREADY_APPLIED).
+    resolve: (_root, { idempotencyKey, ...args }, ctx) =>
+      atomically(ctx, () =>
+        idempotentOnce(serviceDeps(ctx), idempotencyKey, 'createApiKey', () => createApiKey(serviceDeps(ctx), args), (r) => r.apiKey.id, 'ApiKey'),
+      ),
   }),
   revokeApiKey: t.field({
     type: RevokeApiKeySuccess,

@@ -11,7 +11,7 @@ import {
 } from './identity.errors.ts';
 import { MembershipRef, RoleEnum, SignInSuccess } from './user.ts';
 import { DepartmentRef } from '../tenancy/department.ts';
-import { addMember, removeMember, signIn, updateMember } from './user.service.ts';
+import { acceptMemberInvitation, inviteMember, removeMember, signIn, updateMember } from './user.service.ts';
 
 registerDomainError(SignInError, 'SignInError', SIGN_IN_ERROR_CODES, 'Sign-in refused. Unknown e-mail and wrong password look the same.');
 registerDomainError(IdentityError, 'IdentityError', IDENTITY_ERROR_CODES, 'A membership change was refused.');
@@ -22,6 +22,35 @@ const MembershipPayload = builder.objectRef<{ membership: { id: string } }>('Mem
   }),
 });
 
+const MemberInvitationRef = builder
+  .objectRef<{ invitationId: string; email: string; roles: string[] }>('MemberInvitation')
+  .implement({
+    description:
+      'A pending invitation to join this tenant, recorded by addMember. The person becomes a member once they accept it, ' +
+      'signed in as themselves. It looks the same whether or not the e-mail already had an account.',
+    fields: (t) => ({
+      id: t.globalID({ resolve: (i) => ({ type: 'MemberInvitation', id: i.invitationId }) }),
+      email: t.exposeString('email', { description: 'The e-mail as given (normalized).' }),
+      roles: t.field({ type: [RoleEnum], resolve: (i) => i.roles as never }),
+    }),
+  });
+
+const MemberInvitationPayload = builder
+  .objectRef<{ invitationId: string; email: string; roles: string[] }>('MemberInvitationPayload')
+  .implement({ fields: (t) => ({ invitation: t.field({ type: MemberInvitationRef, resolve: (p) => p }) }) });
+
+// The new membership is in the inviting tenant, which the accepting transaction may not be acting in
+// (RLS would hide it): the payload names it by id, tenant and roles.
+const AcceptedInvitationPayload = builder
+  .objectRef<{ membershipId: string; tenantId: string; roles: string[] }>('AcceptMemberInvitationPayload')
+  .implement({
+    fields: (t) => ({
+      membershipId: t.globalID({ resolve: (p) => ({ type: 'Membership', id: p.membershipId }) }),
+      tenantId: t.globalID({ resolve: (p) => ({ type: 'Tenant', id: p.tenantId }), description: 'Choose it with X-Tenant-Id (or sign in again).' }),
+      roles: t.field({ type: [RoleEnum], resolve: (p) => p.roles as never }),
+    }),
+  });
+
 const RemoveMemberPayload = builder.objectRef<{ removedMembershipId: string }>('RemoveMemberPayload').implement({
   fields: (t) => ({
     removedMembershipId: t.globalID({ resolve: (p) => ({ type: 'Membership', id: p.removedMembershipId }) }),
@@ -31,7 +60,7 @@ const RemoveMemberPayload = builder.objectRef<{ removedMembershipId: string }>('
 const AddMemberInput = builder.inputType('AddMemberInput', {
   fields: (t) => ({
     email: t.string({ required: true }),
-    displayName: t.string({ required: true }),
+    displayName: t.string({ required: true, description: 'For a new account (an existing one keeps its own).' }),
     password: t.string({ required: false, description: 'Initial password for a new account (ignored for an existing one).' }),
     roles: t.field({ type: [RoleEnum], required: true }),
     departmentId: t.globalID({ required: false, for: [DepartmentRef] }),
@@ -68,19 +97,29 @@ builder.mutationFields((t) => ({
       ),
   }),
   addMember: t.field({
-    type: MembershipPayload,
+    type: MemberInvitationPayload,
     subGraphs: TENANT_GRAPHS,
     authScopes: { role: 'TENANT_ADMIN' },
+    description:
+      'Invites a person by e-mail: a pending invitation they accept signed in (acceptMemberInvitation). An unknown e-mail ' +
+      'gets a new account with the display name and password given; an existing account is never attached nor revealed.',
     args: { input: t.arg({ type: AddMemberInput, required: true }) },
     errors: { types: [IdentityError, ValidationError], directResult: true, union: { name: 'AddMemberResult' } },
-    resolve: async (_root, { input }, ctx) => ({
-      membership: await atomically(ctx, () =>
-        addMember(
+    resolve: (_root, { input }, ctx) =>
+      atomically(ctx, () =>
+        inviteMember(
           { ...serviceDeps(ctx), passwords: ctx.services.passwords },
           { ...input, password: input.password ?? undefined, departmentId: input.departmentId?.id ?? null },
         ),
       ),
-    }),
+  }),
+  acceptMemberInvitation: t.field({
+    type: AcceptedInvitationPayload,
+    authScopes: { authenticated: true },
+    description: "The signed-in person accepts a pending invitation of theirs (see viewer.memberInvitations), whatever tenant they act in.",
+    args: { id: t.arg.globalID({ required: true, for: [MemberInvitationRef] }) },
+    errors: { types: [IdentityError, ValidationError], directResult: true, union: { name: 'AcceptMemberInvitationResult' } },
+    resolve: (_root, args, ctx) => atomically(ctx, () => acceptMemberInvitation(serviceDeps(ctx), args.id.id)),
   }),
   updateMember: t.field({
     type: MembershipPayload,

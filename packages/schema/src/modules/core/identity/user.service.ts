@@ -60,8 +60,54 @@ const memberInput = z.object({
 });
 export type AddMemberInput = z.input<typeof memberInput>;
 
-/** Adds a person to the current tenant: an existing account (by e-mail) or a new one. */
-export async function addMember(deps: ServiceDeps & { passwords: PasswordHasher }, input: AddMemberInput) {
+/**
+ * A tenant admin adds a person by e-mail: a pending invitation to this tenant, which the person
+ * accepts signed in as themselves (`acceptMemberInvitation`). An unknown e-mail gets a new account
+ * (display name and password as given); an existing account is left untouched and is NOT attached.
+ * The result is the same in both cases — nothing tells the admin whether the e-mail had an account
+ * (no display name, no membership, same work done: the password is hashed either way).
+ */
+export async function inviteMember(deps: ServiceDeps & { passwords: PasswordHasher }, input: AddMemberInput) {
+  const data = parseInput(memberInput, input);
+  const passwordHash = data.password ? await deps.passwords.hash(data.password) : null;
+  // References are checked in this tenant (RLS) before anything is written.
+  if (data.departmentId && !(await deps.db.department.findUnique({ where: { id: data.departmentId }, select: { id: true } }))) {
+    throw new IdentityError('INVALID_REFERENCE', 'Unknown department or rank');
+  }
+  if (data.rankId && !(await deps.db.rank.findUnique({ where: { id: data.rankId }, select: { id: true } }))) {
+    throw new IdentityError('INVALID_REFERENCE', 'Unknown department or rank');
+  }
+  const rows = await deps.db.$queryRaw<{ id: string | null }[]>`
+    SELECT member_invite(${data.email}, ${data.displayName}, ${passwordHash}, ${data.roles}::member_role[],
+                         ${data.departmentId ?? null}::uuid, ${data.title ?? null}) AS id`;
+  const invitationId = rows[0]?.id;
+  // Already a member of this tenant: the admin sees the tenant's members anyway, so this says nothing new.
+  if (!invitationId) throw new IdentityError('ALREADY_MEMBER', 'This person is already a member');
+  await recordAudit(deps, {
+    action: 'member.invited',
+    targetType: 'TenantInvitation',
+    targetId: invitationId,
+    data: { roles: data.roles },
+  });
+  return { invitationId, email: data.email, roles: data.roles };
+}
+
+/** The signed-in person accepts a pending invitation of theirs (whatever tenant they act in): it becomes their membership. */
+export async function acceptMemberInvitation(deps: ServiceDeps, invitationId: string) {
+  const id = parseInput(z.string().uuid(), invitationId);
+  if (deps.access.userId === null) throw new IdentityError('NOT_FOUND', 'No such invitation');
+  const rows = await deps.db.$queryRaw<{ membership_id: string; tenant_id: string; roles: Role[] }[]>`
+    SELECT membership_id, tenant_id, roles::text[] AS roles FROM member_accept_invitation(${id}::uuid)`;
+  const accepted = rows[0];
+  if (!accepted) throw new IdentityError('NOT_FOUND', 'No such invitation');
+  return { membershipId: accepted.membership_id, tenantId: accepted.tenant_id, roles: accepted.roles };
+}
+
+/**
+ * Adds a person directly (platform admins only: the demo seed). The database refuses anyone else
+ * (auth_ensure_user); tenant admins invite (`inviteMember`).
+ */
+export async function provisionMember(deps: ServiceDeps & { passwords: PasswordHasher }, input: AddMemberInput) {
   const data = parseInput(memberInput, input);
   const tenantId = deps.access.tenantId!;
   const passwordHash = data.password ? await deps.passwords.hash(data.password) : null;
@@ -151,4 +197,21 @@ async function assertAnotherAdmin(db: Db, exceptMembershipId: string) {
     where: { id: { not: exceptMembershipId }, roles: { has: 'TENANT_ADMIN' } },
   });
   if (others === 0) throw new IdentityError('LAST_ADMIN', 'A tenant keeps at least one tenant admin');
+}
+
+export interface PendingInvitation {
+  id: string;
+  tenantId: string;
+  tenantName: string;
+  tenantKind: string;
+  roles: Role[];
+  createdAt: Date;
+}
+
+/** The signed-in user's own pending invitations, from every tenant (their own data, not a tenant's). */
+export async function pendingInvitations(db: Db, userId: string | null): Promise<PendingInvitation[]> {
+  if (!userId) return [];
+  const rows = await db.$queryRaw<{ id: string; tenant_id: string; tenant_name: string; tenant_kind: string; roles: Role[]; created_at: Date }[]>`
+    SELECT id, tenant_id, tenant_name, tenant_kind::text AS tenant_kind, roles::text[] AS roles, created_at FROM member_pending_invitations()`;
+  return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, tenantName: r.tenant_name, tenantKind: r.tenant_kind, roles: r.roles, createdAt: r.created_at }));
 }

@@ -1,12 +1,25 @@
 // Users and memberships: `viewer`, the tenant's members, and `signIn`'s success type.
 import { builder } from '../../../builder.ts';
-import { ROLES } from './user.service.ts';
+import { TenantKindEnum } from '../tenancy/tenant.ts';
+import { pendingInvitations, ROLES, type PendingInvitation } from './user.service.ts';
 
 export const RoleEnum = builder.enumType('Role', {
   values: ROLES,
   description:
     'What a member may do in a tenant. TENANT_ADMIN ⊇ COORDINATOR ⊇ STAFF ⊇ VIEWER; APPROVER approves reception plans; ' +
     'PATIENT_DATA (granted on its own, implied by no other role) sees discharged patients\' personal health data.',
+});
+
+const PendingInvitationRef = builder.objectRef<PendingInvitation>('PendingMemberInvitation').implement({
+  description: 'An invitation to join a tenant, waiting for the invited person to accept it.',
+  fields: (t) => ({
+    id: t.globalID({ resolve: (i) => ({ type: 'MemberInvitation', id: i.id }) }),
+    tenantId: t.globalID({ resolve: (i) => ({ type: 'Tenant', id: i.tenantId }) }),
+    tenantName: t.exposeString('tenantName'),
+    tenantKind: t.field({ type: TenantKindEnum, resolve: (i) => i.tenantKind as never }),
+    roles: t.field({ type: [RoleEnum], resolve: (i) => i.roles }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
 });
 
 export const UserRef = builder.prismaNode('User', {
@@ -19,6 +32,11 @@ export const UserRef = builder.prismaNode('User', {
     memberships: t.relation('memberships', {
       description: "Without a tenant chosen: the viewer's memberships in every tenant. In a tenant: that tenant's only.",
       query: { orderBy: { createdAt: 'asc' } },
+    }),
+    memberInvitations: t.field({
+      type: [PendingInvitationRef],
+      description: "The viewer's own pending invitations to join a tenant, from every tenant (accept with acceptMemberInvitation).",
+      resolve: (user, _args, ctx) => (user.id === ctx.access.userId ? pendingInvitations(ctx.db, ctx.access.userId) : []),
     }),
   }),
 });

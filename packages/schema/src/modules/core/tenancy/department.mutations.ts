@@ -2,6 +2,7 @@ import { builder, TENANT_GRAPHS } from '../../../builder.ts';
 import { serviceDeps } from '../../../context.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { atomically } from '../../../shared/mutation.ts';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotentCreate } from '../../../shared/idempotency.ts';
 import { TenancyError } from './tenancy.errors.ts';
 import { DepartmentRef } from './department.ts';
 import { createDepartment, deleteDepartment, updateDepartment } from './department.service.ts';
@@ -36,11 +37,17 @@ builder.mutationFields((t) => ({
     type: DepartmentPayload,
     subGraphs: TENANT_GRAPHS,
     authScopes: { role: 'TENANT_ADMIN' },
-    args: { input: t.arg({ type: DepartmentInput, required: true }) },
-    errors: errors('CreateDepartmentResult'),
-    resolve: async (_root, { input }, ctx) => ({
+    args: { input: t.arg({ type: DepartmentInput, required: true }), idempotencyKey: t.arg.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }) },
+    errors: { ...errors('CreateDepartmentResult'), types: [TenancyError, ValidationError, IdempotencyError] },
+    resolve: async (_root, { input, idempotencyKey }, ctx) => ({
       department: await atomically(ctx, () =>
-        createDepartment(serviceDeps(ctx), { ...input, parentId: input.parentId?.id ?? null }),
+        idempotentCreate(
+          serviceDeps(ctx),
+          idempotencyKey,
+          'createDepartment',
+          () => createDepartment(serviceDeps(ctx), { ...input, parentId: input.parentId?.id ?? null }),
+          (id) => ctx.db.department.findUniqueOrThrow({ where: { id } }),
+        ),
       ),
     }),
   }),

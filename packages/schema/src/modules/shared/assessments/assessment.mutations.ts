@@ -3,6 +3,7 @@ import { serviceDeps } from '../../../context.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { registerDomainError } from '../../../shared/graphql-errors.ts';
 import { atomically } from '../../../shared/mutation.ts';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotent } from '../../../shared/idempotency.ts';
 import { strip } from '../../../shared/input.ts';
 import { MembershipRef } from '../../core/identity/user.ts';
 import { ASSESSMENT_ERROR_CODES, AssessmentError } from './assessment.errors.ts';
@@ -107,10 +108,14 @@ builder.mutationFields((t) => ({
     type: TemplatePayload,
     subGraphs: T,
     authScopes: { role: 'TENANT_ADMIN' },
-    args: { input: t.arg({ type: TemplateInput, required: true }) },
-    errors: errors('CreateAssessmentTemplateResult'),
-    resolve: (_r, { input }, ctx) =>
-      atomically(ctx, () => createAssessmentTemplate(serviceDeps(ctx), { ...strip(input), criteria: criteria(input.criteria) })),
+    args: { input: t.arg({ type: TemplateInput, required: true }), idempotencyKey: t.arg.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }) },
+    errors: { ...errors('CreateAssessmentTemplateResult'), types: [AssessmentError, ValidationError, IdempotencyError] },
+    resolve: (_r, { input, idempotencyKey }, ctx) =>
+      atomically(ctx, () =>
+        idempotent(serviceDeps(ctx), idempotencyKey, 'createAssessmentTemplate', async () => ({
+          id: (await createAssessmentTemplate(serviceDeps(ctx), { ...strip(input), criteria: criteria(input.criteria) })).id,
+        })),
+      ),
   }),
   updateAssessmentTemplate: t.field({
     type: TemplatePayload,

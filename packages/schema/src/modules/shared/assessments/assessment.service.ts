@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Assessment, AssessmentScore, Db, Prisma } from '@jiedai/db';
 import type { ServiceDeps } from '../../../context.ts';
 import { isUniqueViolation, parseInput } from '../../../shared/errors.ts';
+import { isoDate } from '../../../shared/dates.ts';
 import { recordAudit } from '../../core/audit/audit.service.ts';
 import { isMember, ownMembershipId } from '../../../shared/members.ts';
 import { createTask } from '../tasks/task.service.ts';
@@ -106,11 +107,17 @@ export async function updateAssessmentTemplate(
   const data = parseInput(templateInput.pick({ name: true, description: true, criteria: true }).partial(), input);
   const template = await deps.db.assessmentTemplate.findUnique({ where: { id: templateId } });
   if (!template) throw new AssessmentError('NOT_FOUND', 'No such assessment template');
+  // Renamed first: a taken name is refused (NAME_TAKEN, as on create) before any criterion is written.
+  const updated = await deps.db.assessmentTemplate
+    .update({
+      where: { id: template.id },
+      data: { name: data.name, description: data.description, updatedAt: new Date() },
+    })
+    .catch((error) => {
+      if (isUniqueViolation(error)) throw new AssessmentError('NAME_TAKEN', `A template named "${data.name}" exists`);
+      throw error;
+    });
   if (data.criteria) await writeCriteria(deps, template.id, data.criteria);
-  const updated = await deps.db.assessmentTemplate.update({
-    where: { id: template.id },
-    data: { name: data.name, description: data.description, updatedAt: new Date() },
-  });
   await recordAudit(deps, { action: 'assessment_template.updated', targetType: 'AssessmentTemplate', targetId: template.id });
   return updated;
 }
@@ -137,6 +144,10 @@ export async function publishAssessmentTemplate(deps: ServiceDeps, templateId: s
       criteria: criteria as unknown as Prisma.InputJsonValue,
       publishedById: deps.access.userId,
     },
+  }).catch((error) => {
+    // Two publications at once both chose the next number: the later one is refused, nothing changed.
+    if (isUniqueViolation(error)) throw new AssessmentError('CONFLICT', 'The template was published meanwhile; try again');
+    throw error;
   });
   await recordAudit(deps, {
     action: 'assessment_template.published',
@@ -155,7 +166,7 @@ const startInput = z.object({
   templateId: z.string().uuid(),
   subjectId: z.string().uuid().nullish(),
   assessorMembershipId: z.string().uuid().nullish(),
-  assessedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(d)), 'a valid date'),
+  assessedOn: isoDate,
 });
 
 /** Applies the template's latest published version to a subject of the template's subject type. */

@@ -2,6 +2,7 @@
 // findings, and trends.
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { parseDateArg } from '../../../shared/dates.ts';
 import type { Assessment } from '@jiedai/db';
 import '../tasks/task.ts';
 import { criterionPercent, type Criterion } from './assessment.scoring.ts';
@@ -158,10 +159,10 @@ const AssessmentFilter = builder.inputType('AssessmentFilter', {
   }),
 });
 type FilterArg = { from?: string | null; to?: string | null; templateId?: { id: string } | null; subjectType?: string | null; subjectId?: { id: string } | null } | null | undefined;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const trendFilter = (f: FilterArg): TrendFilter => ({
-  from: f?.from && DATE.test(f.from) ? f.from : null,
-  to: f?.to && DATE.test(f.to) ? f.to : null,
+  // A date that does not exist (2031-02-30) or is out of range is refused (BAD_USER_INPUT), never ignored.
+  from: parseDateArg(f?.from, 'filter.from'),
+  to: parseDateArg(f?.to, 'filter.to'),
   templateId: f?.templateId?.id ?? null,
   subjectType: f?.subjectType ?? null,
   subjectId: f?.subjectId?.id ?? null,

@@ -8,6 +8,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import type { Db, SurveyInvitation, SurveyVersion } from '@jiedai/db';
 import type { ServiceDeps } from '../../../context.ts';
+import { isoDate, isoMonth } from '../../../shared/dates.ts';
 import { isUniqueViolation, parseInput, ValidationError, type FieldIssue } from '../../../shared/errors.ts';
 import { recordAudit } from '../../core/audit/audit.service.ts';
 import { FeedbackError } from './feedback.errors.ts';
@@ -146,24 +147,19 @@ export async function createSurveyCampaign(deps: ServiceDeps, input: CampaignInp
 
 // ── the hospital's monthly discharge follow-up (以信函形式进行回访出院病人) ──────────────────────────
 
-const isoDate = /^\d{4}-\d{2}-\d{2}$/;
 const patientInput = z.object({
   medicalRecordNo: z.string().trim().min(1).max(64),
   name: z.string().trim().min(1).max(200),
   contact: z.string().trim().min(1).max(500),
   department: z.string().trim().max(200).nullish(),
-  dischargedOn: z
-    .string()
-    .trim()
-    .regex(isoDate, 'a date as YYYY-MM-DD')
-    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a date'),
+  dischargedOn: z.string().trim().pipe(isoDate),
 });
 export type DischargedPatientInput = z.input<typeof patientInput>;
 
 const dischargeInput = z
   .object({
     surveyId: z.string().uuid(),
-    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM'),
+    month: isoMonth,
     patients: z.array(z.unknown()).max(5000).nullish(),
     csv: z.string().max(2_000_000).nullish(),
     expiresInDays: expiresIn.nullish(),

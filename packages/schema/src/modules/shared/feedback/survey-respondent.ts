@@ -92,8 +92,10 @@ builder.mutationFields((t) => ({
     },
     errors: { types: [FeedbackError, SurveyAnswersError], directResult: true, union: { name: 'SubmitSurveyResponseResult' } },
     resolve: async (_root, args, ctx) => {
-      // Counted before anything else, valid token or not (keys: the token's hash, never the token).
-      const wait = await ctx.services.feedback.responseGuard.attempt(parseSurveyToken(args.token)?.tokenHash ?? hashSurveyToken(args.token), ctx.clientAddress);
+      // Counted before anything else, valid token or not (keys: the token's hash, never the token);
+      // a stored response no longer counts against the client address (many respondents, one address).
+      const tokenHash = parseSurveyToken(args.token)?.tokenHash ?? hashSurveyToken(args.token);
+      const wait = await ctx.services.feedback.responseGuard.attempt(tokenHash, ctx.clientAddress);
       if (wait > 0) throw new FeedbackError('RATE_LIMITED', `Too many attempts: try again in ${wait} seconds`);
       const response = await atomically(ctx, () =>
         submitSurveyResponse(serviceDeps(ctx), {
@@ -107,6 +109,7 @@ builder.mutationFields((t) => ({
           })),
         }),
       );
+      await ctx.services.feedback.responseGuard.succeeded(tokenHash, ctx.clientAddress);
       return { submittedAt: response.submittedAt };
     },
   }),

@@ -7,6 +7,7 @@ import { hasRole } from '../../../shared/access.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { registerDomainError } from '../../../shared/graphql-errors.ts';
 import { atomically } from '../../../shared/mutation.ts';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotent, idempotentOnce } from '../../../shared/idempotency.ts';
 import { RoleEnum } from '../../core/identity/user.ts';
 import { HOSPITAL } from '../../hospital/service-point.ts';
 import { VisitGuestRef, VisitRef } from '../visits/visit.ts';
@@ -24,6 +25,7 @@ import { SurveyCampaignRef, SurveyInvitationRef, SurveyQuestionKindEnum, SurveyR
 const T = TENANT_GRAPHS;
 registerDomainError(FeedbackError, 'FeedbackError', FEEDBACK_ERROR_CODES, 'A feedback operation was refused; nothing was changed.');
 const errors = (name: string) => ({ types: [FeedbackError, ValidationError], directResult: true as const, union: { name } });
+const createErrors = (name: string) => ({ types: [FeedbackError, ValidationError, IdempotencyError], directResult: true as const, union: { name } });
 const coordinator = { role: 'COORDINATOR' } as const;
 
 // ── payloads ────────────────────────────────────────────────────────────────────────────────────
@@ -169,9 +171,14 @@ builder.mutationFields((t) => ({
     subGraphs: T,
     authScopes: coordinator,
     description: 'A new survey, as a draft (version 1).',
-    args: { input: t.arg({ type: SurveyInput, required: true }) },
-    errors: errors('CreateSurveyResult'),
-    resolve: async (_root, args, ctx) => ({ surveyId: (await atomically(ctx, () => createSurvey(serviceDeps(ctx), content(args.input as never)))).id }),
+    args: { input: t.arg({ type: SurveyInput, required: true }), idempotencyKey: t.arg.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }) },
+    errors: createErrors('CreateSurveyResult'),
+    resolve: (_root, args, ctx) =>
+      atomically(ctx, () =>
+        idempotent(serviceDeps(ctx), args.idempotencyKey, 'createSurvey', async () => ({
+          surveyId: (await createSurvey(serviceDeps(ctx), content(args.input as never))).id,
+        })),
+      ),
   }),
   saveSurveyDraft: t.field({
     type: SurveyPayload,
@@ -217,11 +224,12 @@ builder.mutationFields((t) => ({
     subGraphs: T,
     authScopes: coordinator,
     description: 'Invites a list of respondents (or every guest of a visit) to the survey\'s current version.',
-    args: { input: t.arg({ type: CampaignInput, required: true }) },
-    errors: errors('CreateSurveyCampaignResult'),
-    resolve: async (_root, { input }, ctx) => {
+    args: { input: t.arg({ type: CampaignInput, required: true }), idempotencyKey: t.arg.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }) },
+    errors: createErrors('CreateSurveyCampaignResult'),
+    resolve: async (_root, { input, idempotencyKey }, ctx) => {
+      // The links are shown once: a retry with the key creates nothing and says so (ALREADY_APPLIED).
       const { campaign, issued } = await atomically(ctx, () =>
-        createSurveyCampaign(serviceDeps(ctx), {
+        idempotentOnce(serviceDeps(ctx), idempotencyKey, 'createSurveyCampaign', () => createSurveyCampaign(serviceDeps(ctx), {
           surveyId: input.surveyId.id,
           name: input.name,
           expiresInDays: input.expiresInDays,
@@ -233,7 +241,7 @@ builder.mutationFields((t) => ({
             visitId: r.visitId?.id ?? null,
             visitGuestId: r.visitGuestId?.id ?? null,
           })),
-        }),
+        }), (r) => r.campaign.id, 'SurveyCampaign'),
       );
       return { campaignId: campaign.id, issued: withLinks(ctx, issued) };
     },
@@ -244,17 +252,25 @@ builder.mutationFields((t) => ({
     authScopes: { role: 'PATIENT_DATA' },
     description:
       "The month's discharged-patient follow-up (以信函形式进行回访出院病人): imports the records office's list (API or CSV) and invites every patient not yet invited this month.",
-    args: { input: t.arg({ type: DischargeInput, required: true }) },
-    errors: errors('CreateDischargeFollowUpCampaignResult'),
-    resolve: async (_root, { input }, ctx) => {
+    args: { input: t.arg({ type: DischargeInput, required: true }), idempotencyKey: t.arg.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }) },
+    errors: createErrors('CreateDischargeFollowUpCampaignResult'),
+    resolve: async (_root, { input, idempotencyKey }, ctx) => {
       const { campaign, issued, patients } = await atomically(ctx, () =>
-        createDischargeFollowUpCampaign(serviceDeps(ctx), {
-          surveyId: input.surveyId.id,
-          month: input.month,
-          patients: input.patients,
-          csv: input.csv,
-          expiresInDays: input.expiresInDays,
-        }),
+        idempotentOnce(
+          serviceDeps(ctx),
+          idempotencyKey,
+          'createDischargeFollowUpCampaign',
+          () =>
+            createDischargeFollowUpCampaign(serviceDeps(ctx), {
+              surveyId: input.surveyId.id,
+              month: input.month,
+              patients: input.patients,
+              csv: input.csv,
+              expiresInDays: input.expiresInDays,
+            }),
+          (r) => r.campaign.id,
+          'SurveyCampaign',
+        ),
       );
       return { campaignId: campaign.id, issued: withLinks(ctx, issued), patients };
     },

@@ -2,6 +2,8 @@
 // patients (hospital; PATIENT_DATA only, enforced by RLS below this code), responses with their
 // answers and follow-up, and the results (per version and question) with a CSV export.
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { GraphQLError } from 'graphql';
+import { isoMonth } from '../../../shared/dates.ts';
 import type { Prisma } from '@jiedai/db';
 import { RoleEnum } from '../../core/identity/user.ts';
 import { VisitRef } from '../visits/visit.ts';
@@ -420,8 +422,9 @@ builder.queryFields((t) => ({
     description: 'Discharged patients of one month (YYYY-MM), from the imported lists.',
     args: { month: t.arg.string({ required: true }) },
     resolve: (query, _root, args, ctx) => {
-      const m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(args.month);
-      if (!m) return [];
+      // A malformed or out-of-range month is refused (BAD_USER_INPUT), not read as year 0.
+      const month = isoMonth.safeParse(args.month);
+      if (!month.success) throw new GraphQLError(`month: ${month.error.issues[0]?.message}`, { extensions: { code: 'BAD_USER_INPUT' } });
       const from = new Date(`${args.month}-01T00:00:00Z`);
       const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
       return ctx.db.dischargedPatient.findMany({ ...query, where: { dischargedOn: { gte: from, lt: to } }, orderBy: [{ dischargedOn: 'asc' }, { medicalRecordNo: 'asc' }] });

@@ -4,6 +4,7 @@ import { ValidationError } from '../../../shared/errors.ts';
 import { registerDomainError } from '../../../shared/graphql-errors.ts';
 import { atomically } from '../../../shared/mutation.ts';
 import { strip } from '../../../shared/input.ts';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotent, idempotentCreate } from '../../../shared/idempotency.ts';
 import { MembershipRef, RoleEnum } from '../../core/identity/user.ts';
 import { ItineraryKindEnum, MealKindEnum, VisitPurposeEnum, VisitRef } from '../visits/visit.ts';
 import { TASK_ERROR_CODES, TaskError } from './task.errors.ts';
@@ -22,6 +23,7 @@ import {
 const T = TENANT_GRAPHS;
 registerDomainError(TaskError, 'TaskError', TASK_ERROR_CODES, 'A task or checklist change was refused; nothing was changed.');
 const errors = (name: string) => ({ types: [TaskError, ValidationError], directResult: true as const, union: { name } });
+const createErrors = (name: string) => ({ types: [TaskError, ValidationError, IdempotencyError], directResult: true as const, union: { name } });
 
 const TaskPayload = builder.objectRef<{ task: { id: string } }>('TaskPayload').implement({
   subGraphs: T,
@@ -98,10 +100,14 @@ builder.mutationFields((t) => ({
     type: TemplatePayload,
     subGraphs: T,
     authScopes: { role: 'TENANT_ADMIN' },
-    args: { input: t.arg({ type: TemplateInput, required: true }) },
-    errors: errors('CreateChecklistTemplateResult'),
-    resolve: async (_root, { input }, ctx) =>
-      atomically(ctx, () => createChecklistTemplate(serviceDeps(ctx), { ...strip(input), items: input.items.map((i) => strip(i)) })),
+    args: { input: t.arg({ type: TemplateInput, required: true }), idempotencyKey: t.arg.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }) },
+    errors: createErrors('CreateChecklistTemplateResult'),
+    resolve: async (_root, { input, idempotencyKey }, ctx) =>
+      atomically(ctx, () =>
+        idempotent(serviceDeps(ctx), idempotencyKey, 'createChecklistTemplate', async () => ({
+          id: (await createChecklistTemplate(serviceDeps(ctx), { ...strip(input), items: input.items.map((i) => strip(i)) })).id,
+        })),
+      ),
   }),
   instantiateChecklist: t.field({
     type: InstantiatePayload,
@@ -122,15 +128,22 @@ builder.mutationFields((t) => ({
     type: TaskPayload,
     subGraphs: T,
     authScopes: { role: 'COORDINATOR' },
-    args: { input: t.arg({ type: CreateTaskInput, required: true }) },
-    errors: errors('CreateTaskResult'),
-    resolve: async (_root, { input }, ctx) => ({
+    args: { input: t.arg({ type: CreateTaskInput, required: true }), idempotencyKey: t.arg.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }) },
+    errors: createErrors('CreateTaskResult'),
+    resolve: async (_root, { input, idempotencyKey }, ctx) => ({
       task: await atomically(ctx, () =>
-        createTask(serviceDeps(ctx), {
-          ...strip(input),
-          visitId: input.visitId?.id ?? null,
-          assigneeMembershipId: input.assigneeMembershipId?.id ?? null,
-        }),
+        idempotentCreate(
+          serviceDeps(ctx),
+          idempotencyKey,
+          'createTask',
+          () =>
+            createTask(serviceDeps(ctx), {
+              ...strip(input),
+              visitId: input.visitId?.id ?? null,
+              assigneeMembershipId: input.assigneeMembershipId?.id ?? null,
+            }),
+          (id) => ctx.db.task.findUniqueOrThrow({ where: { id } }),
+        ),
       ),
     }),
   }),

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Db } from '@jiedai/db';
 import type { ServiceDeps } from '../../../context.ts';
 import { isForeignKeyViolation, isUniqueViolation, parseInput } from '../../../shared/errors.ts';
+import { isoDate } from '../../../shared/dates.ts';
 import { assertMembership, changeVisit, notifyAssigned } from './visit.service.ts';
 import { VisitError } from './visit.errors.ts';
 import { BUDGET_CATEGORIES, DIETARY_CATEGORIES, ITINERARY_KINDS, MEAL_KINDS, VEHICLE_KINDS } from './visit.plan.ts';
@@ -293,7 +294,7 @@ export async function saveItineraryItem(deps: ServiceDeps, ref: VisitRef, input:
 
 // ── lodging and rooms ───────────────────────────────────────────────────────────────────────────
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(d)), 'a valid date');
+const date = isoDate;
 const lodgingInput = z
   .object({
     id: uuid.nullish(),

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Db, Prisma } from '@jiedai/db';
 import type { ServiceDeps } from '../../../context.ts';
 import { parseInput } from '../../../shared/errors.ts';
+import { idempotent as sharedIdempotent } from '../../../shared/idempotency.ts';
 import { hasRole } from '../../../shared/access.ts';
 import { isMember, ownMembershipId } from '../../../shared/members.ts';
 import { recordAudit } from '../../core/audit/audit.service.ts';
@@ -149,32 +150,14 @@ export async function notifyAssigned(deps: ServiceDeps, visitId: string, type: s
 
 // ── idempotency ─────────────────────────────────────────────────────────────────────────────────
 
-/**
- * A retried mutation with the same key returns the first result and creates nothing twice. The key
- * row is written first: a concurrent retry waits on it, then reads the stored result.
- */
-export async function idempotent<T extends Prisma.InputJsonValue>(
+/** The shared idempotency keys (shared/idempotency.ts); a reused key is a VisitError here, as before. */
+export function idempotent<T extends Prisma.InputJsonValue>(
   deps: ServiceDeps,
   key: string | null | undefined,
   operation: string,
   fn: () => Promise<T>,
 ): Promise<T> {
-  if (!key) return fn();
-  const parsedKey = parseInput(z.string().min(8).max(200), key);
-  const tenantId = deps.access.tenantId!;
-  const inserted = await deps.db.$queryRaw<{ key: string }[]>`
-    INSERT INTO idempotency_keys (tenant_id, key, operation) VALUES (${tenantId}::uuid, ${parsedKey}, ${operation})
-    ON CONFLICT (tenant_id, key) DO NOTHING RETURNING key`;
-  if (inserted.length === 0) {
-    const existing = await deps.db.idempotencyKey.findUniqueOrThrow({ where: { tenantId_key: { tenantId, key: parsedKey } } });
-    if (existing.operation !== operation || existing.result === null) {
-      throw new VisitError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another operation');
-    }
-    return existing.result as T;
-  }
-  const result = await fn();
-  await deps.db.idempotencyKey.update({ where: { tenantId_key: { tenantId, key: parsedKey } }, data: { result } });
-  return result;
+  return sharedIdempotent(deps, key, operation, fn, () => new VisitError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another operation'));
 }
 
 // ── the visit itself ────────────────────────────────────────────────────────────────────────────
