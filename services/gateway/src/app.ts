@@ -295,6 +295,8 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
       },
     },
     wsServer,
+    // Ping every WS_KEEPALIVE_MS; a client that has not answered by the next ping is terminated.
+    config.wsKeepAliveMs,
   );
   // graphql-ws reports a socket's errors (a message over maxPayload, a reset) with console.error and
   // then closes with 4500; ws has closed the socket already (1009 for an oversized message). Log them.

@@ -32,6 +32,7 @@ const schema = z
     MAX_QUERY_COST: z.coerce.number().int().min(1).default(5_000),
     MAX_QUERY_COST_ANONYMOUS: z.coerce.number().int().min(1).default(500),
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
+    WS_KEEPALIVE_MS: z.coerce.number().int().min(1_000).max(600_000).default(12_000),
     WS_MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().min(1).max(10_000).default(50),
     SURVEY_LINK_BASE_URL: z.string().url().optional(),
     SURVEY_SUBMISSIONS_PER_TOKEN: z.coerce.number().int().min(1).default(10),
@@ -64,6 +65,8 @@ export interface GatewayConfig {
   queryCost: { maxCost: number; maxCostAnonymous: number };
   /** Operations (subscriptions, and queries or mutations while they run) at once on one WebSocket. */
   wsMaxSubscriptionsPerSocket: number;
+  /** graphql-ws keep-alive: ping interval; an unanswered ping ends the socket at the next one. */
+  wsKeepAliveMs: number;
   /** Respondent links and the hourly limits of survey submissions. */
   survey: { linkBase?: string; submissionsPerToken: number; submissionsPerAddress: number };
 }
@@ -104,6 +107,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     queryCost: { maxCost: env.MAX_QUERY_COST, maxCostAnonymous: env.MAX_QUERY_COST_ANONYMOUS },
     wsMaxSubscriptionsPerSocket: env.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+    wsKeepAliveMs: env.WS_KEEPALIVE_MS,
     survey: {
       linkBase: env.SURVEY_LINK_BASE_URL,
       submissionsPerToken: env.SURVEY_SUBMISSIONS_PER_TOKEN,
