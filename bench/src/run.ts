@@ -242,6 +242,7 @@ try {
   const GW_A = 4701;
   const GW_B = 4702;
   const BASE = 4703;
+  mkdirSync(RESULTS_DIR, { recursive: true }); // git-ignored: absent on a fresh clone
   const tracesFile = path.join(RESULTS_DIR, 'gateway-traces.json');
   writeFileSync(tracesFile, JSON.stringify({ 'by-id': statements['by-id']!.trace, board: statements.board!.trace, create: statements.create!.trace }));
   log('starting two gateway processes and the baseline …');
