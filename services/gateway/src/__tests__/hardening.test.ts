@@ -325,22 +325,24 @@ describe('connection sizes', () => {
     );
   });
 
-  it('members(first: 101) never returns more than 100 (there are 111 members)', async () => {
+  it('a page is at most 100: first/last above it is refused with BAD_USER_INPUT, never silently clamped (there are 111 members)', async () => {
     const all = await t.gql(`{ members(first: 100) { totalCount edges { node { id } } pageInfo { hasNextPage } } }`, {}, { token: bulk.adminToken });
     expect(all.errors).toBeUndefined();
     expect(all.data.members.totalCount).toBe(111);
     expect(all.data.members.edges).toHaveLength(100);
     expect(all.data.members.pageInfo.hasNextPage).toBe(true);
 
-    // Not refused: clamped to the maximum page of 100. (A large enough `first` also meets the cost
-    // limit, which multiplies by it: `first: 1000` with pageInfo is refused as over cost.)
-    for (const args of ['first: 101', 'first: 1000', 'last: 101']) {
+    for (const [args, argument, found] of [['first: 101', 'first', 101], ['first: 1000', 'first', 1000], ['last: 101', 'last', 101]] as const) {
+      t.statements.length = 0;
       const res = await t.gql(`{ members(${args}) { edges { node { id } } } }`, {}, { token: bulk.adminToken });
-      expect(res.errors, args).toBeUndefined();
-      expect(res.data.members.edges, args).toHaveLength(100);
+      expect(res.data ?? null, args).toBeNull();
+      expect(res.errors?.[0]?.extensions, args).toMatchObject({ code: 'BAD_USER_INPUT', field: 'Query.members', argument, max: 100, found });
+      expect(res.errors?.[0]?.message, args).toMatch(/at most 100/);
+      expect(t.statements.filter((sql) => /\bBEGIN\b/.test(sql)), args).toEqual([]);
     }
-    const next = await t.gql(`{ members(first: 101) { pageInfo { hasNextPage } } }`, {}, { token: bulk.adminToken });
-    expect(next.data.members.pageInfo.hasNextPage).toBe(true);
+    // In a variable as well.
+    const variable = await t.gql(`query($n: Int) { members(first: $n) { edges { node { id } } } }`, { n: 101 }, { token: bulk.adminToken });
+    expect(variable.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('the default page is 20, and negative sizes are refused', async () => {

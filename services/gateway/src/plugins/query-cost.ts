@@ -10,7 +10,8 @@
 //   list, unless the field declares its size (`extensions: { listSize: 3 }`, e.g. a board's three phases);
 //   the `edges`/`nodes` of a connection count once (the connection multiplied them already);
 // - every element of a list inside the arguments (an input's guests, answers, patients …) costs 1 more.
-// Anonymous callers get a smaller budget than members and API keys.
+// Anonymous callers get a smaller budget than members and API keys. A connection's `first`/`last` above 100 is
+// refused here too (BAD_USER_INPUT), instead of being silently clamped by the resolver.
 import type { Plugin } from 'graphql-yoga';
 import {
   GraphQLError,
@@ -45,13 +46,26 @@ function countItems(value: unknown): number {
   return 0;
 }
 
-function estimate({ type, field, args, childComplexity }: ComplexityEstimatorArgs): number {
+/** A connection page asked larger than MAX_PAGE_SIZE (refused, never clamped). */
+export interface OversizedPage {
+  field: string;
+  argument: 'first' | 'last';
+  found: number;
+}
+
+export const MAX_PAGE_SIZE = 100;
+
+function estimate({ type, field, args, childComplexity }: ComplexityEstimatorArgs, oversized: OversizedPage[]): number {
   const returns = getNullableType(field.type);
   const named = getNamedType(returns);
   const leaf = isLeafType(named);
   const base = type.name === 'Mutation' ? MUTATION_COST : leaf ? 0 : 1;
   const inputItems = countItems(args);
   const isConnection = !leaf && named.name.endsWith('Connection');
+  for (const argument of ['first', 'last'] as const) {
+    const value = args[argument];
+    if (isConnection && typeof value === 'number' && value > MAX_PAGE_SIZE) oversized.push({ field: `${type.name}.${field.name}`, argument, found: value });
+  }
   if (!isListType(returns) && !isConnection) return base + childComplexity + inputItems;
   let n: number | undefined;
   if (typeof args.first === 'number') n = args.first;
@@ -69,21 +83,26 @@ function estimate({ type, field, args, childComplexity }: ComplexityEstimatorArg
   return Math.max(n, 0) * (base + childComplexity) + inputItems - (n === longest ? longest : 0);
 }
 
-/** The operation's cost with these variables; null when they do not fit the document (execution reports that). */
+/**
+ * The operation's cost with these variables, and the connection pages asked larger than MAX_PAGE_SIZE; null when
+ * the variables do not fit the document (execution reports that).
+ */
 export function operationCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown> | null | undefined,
-): number | null {
+): { cost: number; oversized: OversizedPage[] } | null {
+  const oversized: OversizedPage[] = [];
   try {
-    return getComplexity({
+    const cost = getComplexity({
       schema,
       query: document,
       operationName: operationName ?? undefined,
       variables: variables ?? {},
-      estimators: [estimate],
+      estimators: [(options) => estimate(options, oversized)],
     });
+    return { cost, oversized };
   } catch {
     return null;
   }
@@ -102,12 +121,19 @@ export function useQueryCost(limits: QueryCostLimits): Plugin<Context> {
     operationName?: string | null | undefined;
     variableValues?: Record<string, unknown> | null | undefined;
     contextValue: unknown;
-  }): QueryTooComplexError | null => {
+  }): GraphQLError | null => {
     const ctx = args.contextValue as Context;
     const max = ctx.credential.type === 'anonymous' ? limits.maxCostAnonymous : limits.maxCost;
-    const cost = operationCost(args.schema, args.document, args.operationName, args.variableValues);
-    if (cost === null || cost <= max) return null;
-    return new QueryTooComplexError('cost', max, cost, `Query cost limit of ${max} exceeded, found ${cost}.`);
+    const measured = operationCost(args.schema, args.document, args.operationName, args.variableValues);
+    if (measured === null) return null;
+    const [page] = measured.oversized;
+    if (page) {
+      return new GraphQLError(`${page.field}: \`${page.argument}\` is at most ${MAX_PAGE_SIZE}, got ${page.found}; page with \`after\`/\`before\`.`, {
+        extensions: { code: 'BAD_USER_INPUT', field: page.field, argument: page.argument, max: MAX_PAGE_SIZE, found: page.found },
+      });
+    }
+    if (measured.cost <= max) return null;
+    return new QueryTooComplexError('cost', max, measured.cost, `Query cost limit of ${max} exceeded, found ${measured.cost}.`);
   };
   return {
     onExecute({ args, setResultAndStopExecution }) {

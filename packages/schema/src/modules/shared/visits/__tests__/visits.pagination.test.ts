@@ -63,8 +63,10 @@ describe('visits connection', () => {
     expect(seen).toEqual(expectedOrder);
   });
 
-  it('clamps first: 101 to a page of 100 (no error), with a next page', async () => {
-    const res = await t.gql(PAGE, { first: 101 }, { token: tenant.adminToken });
+  it('refuses first: 101 (BAD_USER_INPUT) instead of clamping it; first: 100 is a full page with a next one', async () => {
+    const over = await t.gql(PAGE, { first: 101 }, { token: tenant.adminToken });
+    expect(over.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'first', max: 100, found: 101 });
+    const res = await t.gql(PAGE, { first: 100 }, { token: tenant.adminToken });
     expect(res.errors).toBeUndefined();
     expect(res.data.visits.edges).toHaveLength(100);
     expect(res.data.visits.pageInfo.hasNextPage).toBe(true);
