@@ -65,12 +65,21 @@ const INSERT_AUDIT = {
 // The decomposition: the statements one gateway request sent, with their parameters, as statements.ts
 // recorded them (BENCH_TRACES: a JSON file {"by-id": [{text, values}], …}), replayed verbatim: the
 // combined BEGIN + scope + access message as a simple query, the rest as sent (unnamed) or named.
+// The request's own visit (body.visitId) takes the place of the one the traces were recorded on.
 type Trace = { text: string; values?: unknown[] }[];
-const traces: Record<string, Trace> = process.env.BENCH_TRACES ? JSON.parse(readFileSync(process.env.BENCH_TRACES, 'utf8')) : {};
+const traces: Record<string, Trace> & { visitId?: string } = process.env.BENCH_TRACES
+  ? JSON.parse(readFileSync(process.env.BENCH_TRACES, 'utf8'))
+  : {};
 
-const replay = (scenario: string, prepared: boolean): Handler => async () => {
-  const trace = traces[scenario];
-  if (!trace) throw new Error(`no trace for ${scenario}`);
+const replay = (scenario: string, prepared: boolean): Handler => async (_tenantId, _userId, body) => {
+  const recorded = traces[scenario];
+  if (!recorded) throw new Error(`no trace for ${scenario}`);
+  const from = traces.visitId;
+  const to = typeof body.visitId === 'string' ? body.visitId : undefined;
+  const trace =
+    from && to
+      ? recorded.map((s) => ({ ...s, values: s.values?.map((v) => (typeof v === 'string' ? v.replaceAll(from, to) : v)) }))
+      : recorded;
   const client = await pool.connect();
   try {
     let rows = 0;

@@ -162,7 +162,12 @@ function targets(fixture: Fixture, gatewayPort: number, baselinePort: number) {
   const replays = (name: string) =>
     (['unprepared', 'prepared'] as const).map((kind) => ({
       label: `gateway_sql_${kind}`,
-      target: { ...base(`/${name}/gateway-sql${kind === 'prepared' ? '-prepared' : ''}`), bodies: [{ body: '{}', expect: '"replayed":' }] },
+      // Rotating over the visits like the contenders (creates must not pile onto one visit: a visit holds at most
+      // 2,000 tasks).
+      target: {
+        ...base(`/${name}/gateway-sql${kind === 'prepared' ? '-prepared' : ''}`),
+        bodies: fixture.visitIds.map((visitId) => ({ body: JSON.stringify({ visitId }), expect: '"replayed":' })),
+      },
     }));
   const phases = ['PREPARATION', 'RECEPTION', 'FOLLOW_UP'];
   const scenarios: { name: string; gateway: Target; baseline: Target; extra?: { label: string; target: Target }[] }[] = [
@@ -244,7 +249,16 @@ try {
   const BASE = 4703;
   mkdirSync(RESULTS_DIR, { recursive: true }); // git-ignored: absent on a fresh clone
   const tracesFile = path.join(RESULTS_DIR, 'gateway-traces.json');
-  writeFileSync(tracesFile, JSON.stringify({ 'by-id': statements['by-id']!.trace, board: statements.board!.trace, create: statements.create!.trace }));
+  writeFileSync(
+    tracesFile,
+    JSON.stringify({
+      // The visit the traces were recorded on: the replays put each request's own visit in its place.
+      visitId: fixture.visitIds[7],
+      'by-id': statements['by-id']!.trace,
+      board: statements.board!.trace,
+      create: statements.create!.trace,
+    }),
+  );
   log('starting two gateway processes and the baseline …');
   const [gwA, gwB, baseline] = await Promise.all([
     startGateway('gateway-a', dbUrl, GW_A, redisPrefix),
