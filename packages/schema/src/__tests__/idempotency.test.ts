@@ -55,6 +55,20 @@ describe('createTask with an idempotency key', () => {
     expect(await count(`SELECT count(*)::int AS n FROM tasks WHERE tenant_id = $1 AND title = $2`, [gov.id, title])).toBe(1);
   });
 
+  it('the same key with other input is refused (IDEMPOTENCY_KEY_REUSED) and creates nothing; with the same input it replays', async () => {
+    const key = unique('task-key');
+    const title = unique('订房');
+    const first = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title }, key }, { token: coordinator.token });
+    expect(first.data.createTask.__typename).toBe('TaskPayload');
+    for (const input of [{ phase: 'PREPARATION', title: `${title}（改）` }, { phase: 'RECEPTION', title }, { phase: 'PREPARATION', title, description: '多订一间' }]) {
+      const other = await t.gql(CREATE_TASK, { input, key }, { token: coordinator.token });
+      expect(other.data.createTask, JSON.stringify(input)).toMatchObject({ __typename: 'IdempotencyError', code: 'IDEMPOTENCY_KEY_REUSED' });
+    }
+    expect(await count(`SELECT count(*)::int AS n FROM tasks WHERE tenant_id = $1 AND title LIKE $2`, [gov.id, `${title}%`])).toBe(1);
+    const same = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title }, key }, { token: coordinator.token });
+    expect(same.data).toEqual(first.data);
+  });
+
   it('a key used for another operation, or malformed, is refused with a typed error', async () => {
     const key = unique('shared-key');
     await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title: unique('t') }, key }, { token: coordinator.token });

@@ -1,13 +1,14 @@
 // Idempotency keys for mutations (first written for visits): a retried mutation with the same key
 // returns the first result and creates nothing twice. The key row is written first: a concurrent
 // retry waits on it, then reads the stored result. Keys live per tenant (`idempotency_keys`).
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma } from '@jiedai/db';
 import type { ServiceDeps } from '../context.ts';
 import { DomainError, parseInput } from './errors.ts';
 
 export const IDEMPOTENCY_ERROR_CODES = [
-  /** The key was used for another operation. */
+  /** The key was used for another operation, or for this one with other input. */
   'IDEMPOTENCY_KEY_REUSED',
   /** The key's first request succeeded, and its result held a secret shown once: it is not shown again. */
   'ALREADY_APPLIED',
@@ -16,6 +17,16 @@ export type IdempotencyErrorCode = (typeof IDEMPOTENCY_ERROR_CODES)[number];
 
 export class IdempotencyError extends DomainError<IdempotencyErrorCode> {
   override name = 'IdempotencyError';
+}
+
+/**
+ * The operation a key is stored with: its name and a hash of its input (as the IETF Idempotency-Key draft and
+ * Stripe do), so the same key with other input is refused (IDEMPOTENCY_KEY_REUSED) instead of replaying a
+ * result that does not fit it. GraphQL coerces arguments in the schema's field order: the JSON is stable.
+ */
+export function keyed(operation: string, input: unknown): string {
+  const { idempotencyKey: _key, ...rest } = (input ?? {}) as Record<string, unknown>;
+  return `${operation}#${createHash('sha256').update(JSON.stringify(rest)).digest('base64url').slice(0, 32)}`;
 }
 
 const reusedKey = () => new IdempotencyError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another operation');

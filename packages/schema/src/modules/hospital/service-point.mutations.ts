@@ -3,7 +3,7 @@ import { serviceDeps } from '../../context.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { registerDomainError } from '../../shared/graphql-errors.ts';
 import { atomically } from '../../shared/mutation.ts';
-import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotentCreate } from '../../shared/idempotency.ts';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotentCreate, keyed } from '../../shared/idempotency.ts';
 import { DepartmentRef } from '../core/tenancy/department.ts';
 import { HOSPITAL_ERROR_CODES, HospitalError } from './hospital.errors.ts';
 import { HOSPITAL, ServicePointKindEnum, ServicePointRef } from './service-point.ts';
@@ -43,7 +43,7 @@ builder.mutationFields((t) => ({
         idempotentCreate(
           serviceDeps(ctx),
           idempotencyKey,
-          'createServicePoint',
+          keyed('createServicePoint', input),
           () =>
             createServicePoint(serviceDeps(ctx), {
               ...input,

@@ -3,7 +3,7 @@ import { serviceDeps } from '../../context.ts';
 import { ValidationError } from '../../shared/errors.ts';
 import { registerDomainError } from '../../shared/graphql-errors.ts';
 import { atomically } from '../../shared/mutation.ts';
-import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotentCreate } from '../../shared/idempotency.ts';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotentCreate, keyed } from '../../shared/idempotency.ts';
 import { HOTEL_ERROR_CODES, HotelError } from './hotel.errors.ts';
 import { HOTEL, HotelAreaKindEnum, HotelAreaRef } from './hotel-area.ts';
 import { createHotelArea, deleteHotelArea } from './hotel-area.service.ts';
@@ -41,7 +41,7 @@ builder.mutationFields((t) => ({
         idempotentCreate(
           serviceDeps(ctx),
           idempotencyKey,
-          'createHotelArea',
+          keyed('createHotelArea', input),
           () => createHotelArea(serviceDeps(ctx), input),
           (id) => ctx.db.hotelArea.findUniqueOrThrow({ where: { id } }),
         ),

@@ -2,7 +2,7 @@ import { builder, TENANT_GRAPHS } from '../../../builder.ts';
 import { serviceDeps } from '../../../context.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { atomically } from '../../../shared/mutation.ts';
-import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotentOnce } from '../../../shared/idempotency.ts';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotentOnce, keyed } from '../../../shared/idempotency.ts';
 import { IdentityError } from './identity.errors.ts';
 import { ApiKeyRef } from './api-key.ts';
 import { createApiKey, revokeApiKey } from './api-key.service.ts';
@@ -35,7 +35,7 @@ builder.mutationFields((t) => ({
     // The secret is shown once: a retry with the key creates no second key and says so (ALREADY_APPLIED).
     resolve: (_root, { idempotencyKey, ...args }, ctx) =>
       atomically(ctx, () =>
-        idempotentOnce(serviceDeps(ctx), idempotencyKey, 'createApiKey', () => createApiKey(serviceDeps(ctx), args), (r) => r.apiKey.id, 'ApiKey'),
+        idempotentOnce(serviceDeps(ctx), idempotencyKey, keyed('createApiKey', args), () => createApiKey(serviceDeps(ctx), args), (r) => r.apiKey.id, 'ApiKey'),
       ),
   }),
   revokeApiKey: t.field({

@@ -2,7 +2,7 @@ import { builder, TENANT_GRAPHS } from '../../../builder.ts';
 import { serviceDeps } from '../../../context.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { atomically } from '../../../shared/mutation.ts';
-import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotentCreate } from '../../../shared/idempotency.ts';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotentCreate, keyed } from '../../../shared/idempotency.ts';
 import { TenancyError } from './tenancy.errors.ts';
 import { DepartmentRef } from './department.ts';
 import { createDepartment, deleteDepartment, updateDepartment } from './department.service.ts';
@@ -44,7 +44,7 @@ builder.mutationFields((t) => ({
         idempotentCreate(
           serviceDeps(ctx),
           idempotencyKey,
-          'createDepartment',
+          keyed('createDepartment', input),
           () => createDepartment(serviceDeps(ctx), { ...input, parentId: input.parentId?.id ?? null }),
           (id) => ctx.db.department.findUniqueOrThrow({ where: { id } }),
         ),

@@ -3,7 +3,7 @@ import { serviceDeps } from '../../../context.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { registerDomainError } from '../../../shared/graphql-errors.ts';
 import { atomically } from '../../../shared/mutation.ts';
-import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotent } from '../../../shared/idempotency.ts';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotent, keyed } from '../../../shared/idempotency.ts';
 import { strip } from '../../../shared/input.ts';
 import { MembershipRef } from '../../core/identity/user.ts';
 import { ASSESSMENT_ERROR_CODES, AssessmentError } from './assessment.errors.ts';
@@ -112,7 +112,7 @@ builder.mutationFields((t) => ({
     errors: { ...errors('CreateAssessmentTemplateResult'), types: [AssessmentError, ValidationError, IdempotencyError] },
     resolve: (_r, { input, idempotencyKey }, ctx) =>
       atomically(ctx, () =>
-        idempotent(serviceDeps(ctx), idempotencyKey, 'createAssessmentTemplate', async () => ({
+        idempotent(serviceDeps(ctx), idempotencyKey, keyed('createAssessmentTemplate', input), async () => ({
           id: (await createAssessmentTemplate(serviceDeps(ctx), { ...strip(input), criteria: criteria(input.criteria) })).id,
         })),
       ),

@@ -7,7 +7,7 @@ import { hasRole } from '../../../shared/access.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { registerDomainError } from '../../../shared/graphql-errors.ts';
 import { atomically } from '../../../shared/mutation.ts';
-import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotent, idempotentOnce } from '../../../shared/idempotency.ts';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotent, idempotentOnce, keyed } from '../../../shared/idempotency.ts';
 import { RoleEnum } from '../../core/identity/user.ts';
 import { HOSPITAL } from '../../hospital/service-point.ts';
 import { VisitGuestRef, VisitRef } from '../visits/visit.ts';
@@ -175,7 +175,7 @@ builder.mutationFields((t) => ({
     errors: createErrors('CreateSurveyResult'),
     resolve: (_root, args, ctx) =>
       atomically(ctx, () =>
-        idempotent(serviceDeps(ctx), args.idempotencyKey, 'createSurvey', async () => ({
+        idempotent(serviceDeps(ctx), args.idempotencyKey, keyed('createSurvey', args.input), async () => ({
           surveyId: (await createSurvey(serviceDeps(ctx), content(args.input as never))).id,
         })),
       ),
@@ -229,7 +229,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input, idempotencyKey }, ctx) => {
       // The links are shown once: a retry with the key creates nothing and says so (ALREADY_APPLIED).
       const { campaign, issued } = await atomically(ctx, () =>
-        idempotentOnce(serviceDeps(ctx), idempotencyKey, 'createSurveyCampaign', () => createSurveyCampaign(serviceDeps(ctx), {
+        idempotentOnce(serviceDeps(ctx), idempotencyKey, keyed('createSurveyCampaign', input), () => createSurveyCampaign(serviceDeps(ctx), {
           surveyId: input.surveyId.id,
           name: input.name,
           expiresInDays: input.expiresInDays,
@@ -259,7 +259,7 @@ builder.mutationFields((t) => ({
         idempotentOnce(
           serviceDeps(ctx),
           idempotencyKey,
-          'createDischargeFollowUpCampaign',
+          keyed('createDischargeFollowUpCampaign', input),
           () =>
             createDischargeFollowUpCampaign(serviceDeps(ctx), {
               surveyId: input.surveyId.id,

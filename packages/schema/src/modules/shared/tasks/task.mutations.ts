@@ -4,7 +4,7 @@ import { ValidationError } from '../../../shared/errors.ts';
 import { registerDomainError } from '../../../shared/graphql-errors.ts';
 import { atomically } from '../../../shared/mutation.ts';
 import { strip } from '../../../shared/input.ts';
-import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotent, idempotentCreate } from '../../../shared/idempotency.ts';
+import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotent, idempotentCreate, keyed } from '../../../shared/idempotency.ts';
 import { MembershipRef, RoleEnum } from '../../core/identity/user.ts';
 import { ItineraryKindEnum, MealKindEnum, VisitPurposeEnum, VisitRef } from '../visits/visit.ts';
 import { TASK_ERROR_CODES, TaskError } from './task.errors.ts';
@@ -104,7 +104,7 @@ builder.mutationFields((t) => ({
     errors: createErrors('CreateChecklistTemplateResult'),
     resolve: async (_root, { input, idempotencyKey }, ctx) =>
       atomically(ctx, () =>
-        idempotent(serviceDeps(ctx), idempotencyKey, 'createChecklistTemplate', async () => ({
+        idempotent(serviceDeps(ctx), idempotencyKey, keyed('createChecklistTemplate', input), async () => ({
           id: (await createChecklistTemplate(serviceDeps(ctx), { ...strip(input), items: input.items.map((i) => strip(i)) })).id,
         })),
       ),
@@ -135,7 +135,7 @@ builder.mutationFields((t) => ({
         idempotentCreate(
           serviceDeps(ctx),
           idempotencyKey,
-          'createTask',
+          keyed('createTask', input),
           () =>
             createTask(serviceDeps(ctx), {
               ...strip(input),

@@ -6,6 +6,7 @@ import { ValidationError } from '../../../shared/errors.ts';
 import { registerDomainError } from '../../../shared/graphql-errors.ts';
 import { atomically } from '../../../shared/mutation.ts';
 import { strip } from '../../../shared/input.ts';
+import { keyed } from '../../../shared/idempotency.ts';
 import { MembershipRef } from '../../core/identity/user.ts';
 import { VISIT_ERROR_CODES, VisitError } from './visit.errors.ts';
 import {
@@ -110,7 +111,7 @@ builder.mutationFields((t) => ({
     errors: errors('CreateVisitResult'),
     resolve: (_root, args, ctx) =>
       atomically(ctx, () =>
-        idempotent(serviceDeps(ctx), args.idempotencyKey as string | null, 'createVisit', async () => ({
+        idempotent(serviceDeps(ctx), args.idempotencyKey as string | null, keyed('createVisit', args.input), async () => ({
           visitId: (await createVisit(serviceDeps(ctx), visitData(args.input as VisitInput))).id,
         })),
       ),
@@ -128,7 +129,7 @@ builder.mutationFields((t) => ({
     errors: errors('UpdateVisitResult'),
     resolve: (_root, args, ctx) =>
       atomically(ctx, () =>
-        idempotent(serviceDeps(ctx), args.idempotencyKey as string | null, 'updateVisit', async () => ({
+        idempotent(serviceDeps(ctx), args.idempotencyKey as string | null, keyed('updateVisit', args), async () => ({
           visitId: (await updateVisit(serviceDeps(ctx), args.id.id, args.expectedVersion, visitData(args.input as VisitInput))).id,
         })),
       ),
@@ -410,7 +411,7 @@ for (const spec of SAVES) {
       errors: errors(`${spec.field[0]!.toUpperCase()}${spec.field.slice(1)}Result`),
       resolve: (_root, args, ctx) =>
         atomically(ctx, () =>
-          idempotent(serviceDeps(ctx), args.idempotencyKey as string | null, spec.field, async () => {
+          idempotent(serviceDeps(ctx), args.idempotencyKey as string | null, keyed(spec.field, args), async () => {
             const { id, ...rest } = args.input as { id?: string | null };
             const recordId = await spec.save(
               ctx,
