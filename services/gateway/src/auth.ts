@@ -15,6 +15,15 @@ export const anonymous: RequestAuth = { credential: { type: 'anonymous' }, tenan
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** X-Tenant-Id: the tenant's global id (as the API returns it) or its UUID; anything else is returned as is (refused). */
+export function tenantIdOf(header: string | null | undefined): string | null {
+  if (!header) return null;
+  const value = header.trim();
+  if (UUID.test(value)) return value;
+  const text = Buffer.from(value, 'base64').toString('utf8');
+  return text.startsWith('Tenant:') && UUID.test(text.slice(7)) ? text.slice(7) : value;
+}
+
 export class AuthError extends GraphQLError {
   constructor(code: 'UNAUTHENTICATED' | 'FORBIDDEN', message: string) {
     super(message, { extensions: { code, http: { status: code === 'UNAUTHENTICATED' ? 401 : 403 } } });
@@ -60,8 +69,9 @@ export function createAuthenticator(prisma: PrismaClient, tokens: TokenService):
     });
 
   return {
-    async authenticate(authorization, tenantHeader) {
+    async authenticate(authorization, rawTenantHeader) {
       if (!authorization) return anonymous;
+      const tenantHeader = tenantIdOf(rawTenantHeader);
       const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
       if (!match) throw new AuthError('UNAUTHENTICATED', 'Use "Authorization: Bearer <token or API key>"');
       const bearer = match[1]!;

@@ -61,3 +61,22 @@ describe('failures as data', () => {
     expect(taken.data.createDepartment).toMatchObject({ __typename: 'TenancyError', code: 'NAME_TAKEN' });
   });
 });
+
+describe('X-Tenant-Id', () => {
+  it("takes the tenant's global id, as the API returns it, or its UUID", async () => {
+    for (const header of [tenant.globalId, tenant.id]) {
+      const res = await t.gql('{ tenant { id kind } }', {}, { token: platformToken, tenantId: header });
+      // The platform admin is no member of this tenant: refused alike for both spellings...
+      expect(res.status, header).toBe(403);
+    }
+    const member = await tenant.member(['STAFF']);
+    for (const header of [tenant.globalId, tenant.id]) {
+      // ...and a member is served with either.
+      const res = await t.gql('{ tenant { id kind } }', {}, { token: member.token, tenantId: header });
+      expect(res.errors, header).toBeUndefined();
+      expect(res.data.tenant).toEqual({ id: tenant.globalId, kind: 'GOVERNMENT_OFFICE' });
+    }
+    const garbage = await t.gql('{ tenant { id } }', {}, { token: member.token, tenantId: 'not-a-tenant' });
+    expect(garbage.status).toBe(403);
+  });
+});
