@@ -1,5 +1,5 @@
 // The Pothos builder: configuration only. Modules import it and add their types.
-import SchemaBuilder from '@pothos/core';
+import SchemaBuilder, { PothosValidationError } from '@pothos/core';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
@@ -127,6 +127,11 @@ function isNodeType(schema: GraphQLSchema, typename: string): boolean {
 
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An argument Pothos refused while validating it (e.g. the global id of another type than the field takes). */
+export function isInputValidationError(error: unknown): boolean {
+  return error instanceof PothosValidationError;
+}
 
 /** Opaque global ids are base64 of `Type:uuid`. */
 export function decodeId(globalID: string): { typename: string; id: string } {

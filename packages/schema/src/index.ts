@@ -1,5 +1,5 @@
 export { buildSchemas, printSchemas, SUB_GRAPH_OF_KIND, type Schemas } from './build-schemas.ts';
-export { SUB_GRAPHS, TENANT_GRAPHS, type SubGraph } from './builder.ts';
+export { SUB_GRAPHS, TENANT_GRAPHS, isInputValidationError, type SubGraph } from './builder.ts';
 export type { Context, AppServices, EventBus, Logger, ServiceDeps, FeedbackServices } from './context.ts';
 export { accessQuery, accessFrom, touchApiKey, anonymousAccess, AccessDenied, hasRole, type Access, type Credential } from './shared/access.ts';
 export { createPasswordHasher, type PasswordHasher } from './modules/core/identity/password.ts';

@@ -5,7 +5,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { getOperationAST, GraphQLError } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { Redis } from 'ioredis';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -14,6 +14,7 @@ import { pino, type Logger } from 'pino';
 import { openDatabase, scopedClient, type Database } from '@jiedai/db';
 import {
   anonymousAccess,
+  isInputValidationError,
   bootstrapPlatformAdmin,
   buildSchemas,
   createPasswordHasher,
@@ -115,7 +116,17 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     // limit would pipe every body through a TransformStream (~3 % of a small request's CPU).
     maxRequestBodySize: false,
     graphiql: production ? false : { title: 'Jiedai 接待 API', subscriptionsProtocol: 'WS' },
-    maskedErrors: { isDev: config.env === 'development' },
+    maskedErrors: {
+      isDev: config.env === 'development',
+      // Pothos refuses an argument it validates (a global id of another type than the field takes) with a
+      // PothosValidationError: the caller's mistake (BAD_USER_INPUT), not an error to mask.
+      maskError: (error, message, isDev) => {
+        if (error instanceof GraphQLError && error.originalError && isInputValidationError(error.originalError)) {
+          return new GraphQLError(error.originalError.message, { nodes: error.nodes, path: error.path, extensions: { code: 'BAD_USER_INPUT' } });
+        }
+        return maskError(error, message, isDev);
+      },
+    },
     logging: {
       debug: (...args) => log.debug({ args }, 'yoga'),
       info: (...args) => log.info({ args }, 'yoga'),

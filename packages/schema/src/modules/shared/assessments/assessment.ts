@@ -196,6 +196,15 @@ const CriterionTrendRef = builder.objectRef<CriterionTrend>('CriterionTrend').im
 });
 
 builder.queryFields((t) => ({
+  assessment: t.prismaField({
+    type: 'Assessment',
+    nullable: true,
+    subGraphs: T,
+    authScopes: { member: true },
+    description: 'One assessment by its id (as `node(id:)`, typed); null when this tenant has none with that id.',
+    args: { id: t.arg.globalID({ required: true, for: [AssessmentRef] }) },
+    resolve: (query, _root, args, ctx) => ctx.db.assessment.findUnique({ ...query, where: { id: args.id.id } }),
+  }),
   assessmentTemplates: t.prismaField({
     type: ['AssessmentTemplate'],
     subGraphs: T,

@@ -405,6 +405,15 @@ export const SurveyResultsRef = builder.objectRef<SurveyResults>('SurveyResults'
 // ── queries ─────────────────────────────────────────────────────────────────────────────────────
 
 builder.queryFields((t) => ({
+  survey: t.prismaField({
+    type: 'Survey',
+    nullable: true,
+    subGraphs: T,
+    authScopes: { member: true },
+    description: 'One survey by its id (as `node(id:)`, typed); null when this tenant has none with that id.',
+    args: { id: t.arg.globalID({ required: true, for: [SurveyRef] }) },
+    resolve: (query, _root, args, ctx) => ctx.db.survey.findUnique({ ...query, where: { id: args.id.id } }),
+  }),
   surveys: t.prismaConnection({
     type: 'Survey',
     cursor: 'id',

@@ -184,6 +184,15 @@ const where = (f: FilterArg) =>
   taskWhere(f ? { ...f, visitId: f.visitId?.id ?? null, assigneeMembershipId: f.assigneeMembershipId?.id ?? null } : null);
 
 builder.queryFields((t) => ({
+  task: t.prismaField({
+    type: 'Task',
+    nullable: true,
+    subGraphs: T,
+    authScopes: { member: true },
+    description: 'One task by its id (as `node(id:)`, typed); null when this tenant has none with that id.',
+    args: { id: t.arg.globalID({ required: true, for: [TaskRef] }) },
+    resolve: (query, _root, args, ctx) => ctx.db.task.findUnique({ ...query, where: { id: args.id.id } }),
+  }),
   tasks: t.prismaConnection({
     type: 'Task',
     cursor: 'id',

@@ -415,6 +415,15 @@ const visitWhere = (f: Filter) => ({
 });
 
 builder.queryFields((t) => ({
+  visit: t.prismaField({
+    type: 'Visit',
+    nullable: true,
+    subGraphs: T,
+    authScopes: { member: true },
+    description: 'One visit by its id (as `node(id:)`, typed); null when this tenant has none with that id.',
+    args: { id: t.arg.globalID({ required: true, for: [VisitRef] }) },
+    resolve: (query, _root, args, ctx) => ctx.db.visit.findUnique({ ...query, where: { id: args.id.id } }),
+  }),
   visits: t.prismaConnection({
     type: 'Visit',
     cursor: 'id',
