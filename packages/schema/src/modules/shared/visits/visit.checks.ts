@@ -36,6 +36,8 @@ export const PLAN_ISSUE_CODES = [
   'VEHICLE_NOT_CHECKED',
   'DRIVER_NOT_BRIEFED',
   'HOST_RANK_BELOW_GUEST',
+  'NO_HOST_LEADER',
+  'HOST_RANK_UNKNOWN',
   'NO_HOST_FOR_UNIT',
   'BREAKFAST_TOO_LATE',
   'BREAKFAST_AWAY_FROM_HOTEL',
@@ -84,6 +86,8 @@ export const PLAN_ISSUE_SEVERITY: Record<PlanIssueCode, PlanIssueSeverity> = {
   VEHICLE_NOT_CHECKED: 'BLOCKER',
   DRIVER_NOT_BRIEFED: 'WARNING',
   HOST_RANK_BELOW_GUEST: 'BLOCKER',
+  NO_HOST_LEADER: 'WARNING',
+  HOST_RANK_UNKNOWN: 'WARNING',
   NO_HOST_FOR_UNIT: 'WARNING',
   BREAKFAST_TOO_LATE: 'BLOCKER',
   BREAKFAST_AWAY_FROM_HOTEL: 'WARNING',
@@ -140,6 +144,8 @@ const CHECKS: readonly Check[] = [
   checkVehiclesChecked,
   checkDriversBriefed,
   checkHostRanks,
+  checkHostLeader,
+  checkHostRanksKnown,
   checkHostPerUnit,
   checkBreakfastLead,
   checkBreakfastAtHotel,
@@ -430,6 +436,41 @@ function checkHostRanks(plan: VisitPlan): PlanIssue[] {
         'HOST_RANK_BELOW_GUEST',
         `${host.displayName} (rank level ${host.rankLevel}) receives ${guest.name} (rank level ${guest.rankLevel}) ` +
           `but ranks lower; choose a host of equal rank or record a polite explanation.`,
+        [host.id, guest.id],
+      ),
+    );
+  }
+  return issues;
+}
+
+/**
+ * The rank rule cannot be judged without a host leader (主人) for the principal guest: say so instead of
+ * skipping it silently.
+ */
+function checkHostLeader(plan: VisitPlan): PlanIssue[] {
+  const guest = firstPrincipalGuest(plan);
+  if (!guest || plan.hosts.some((h) => h.role === 'HOST_LEADER')) return [];
+  return [
+    issue(
+      'NO_HOST_LEADER',
+      `No host leader receives the principal guest ${guest.name}; name one of matching rank (与客人身份、职务相当).`,
+      [guest.id],
+    ),
+  ];
+}
+
+/** A host leader or greeter without a rank, receiving a guest with one: the rank rule cannot be judged. */
+function checkHostRanksKnown(plan: VisitPlan): PlanIssue[] {
+  const issues: PlanIssue[] = [];
+  for (const host of byId(plan.hosts)) {
+    if (host.role === 'ACCOMPANYING' || host.rankLevel !== null || host.rankExplanation?.trim()) continue;
+    const guest = guestReceivedBy(plan, host);
+    if (!guest || guest.rankLevel === null) continue;
+    issues.push(
+      issue(
+        'HOST_RANK_UNKNOWN',
+        `${host.displayName} receives ${guest.name} (rank level ${guest.rankLevel}) but has no rank: assign the host's rank, ` +
+          `or record an explanation, so the rank rule can be checked.`,
         [host.id, guest.id],
       ),
     );

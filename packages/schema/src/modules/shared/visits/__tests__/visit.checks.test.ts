@@ -556,6 +556,35 @@ describe('checkPlan', () => {
     });
   });
 
+  describe('NO_HOST_LEADER and HOST_RANK_UNKNOWN (the rank rule is never skipped silently)', () => {
+    it('warns when the principal guest has no host leader, and not when one is named', () => {
+      const base = basePlan();
+      expect(issuesOf(base, 'NO_HOST_LEADER')).toEqual([]);
+      const noLeader = basePlan({ hosts: base.hosts.map((h) => ({ ...h, role: 'GREETER' as const })) });
+      const found = only(noLeader, 'NO_HOST_LEADER');
+      expect(found.severity).toBe('WARNING');
+      expect(found.recordIds).toEqual(['g1']);
+      expect(found.message).toContain('Wang Wei');
+      // No principal guest: NO_PRINCIPAL_GUEST says so already; nothing to receive.
+      const noPrincipal = basePlan({ guests: update(base.guests, 'g1', { principalOrder: null }), hosts: [] });
+      expect(issuesOf(noPrincipal, 'NO_HOST_LEADER')).toEqual([]);
+    });
+
+    it('warns when a host leader without a rank receives a ranked guest; a rank or an explanation clears it', () => {
+      const base = basePlan();
+      const unranked = basePlan({ hosts: update(base.hosts, 'h1', { rankLevel: null }) });
+      const found = only(unranked, 'HOST_RANK_UNKNOWN');
+      expect(found.severity).toBe('WARNING');
+      expect(found.recordIds).toEqual(['h1', 'g1']);
+      expect(issuesOf(base, 'HOST_RANK_UNKNOWN')).toEqual([]);
+      const explained = basePlan({ hosts: update(base.hosts, 'h1', { rankLevel: null, rankExplanation: 'Acting director this week.' }) });
+      expect(issuesOf(explained, 'HOST_RANK_UNKNOWN')).toEqual([]);
+      // A guest without a rank: nothing to compare with.
+      const bothUnknown = basePlan({ guests: update(base.guests, 'g1', { rankLevel: null }), hosts: update(base.hosts, 'h1', { rankLevel: null }) });
+      expect(issuesOf(bothUnknown, 'HOST_RANK_UNKNOWN')).toEqual([]);
+    });
+  });
+
   describe('NO_HOST_FOR_UNIT', () => {
     const twoUnits = () =>
       basePlan({
