@@ -2,3 +2,4 @@ export { startTestApp, authHeaders, TEST_JWT, type TestApp, type GqlResponse, ty
 export { createPlatformAdmin, createTenant, invite, acceptInvitation, signIn, unique, rawId, globalId, PASSWORD, type TestTenant, type Kind } from './factories.ts';
 export { createScratchDatabase, createMigratedDatabase, adminUrl, databaseUrl, ownerQuery } from './database.ts';
 export { wsFeed, sseFeed, waitFor, sleep, type Feed, type FeedRequest, type SseFeed } from './feeds.ts';
+export { freePort } from './net.ts';

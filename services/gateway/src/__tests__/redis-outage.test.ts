@@ -5,7 +5,6 @@
 // a port of its own, started and killed by this file (never the shared one).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +20,7 @@ import {
   wsFeed,
   type TestApp,
   type TestTenant,
+  freePort,
 } from '@jiedai/testing';
 import { answersFor, feedbackApi, type Question } from '../../../../packages/schema/src/modules/shared/feedback/__tests__/feedback.helpers.ts';
 
@@ -35,16 +35,6 @@ let surveyTokens: string[];
 const prefix = unique('jiedai-outage');
 const clients: Client[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts the private redis-server and resolves once it accepts connections. */
 function startRedis(): Promise<void> {

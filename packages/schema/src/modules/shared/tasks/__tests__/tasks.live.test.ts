@@ -5,7 +5,7 @@
 // removed member or revoked key stops receiving; a Redis restart loses nothing; a consumer that stops
 // reading is cut off with its cursor and resumes without loss. Every wait is bounded.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenService } from '@jiedai/schema';
 import {
@@ -23,6 +23,7 @@ import {
   type Feed,
   type TestApp,
   type TestTenant,
+  freePort,
 } from '@jiedai/testing';
 import { L, visitApi, type VisitApi } from '../../visits/__tests__/visits.helpers.ts';
 
@@ -413,16 +414,6 @@ describe('graphql-ws task boards', () => {
 
 const SHARED_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function redisPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
