@@ -53,14 +53,24 @@ export interface Context {
   pendingEvents: { topic: string; payload: unknown }[];
   /** Domain events of this operation, appended to the tenant's event log just before commit. */
   eventQueue: NewEvent[];
-  /** The operation is one mutation field: it needs no savepoint; a failure rolls back the transaction. */
-  soleMutation?: boolean;
-  /** Set when the operation's work failed without an error in the result (a typed error of a sole mutation). */
-  rollbackOnly?: boolean;
+  /** The state of the operation's transaction, made per operation by the transaction that runs it (the
+   * gateway's tenant-transaction plugin); none outside one. */
+  operation?: OperationState | undefined;
   /** Bytes queued for this client and not yet sent (WebSocket only): slow consumers are cut off. */
   backlogBytes?: (() => number) | undefined;
   /** Runs `fn` in a new transaction with this operation's scope (for subscription events). */
   withScope<T>(fn: (db: Db, access: Access) => Promise<T>): Promise<T>;
+}
+
+/** The state of one operation's transaction, owned by whoever opened that transaction. */
+export interface OperationState {
+  /** True once, for the operation's first atomic step when the operation is one mutation field: that step
+   * needs no savepoint (its failure rolls back the whole transaction); every other step takes false. */
+  takeSole(): boolean;
+  /** The operation's work failed without an error in the result (a typed error of a sole mutation): its
+   * transaction must be rolled back. */
+  markRollbackOnly(): void;
+  readonly rollbackOnly: boolean;
 }
 
 /** What services get: the transaction, the actor, and the request id for the audit log. */

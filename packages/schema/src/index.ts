@@ -1,6 +1,6 @@
 export { buildSchemas, printSchemas, SUB_GRAPH_OF_KIND, type Schemas } from './build-schemas.ts';
 export { SUB_GRAPHS, TENANT_GRAPHS, isInputValidationError, type SubGraph } from './builder.ts';
-export type { Context, AppServices, EventBus, Logger, ServiceDeps, FeedbackServices } from './context.ts';
+export type { Context, AppServices, EventBus, Logger, ServiceDeps, FeedbackServices, OperationState } from './context.ts';
 export { accessQuery, accessFrom, touchApiKey, anonymousAccess, AccessDenied, hasRole, type Access, type Credential } from './shared/access.ts';
 export { createPasswordHasher, type PasswordHasher } from './modules/core/identity/password.ts';
 export { createTokenService, type TokenService, type TokenConfig } from './modules/core/identity/token.service.ts';

@@ -16,13 +16,12 @@ export async function atomically<T>(ctx: Context, fn: () => Promise<T>): Promise
     ctx.pendingEvents.length = queued;
     ctx.eventQueue.length = events;
   };
-  if (ctx.soleMutation) {
-    // Only the operation's outermost, first atomic step goes without a savepoint; any other is nested.
-    ctx.soleMutation = false;
+  // Only the operation's outermost, first atomic step may go without a savepoint; any other is nested.
+  if (ctx.operation?.takeSole()) {
     try {
       return await fn();
     } catch (error) {
-      ctx.rollbackOnly = true;
+      ctx.operation.markRollbackOnly();
       drop();
       throw error;
     }

@@ -4,7 +4,7 @@
 // who are still tenant admins.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Client } from 'graphql-ws';
+import { createClient, type Client } from 'graphql-ws';
 import { openDatabase } from '@jiedai/db';
 import { buildApp, loadConfig } from '@jiedai/gateway';
 import { createTokenService } from '@jiedai/schema';
@@ -213,8 +213,28 @@ describe('graphql-ws on /graphql', () => {
     await waitFor(() => feed.events.length > from, 5_000, 'the ws mutation event');
     expect(after(feed, from).map((e) => [e.action, e.targetId])).toEqual([['department.created', created.data.createDepartment.department.id]]);
     const audit = await ownerQuery(`SELECT actor_user_id, request_id FROM audit_log WHERE target_id = $1`, [id]);
-    expect(audit).toEqual([{ actor_user_id: rawId(overHttp.data.viewer.id), request_id: 'ws' }]);
+    // The socket's request id (a new UUID when the upgrade request named none).
+    expect(audit).toEqual([{ actor_user_id: rawId(overHttp.data.viewer.id), request_id: expect.stringMatching(UUID) }]);
     feed.stop();
+  });
+
+  it('a socket takes its request id from the real upgrade request, for every operation on it', async () => {
+    const requestId = `ws-upgrade-${unique('rid')}`;
+    class WithRequestId extends WebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, { headers: { 'x-request-id': requestId } });
+      }
+    }
+    const c = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WithRequestId, connectionParams: bearer(a.adminToken), retryAttempts: 0, lazy: true });
+    clients.push(c);
+    const ids: string[] = [];
+    for (const name of [unique('ws-rid-1'), unique('ws-rid-2')]) {
+      const created = await wsRequest(c, CREATE_DEPARTMENT, { name });
+      expect(created.data.createDepartment.__typename).toBe('DepartmentPayload');
+      ids.push(rawId(created.data.createDepartment.department.id));
+    }
+    const audit = await ownerQuery(`SELECT request_id FROM audit_log WHERE target_id = ANY($1::uuid[])`, [ids]);
+    expect(audit).toEqual([{ request_id: requestId }, { request_id: requestId }]);
   });
 
   async function closeCodeOf(payload: Record<string, unknown> | undefined): Promise<{ code: number; reason: string; acked: boolean }> {

@@ -1,16 +1,12 @@
-// Before GraphQL: liveness and readiness probes, the request id, the request body limit, and
-// authentication (an invalid credential is refused with 401/403 before any parsing). Anything else
+// Before GraphQL: liveness and readiness probes, the request's state (request-state.ts: its id,
+// the client's address, who calls), the request body limit, and authentication (an invalid credential is refused with 401/403 before any parsing). Anything else
 // that fails here (the database unreachable while the tenant's kind is looked up) is masked like an
 // execution error: 500 with "Unexpected error." and the request id, the cause in the log only.
-import { randomUUID } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { isPoolExhausted, type Database } from '@jiedai/db';
 import { AuthError, type Authenticator } from '../auth.ts';
-import { authByRequest } from './schema-per-kind.ts';
-
-export const requestIds = new WeakMap<Request, string>();
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+import { clientAddressOf, newRequestState, requestIdFrom, requestStateOf, type WithRequestState } from '../request-state.ts';
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
@@ -25,6 +21,8 @@ export function useHttpGuards(options: {
   db: Database;
   authenticator: Authenticator;
   maxBodyBytes: number;
+  /** Behind a reverse proxy: the client address is the first X-Forwarded-For entry. */
+  trustProxy: boolean;
   log: Logger;
   /** Pings Redis (when configured), for the readiness probe; fails fast when Redis is unavailable. */
   redis?: (() => Promise<void>) | undefined;
@@ -32,7 +30,7 @@ export function useHttpGuards(options: {
   draining?: () => boolean;
 }): Plugin {
   return {
-    async onRequest({ request, url, endResponse }) {
+    async onRequest({ request, url, endResponse, serverContext }) {
       if (url.pathname === '/healthz') return endResponse(json(200, { status: 'ok' }));
       if (url.pathname === '/readyz') {
         // Shutting down: the load balancer must stop sending at once (in-flight requests still finish).
@@ -51,9 +49,13 @@ export function useHttpGuards(options: {
         if (database.status === 'rejected') return endResponse(json(503, { status: 'unavailable', database: options.db.kind, ...redisReport }));
         return endResponse(json(200, { status: redis.status === 'rejected' ? 'degraded' : 'ready', database: options.db.kind, ...redisReport }));
       }
-      const given = request.headers.get('x-request-id');
-      const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
-      requestIds.set(request, requestId);
+      const { req } = serverContext as { req?: { socket?: { remoteAddress?: string } } };
+      const state = newRequestState({
+        requestId: requestIdFrom(request.headers.get('x-request-id')),
+        clientAddress: clientAddressOf(options.trustProxy, request.headers.get('x-forwarded-for'), req?.socket?.remoteAddress),
+      });
+      (serverContext as WithRequestState).jiedaiRequest = state;
+      const { requestId } = state;
       if (request.method === 'POST') {
         const length = Number(request.headers.get('content-length') ?? NaN);
         if (Number.isNaN(length) && request.headers.get('transfer-encoding')) {
@@ -68,11 +70,10 @@ export function useHttpGuards(options: {
         }
       }
       try {
-        const auth = await options.authenticator.authenticate(
+        state.auth = await options.authenticator.authenticate(
           request.headers.get('authorization'),
           request.headers.get('x-tenant-id'),
         );
-        authByRequest.set(request, auth);
       } catch (error) {
         if (isPoolExhausted(error)) {
           // Every pooled connection stayed busy while the tenant's kind was looked up: busy, retry.
@@ -95,8 +96,8 @@ export function useHttpGuards(options: {
         );
       }
     },
-    onResponse({ request, response }) {
-      const id = requestIds.get(request);
+    onResponse({ response, serverContext }) {
+      const id = requestStateOf(serverContext)?.requestId;
       if (id) response.headers.set('x-request-id', id);
     },
   };

@@ -3,15 +3,12 @@
 // function breaks the WebSocket path, `setSchema` in onEnveloped does not).
 import type { Plugin } from 'graphql-yoga';
 import { SUB_GRAPH_OF_KIND, type Schemas } from '@jiedai/schema';
-import type { RequestAuth } from '../auth.ts';
-
-export const authByRequest = new WeakMap<Request, RequestAuth>();
+import { requestStateOf } from '../request-state.ts';
 
 export function useSchemaPerKind(schemas: Schemas): Plugin {
   return {
     onEnveloped({ context, setSchema }) {
-      const request = (context as { request?: Request } | undefined)?.request;
-      const kind = request ? authByRequest.get(request)?.tenantKind : null;
+      const kind = requestStateOf(context)?.auth.tenantKind;
       setSchema(kind ? schemas[SUB_GRAPH_OF_KIND[kind]] : schemas.public);
     },
   };

@@ -5,7 +5,7 @@
 import { GraphQLError, Kind, type DocumentNode, type GraphQLSchema, type OperationTypeNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { TENANT_GRAPHS, type Schemas } from '@jiedai/schema';
-import { authByRequest } from './schema-per-kind.ts';
+import { requestStateOf } from '../request-state.ts';
 
 function rootFieldsOf(schemas: GraphQLSchema[]): Record<OperationTypeNode, Set<string>> {
   const fields = { query: new Set<string>(), mutation: new Set<string>(), subscription: new Set<string>() };
@@ -39,8 +39,7 @@ export function useTenantFieldErrors(schemas: Schemas): Plugin {
   const inTenants = rootFieldsOf(TENANT_GRAPHS.map((graph) => schemas[graph]));
   return {
     onValidate({ params, context }) {
-      const request = (context as { request?: Request }).request;
-      const auth = request ? authByRequest.get(request) : undefined;
+      const auth = requestStateOf(context)?.auth;
       if (auth?.tenantKind) return undefined;
       return ({ result, setResult }) => {
         if (result.length === 0) return;

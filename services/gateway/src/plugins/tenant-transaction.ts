@@ -19,6 +19,7 @@ import {
   type Access,
   type Context,
   type Credential,
+  type OperationState,
 } from '@jiedai/schema';
 import { AuthError } from '../auth.ts';
 import { surveyRespondentCredential } from '../survey-respondent.ts';
@@ -80,6 +81,25 @@ export async function verifySubscriber(db: Database, ctx: Context): Promise<Grap
   return null;
 }
 
+/** The state of one operation's transaction (see OperationState in packages/schema's context.ts). */
+export function operationState(soleMutation: boolean): OperationState {
+  let sole = soleMutation;
+  let rollbackOnly = false;
+  return {
+    takeSole() {
+      const taken = sole;
+      sole = false;
+      return taken;
+    },
+    markRollbackOnly() {
+      rollbackOnly = true;
+    },
+    get rollbackOnly() {
+      return rollbackOnly;
+    },
+  };
+}
+
 export function useTenantTransaction(db: Database): Plugin<Context> {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
@@ -91,8 +111,8 @@ export function useTenantTransaction(db: Database): Plugin<Context> {
       const isQuery = operation?.operation === 'query';
       // One mutation field: no savepoint around it (shared/mutation.ts); its failure rolls back all.
       const selections = operation?.selectionSet.selections ?? [];
-      ctx.soleMutation = operation?.operation === 'mutation' && selections.length === 1 && selections[0]!.kind === Kind.FIELD;
-      ctx.rollbackOnly = false;
+      const state = operationState(operation?.operation === 'mutation' && selections.length === 1 && selections[0]!.kind === Kind.FIELD);
+      ctx.operation = state;
       setExecuteFn(async (execArgs) => {
         let result: ExecutionResult | undefined;
         try {
@@ -100,7 +120,7 @@ export function useTenantTransaction(db: Database): Plugin<Context> {
             ctx.access = access;
             ctx.db = tx;
             result = (await executeFn(execArgs)) as ExecutionResult;
-            if (result.errors?.length || ctx.rollbackOnly) throw ROLLBACK;
+            if (result.errors?.length || state.rollbackOnly) throw ROLLBACK;
             // The operation's events go last: the tenant's event counter is then held only for COMMIT.
             for (const event of await appendEvents(tx, ctx.access.userId, ctx.eventQueue.splice(0))) {
               ctx.pendingEvents.push({ topic: tenantEventsTopic(event.tenantId), payload: event });

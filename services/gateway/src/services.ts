@@ -1,0 +1,63 @@
+// The gateway's services, made once per process: tokens, passwords, the sign-in and survey guards
+// (rate limits, counted in Redis when REDIS_URL is set), and the event bus behind subscriptions. They
+// know no GraphQL and no HTTP; yoga.ts hands them to every operation's context.
+import { once } from 'node:events';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import {
+  createPasswordHasher,
+  createSignInGuard,
+  createSurveyResponseGuard,
+  createTokenService,
+  type AppServices,
+} from '@jiedai/schema';
+import type { GatewayConfig } from './config.ts';
+import { createEventBus } from './events.ts';
+
+export interface GatewayServices {
+  services: AppServices;
+  /** The rate limiters' Redis connection (and the readiness probe's), when REDIS_URL is set. */
+  guardRedis: Redis | undefined;
+  close(): Promise<void>;
+}
+
+export async function createServices(config: GatewayConfig, log: Logger, given: Partial<AppServices> = {}): Promise<GatewayServices> {
+  const eventBus = createEventBus(config.redisUrl, config.redisPrefix, (error, what) => log.warn({ err: error }, `${what} failed`));
+  // The rate limiters' connection (and the readiness probe's): while Redis is away its commands fail at
+  // once (no offline queue, one retry, a short timeout for a Redis that hangs) and the limiters count
+  // in this process instead (their insurance limiters); ioredis reconnects by itself.
+  const guardRedis = config.redisUrl
+    ? new Redis(config.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 1_000, connectTimeout: 2_000 })
+    : undefined;
+  guardRedis?.on('error', (error) => log.warn({ err: error }, 'redis (sign-in guard connection) failed'));
+  // Without an offline queue, commands sent before the connection is up would go to the in-process
+  // limiters: give Redis a moment at start (a gateway starts without it, degraded, after that).
+  if (guardRedis) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([once(guardRedis, 'ready'), new Promise((resolve) => (timer = setTimeout(resolve, 3_000)))]).catch(() => undefined);
+    clearTimeout(timer);
+  }
+  const services: AppServices = {
+    passwords: given.passwords ?? createPasswordHasher(),
+    tokens: given.tokens ?? createTokenService(config.jwt),
+    signInGuard: given.signInGuard ?? createSignInGuard({ redis: guardRedis, keyPrefix: config.redisPrefix }),
+    events: given.events ?? eventBus.bus,
+    feedback: given.feedback ?? {
+      responseGuard: createSurveyResponseGuard({
+        redis: guardRedis,
+        keyPrefix: config.redisPrefix,
+        perToken: config.survey.submissionsPerToken,
+        perAddress: config.survey.submissionsPerAddress,
+      }),
+      linkBase: config.survey.linkBase,
+    },
+  };
+  return {
+    services,
+    guardRedis,
+    close: async () => {
+      await eventBus.close();
+      await guardRedis?.quit().catch(() => undefined);
+    },
+  };
+}
