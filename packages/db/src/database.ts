@@ -11,7 +11,8 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { migrate, type MigrateResult, type SqlSession } from './migrate.ts';
 import { pgSession, pgliteSession } from './sessions.ts';
-import { scopedTransaction, sendPreludeWithBegin, type PreludeRow, type ScopedTransactionOptions } from './transaction-prelude.ts';
+import { wrapPooledQuery } from './pooled-query.ts';
+import { scopedTransaction, type PreludeRow, type ScopedTransactionOptions } from './transaction-prelude.ts';
 import type { Db } from './tenant-transaction.ts';
 
 export const APP_ROLE = 'jiedai_app';
@@ -85,22 +86,8 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
     // maxWait, below), any other query (the tenant-kind lookup, /readyz) a second later.
     connectionTimeoutMillis: (config.poolWaitMs ?? 5_000) + 1_000,
   });
-  if (config.onStatement) {
-    const onStatement = config.onStatement;
-    pool.on('connect', (client) => {
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-      client.query = ((...args: unknown[]) => {
-        const first = args[0] as string | { text?: string; values?: unknown[] };
-        if (typeof first === 'string') onStatement(first, Array.isArray(args[1]) ? (args[1] as unknown[]) : undefined);
-        else onStatement(first?.text ?? '', first?.values);
-        return query(...args);
-      }) as typeof client.query;
-    });
-  }
-  pool.on('connect', (client) => {
-    sendPreludeWithBegin(client);
-    oneQueryAtATime(client);
-  });
+  // Every connection's `query` is wrapped once, in pooled-query.ts (what is patched and why is said there).
+  pool.on('connect', (client) => wrapPooledQuery(client, { onStatement: config.onStatement }));
   // Named statements are prepared once per connection and reused: PostgreSQL parses and plans each
   // distinct statement text once instead of on every request. (Statement texts are bounded: parameters
   // are never interpolated; savepoint names are constant, see shared/mutation.ts in packages/schema.)
@@ -131,24 +118,6 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
       await pool.end().catch(() => undefined);
     },
   };
-}
-
-/**
- * Queues a connection's queries here instead of inside pg: resolvers that load in parallel make Prisma send
- * several queries on one transaction's connection at once, which pg 8 queues itself with a deprecation
- * warning and pg 9 will refuse. Promise-style calls only (the only kind Prisma's adapter and we make).
- */
-function oneQueryAtATime(client: pg.PoolClient): void {
-  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-  let tail: Promise<unknown> = Promise.resolve();
-  client.query = ((...args: unknown[]) => {
-    const last = args[args.length - 1];
-    if (typeof last === 'function' || typeof (args[0] as { submit?: unknown })?.submit === 'function') return query(...args);
-    const run = () => query(...args);
-    const result = tail.then(run, run);
-    tail = result.catch(() => undefined);
-    return result;
-  }) as typeof client.query;
 }
 
 async function openEmbedded(config: DatabaseConfig): Promise<Database> {

@@ -5,7 +5,8 @@
 //
 //   BEGIN ISOLATION LEVEL …; SELECT set_config('app.tenant_id', …), set_config('app.user_id', …); <prelude query>
 //
-// as one simple-protocol message when it is asked for `BEGIN`, and answers the adapter's own `SET
+// as one simple-protocol message when it is asked for `BEGIN` (pooled-query.ts routes every query of a
+// pooled connection through `sendWithPrelude`), and answers the adapter's own `SET
 // TRANSACTION` for the same level without a round trip. The scope is passed along with
 // AsyncLocalStorage from `scopedTransaction` to the pool's connection (Prisma's `$transaction` has no
 // way to hand anything to the adapter). The values are SQL literals escaped by `pg` (simple protocol
@@ -19,6 +20,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { Prisma, PrismaClient } from './generated/prisma/client.ts';
 import { setScope, type TenantScope } from './tenant-transaction.ts';
+import type { QueryFn } from './pooled-query.ts';
 
 export type IsolationLevel = 'ReadCommitted' | 'RepeatableRead';
 const SQL_LEVEL: Record<IsolationLevel, string> = { ReadCommitted: 'READ COMMITTED', RepeatableRead: 'REPEATABLE READ' };
@@ -45,32 +47,32 @@ function scopeSql(scope: TenantScope): string {
   return `SELECT set_config('app.tenant_id', ${sqlLiteral(scope.tenantId ?? '')}, true), set_config('app.user_id', ${sqlLiteral(scope.userId ?? '')}, true)`;
 }
 
-type QueryFn = (...args: unknown[]) => Promise<unknown>;
 const emptyResult = (command: string) => ({ command, rowCount: 0, rows: [], fields: [], oid: 0 });
 
-/** Makes a pooled connection send a pending prelude together with the adapter's `BEGIN`. */
-export function sendPreludeWithBegin(client: pg.PoolClient): void {
-  const query = client.query.bind(client) as QueryFn;
-  client.query = ((...args: unknown[]) => {
-    const prelude = pending.getStore();
-    if (prelude) {
-      const first = args[0] as string | { text?: string; values?: unknown[] };
-      const text = typeof first === 'string' ? first : first?.text;
-      if (!prelude.client && text === 'BEGIN' && args.length === 1) {
-        prelude.client = client;
-        return (query(`BEGIN ISOLATION LEVEL ${prelude.level}; ${prelude.sql}`) as Promise<pg.QueryResult[]>).then((results) => {
-          prelude.rows = results[results.length - 1]!.rows as PreludeRow[];
-          return emptyResult('BEGIN');
-        });
-      }
-      // The adapter's own SET TRANSACTION right after BEGIN, for the level already chosen.
-      if (prelude.client === client && !prelude.levelAnswered && text === `SET TRANSACTION ISOLATION LEVEL ${prelude.level}`) {
-        prelude.levelAnswered = true;
-        return Promise.resolve(emptyResult('SET'));
-      }
+/**
+ * One `client.query` call of a pooled connection (see pooled-query.ts, the only caller): a pending
+ * prelude goes out with the adapter's `BEGIN`, and the adapter's `SET TRANSACTION` for the same level is
+ * answered without a round trip; anything else is sent as is with `send`.
+ */
+export function sendWithPrelude(client: pg.PoolClient, args: unknown[], send: QueryFn): Promise<unknown> {
+  const prelude = pending.getStore();
+  if (prelude) {
+    const first = args[0] as string | { text?: string; values?: unknown[] };
+    const text = typeof first === 'string' ? first : first?.text;
+    if (!prelude.client && text === 'BEGIN' && args.length === 1) {
+      prelude.client = client;
+      return (send(`BEGIN ISOLATION LEVEL ${prelude.level}; ${prelude.sql}`) as Promise<pg.QueryResult[]>).then((results) => {
+        prelude.rows = results[results.length - 1]!.rows as PreludeRow[];
+        return emptyResult('BEGIN');
+      });
     }
-    return query(...args);
-  }) as typeof client.query;
+    // The adapter's own SET TRANSACTION right after BEGIN, for the level already chosen.
+    if (prelude.client === client && !prelude.levelAnswered && text === `SET TRANSACTION ISOLATION LEVEL ${prelude.level}`) {
+      prelude.levelAnswered = true;
+      return Promise.resolve(emptyResult('SET'));
+    }
+  }
+  return send(...args);
 }
 
 export interface ScopedTransactionOptions {
