@@ -3,3 +3,4 @@ export { createPlatformAdmin, createTenant, invite, acceptInvitation, signIn, un
 export { createScratchDatabase, createMigratedDatabase, adminUrl, databaseUrl, ownerQuery } from './database.ts';
 export { wsFeed, sseFeed, waitFor, sleep, type Feed, type FeedRequest, type SseFeed } from './feeds.ts';
 export { freePort } from './net.ts';
+export { withTenantTransaction, type TenantTransactionDeps, type TenantTransactionOptions } from './tenant-transaction.ts';
