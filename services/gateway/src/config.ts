@@ -46,6 +46,9 @@ const schema = z
 
 export type Env = z.output<typeof schema>;
 
+/** Every environment variable the gateway reads (.env.example lists the same, a test checks it). */
+export const ENV_VARIABLES: readonly (keyof Env)[] = Object.keys(schema.shape) as (keyof Env)[];
+
 export interface GatewayConfig {
   env: Env['NODE_ENV'];
   port: number;

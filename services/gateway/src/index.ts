@@ -1,2 +1,2 @@
 export { buildApp, type App, type BuildOptions } from './app.ts';
-export { loadConfig, type GatewayConfig } from './config.ts';
+export { loadConfig, ENV_VARIABLES, type GatewayConfig } from './config.ts';

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ENV_VARIABLES } from '@jiedai/gateway';
 
 const ROOT = path.resolve(import.meta.dirname, '../../../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -13,11 +14,7 @@ const MAIN = 'services/gateway/src/main.ts';
 const DEMO_PASSWORD = 'jiedai-demo';
 
 /** Every variable config.ts reads, and the test run's own: none of them may leak into the child. */
-const CONFIG_VARS = [
-  'NODE_ENV', 'PORT', 'HOST', 'LOG_LEVEL', 'DATABASE_URL', 'MIGRATION_DATABASE_URL', 'MIGRATE_ON_START', 'SEED_DEMO',
-  'DATA_DIR', 'REDIS_URL', 'DB_POOL_SIZE', 'JWT_SECRET', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWT_TTL_SECONDS', 'MAX_BODY_BYTES',
-  'SHUTDOWN_GRACE_MS', 'TEST_DATABASE_URL', 'SURVEY_LINK_BASE_URL', 'SURVEY_SUBMISSIONS_PER_TOKEN', 'SURVEY_SUBMISSIONS_PER_ADDRESS',
-];
+const CONFIG_VARS = [...ENV_VARIABLES, 'TEST_DATABASE_URL'];
 
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env };
