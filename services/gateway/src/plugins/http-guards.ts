@@ -1,7 +1,8 @@
-// Before GraphQL: liveness and readiness probes, the request's state (request-state.ts: its id,
-// the client's address, who calls), the request body limit, and authentication (an invalid credential is refused with 401/403 before any parsing). Anything else
-// that fails here (the database unreachable while the tenant's kind is looked up) is masked like an
-// execution error: 500 with "Unexpected error." and the request id, the cause in the log only.
+// Before GraphQL: liveness and readiness probes, the request's state (request-state.ts: its id, the
+// client's address, who calls), the request body limit, and authentication (an invalid credential is
+// refused with 401/403 before any parsing). Anything else that fails here (the database unreachable
+// while the tenant's kind is looked up) is masked like an execution error: 500 with "Unexpected
+// error." and the request id, the cause in the log only.
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { isPoolExhausted, type Database } from '@jiedai/db';
