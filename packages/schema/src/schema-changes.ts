@@ -66,11 +66,11 @@ const HEADER = `# Breaking changes of the GraphQL API
 Every change below breaks a client written against the schema before it (the baseline, \`schemas/baseline/\`:
 the printed SDL of every kind before issue 11 reworked the API contract). Each is listed once, as graphql-js's
 \`findBreakingChanges\` names it, with the kinds whose schema it affects; the indented text under a change tells a
-client what to use instead.
+client what to use instead (optional, but write one where it is not obvious).
 
 A test (\`packages/schema/src/__tests__/schema-changes.test.ts\`) fails when the schema breaks in a way not listed
 here. To record a change: run \`pnpm schema:breaking\` (it rewrites this list from the code and keeps the notes),
-then write a note under each new line.
+then write a note under each new line that needs one.
 `;
 
 /** BREAKING.md for these changes, keeping the notes of `previous` (the file as it was). */

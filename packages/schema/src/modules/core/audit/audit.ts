@@ -1,5 +1,6 @@
 // The tenant's audit log: a paginated query and a live feed for tenant admins.
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { connectionNamed, edgeNamed } from '../../../shared/connections.ts';
 import type { AuditLogEntry } from '@jiedai/db';
 import { hasRole } from '../../../shared/access.ts';
 import { auditTopic } from './audit.service.ts';
@@ -40,7 +41,7 @@ builder.queryFields((t) => ({
         where: args.action ? { action: args.action } : {},
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       }),
-  }),
+  }, connectionNamed('AuditLogEntry'), edgeNamed('AuditLogEntry')),
 }));
 
 builder.subscriptionFields((t) => ({

@@ -1,5 +1,6 @@
 // Users and memberships: `viewer`, the tenant's members, and `signIn`'s success type.
 import { builder } from '../../../builder.ts';
+import { connectionNamed, edgeNamed } from '../../../shared/connections.ts';
 import { TenantKindEnum } from '../tenancy/tenant.ts';
 import { pendingInvitations, ROLES, type PendingInvitation } from './user.service.ts';
 
@@ -75,7 +76,7 @@ builder.queryFields((t) => ({
         where: args.role ? { roles: { has: args.role } } : {},
         orderBy: { createdAt: 'asc' },
       }),
-  }),
+  }, connectionNamed('Membership'), edgeNamed('Membership')),
 }));
 
 export const SignInSuccess = builder.objectRef<{ token: string; userId: string }>('SignInSuccess').implement({

@@ -1,4 +1,5 @@
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { connectionNamed, edgeNamed } from '../../../shared/connections.ts';
 import { TENANT_KINDS } from './tenant.service.ts';
 
 export const TenantKindEnum = builder.enumType('TenantKind', { values: TENANT_KINDS });
@@ -35,5 +36,5 @@ builder.queryFields((t) => ({
     args: { kind: t.arg({ type: TenantKindEnum, required: false }) },
     resolve: (query, _root, args, ctx) =>
       ctx.db.tenant.findMany({ ...query, where: args.kind ? { kind: args.kind } : {}, orderBy: { createdAt: 'asc' } }),
-  }),
+  }, connectionNamed('Tenant'), edgeNamed('Tenant')),
 }));

@@ -2,6 +2,7 @@
 // visit's task board.
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { nodeConnection } from '../../../shared/connections.ts';
 import type { Task } from '@jiedai/db';
 import { RoleEnum, MembershipRef } from '../../core/identity/user.ts';
 import { ItineraryKindEnum, MealKindEnum, VisitPurposeEnum, VisitRef } from '../visits/visit.ts';
@@ -83,6 +84,9 @@ export const TaskRef = builder.prismaNode('Task', {
   }),
 });
 
+/** Paged by Query.tasks, Visit.tasks and TaskBoardColumn.tasks alike. */
+const TaskConnection = nodeConnection(TaskRef, 'Task', T);
+
 builder.prismaNode('TaskComment', {
   id: { field: 'id' },
   nullable: true,
@@ -117,8 +121,8 @@ const BoardColumnRef = builder.objectRef<{ status: (typeof TASK_STATUSES)[number
     tasks: t.connection({
       type: TaskRef,
       description: 'The column\'s tasks, a page at a time (20 unless `first`/`last` say otherwise, at most 100).',
-      resolve: (c, args) => resolveArrayConnection({ args, defaultSize: 20, maxSize: 100 }, c.tasks),
-    }),
+      resolve: (c, args) => ({ ...resolveArrayConnection({ args, defaultSize: 20, maxSize: 100 }, c.tasks), totalCount: c.tasks.length }),
+    }, TaskConnection),
   }),
 });
 const BoardPhaseRef = builder.objectRef<ReturnType<typeof buildBoard>['phases'][number]>('TaskBoardPhase').implement({
@@ -157,7 +161,7 @@ builder.prismaObjectFields('Visit', (t) => ({
     totalCount: true,
     description: `The visit's tasks in checklist order, a page at a time (20 unless \`first\`/\`last\` say otherwise, at most 100; a visit has at most ${MAX_TASKS_PER_VISIT}).`,
     query: { orderBy: [{ phase: 'asc' }, { position: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] },
-  }),
+  }, TaskConnection),
 }));
 
 // ── queries ─────────────────────────────────────────────────────────────────────────────────────
@@ -203,7 +207,7 @@ builder.queryFields((t) => ({
     totalCount: (_root, args, ctx) => ctx.db.task.count({ where: where(args.filter) }),
     resolve: (query, _root, args, ctx) =>
       ctx.db.task.findMany({ ...query, where: where(args.filter), orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }] }),
-  }),
+  }, TaskConnection),
   checklistTemplates: t.prismaField({
     type: ['ChecklistTemplate'],
     subGraphs: T,

@@ -1,6 +1,7 @@
 // Visit types and queries: the reception job and every part of its plan, the computed plan issues,
 // the settlement, and the plan versions with their diff.
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { connectionNamed, edgeNamed } from '../../../shared/connections.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { PLAN_ISSUE_CODES } from './visit.checks.ts';
 import { loadPlan } from './visit.plan-loader.ts';
@@ -433,5 +434,5 @@ builder.queryFields((t) => ({
     totalCount: (_root, args, ctx) => ctx.db.visit.count({ where: visitWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
       ctx.db.visit.findMany({ ...query, where: visitWhere(args.filter), orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] }),
-  }),
+  }, connectionNamed('Visit'), edgeNamed('Visit')),
 }));
