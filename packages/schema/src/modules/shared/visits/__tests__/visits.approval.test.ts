@@ -172,6 +172,39 @@ describe('visit lifecycle', () => {
     expect(read.planDiff).toEqual({ visit: [], added: [], removed: [], changed: [{ kind: 'vehicle', changes: [{ field: 'seats', before: 4, after: 5 }] }] });
   });
 
+  it('planDiff shows what a person changed in the plan, never the live travel tracking reported between two versions', async () => {
+    const { visitId } = await plannedVisit();
+    await api.add(coordinator.token, 'saveVisitContact', visitId, { name: '联络员乙', phone: '13800000012' });
+    const legInput = { direction: 'INBOUND', mode: 'CAR', origin: '省会', destination: '市政府', departureAt: L('2030-06-01T07:00'), arrivalAt: L('2030-06-01T08:30') };
+    const leg = await api.add(coordinator.token, 'saveTravelLeg', visitId, legInput);
+    ok(await api.submit(coordinator.token, visitId));
+    ok((await api.decide(approver.token, visitId, true)).data.decideVisitPlan);
+
+    // The driver reports the journey: the plan stays approved, with no new version.
+    const progress = { actualDepartureAt: L('2030-06-01T07:10'), expectedArrivalAt: L('2030-06-01T08:50') };
+    expect(ok(await api.travelProgress(staff.token, leg, progress)).visit.status).toBe('APPROVED');
+    // A person then changes the plan (a guest joins): version 2, frozen with the tracking the leg now has.
+    ok(await api.save(coordinator.token, 'saveVisitGuest', visitId, { name: '钱科长', rankLevel: 8 }));
+    let read = await api.read(coordinator.token, visitId, `${VERSIONS} planDiff(from: 1, to: 2) { visit { field } added { kind label } removed { kind } changed { kind changes { field } } }`);
+    const legOf = (version: number) => read.planVersions[version - 1].snapshot.travel[0];
+    expect([legOf(1).actualDepartureAt, legOf(2).actualDepartureAt]).toEqual([null, progress.actualDepartureAt]);
+    expect([legOf(1).expectedArrivalAt, legOf(2).expectedArrivalAt]).toEqual([null, progress.expectedArrivalAt]);
+    expect(read.planDiff).toEqual({ visit: [], added: [{ kind: 'guest', label: '钱科长' }], removed: [], changed: [] });
+
+    // More tracking, then a real change of the same leg (the planned departure moves): only that shows.
+    ok((await api.decide(approver.token, visitId, true)).data.decideVisitPlan);
+    ok(await api.travelProgress(staff.token, leg, { actualDepartureAt: progress.actualDepartureAt, expectedArrivalAt: L('2030-06-01T09:05') }));
+    ok(await api.save(coordinator.token, 'saveTravelLeg', visitId, { id: leg, ...legInput, departureAt: L('2030-06-01T06:45') }));
+    read = await api.read(coordinator.token, visitId, `${VERSIONS} planDiff(from: 2, to: 3) { visit { field } added { kind } removed { kind } changed { kind id changes { field before after } } }`);
+    expect(legOf(3).expectedArrivalAt).toBe(L('2030-06-01T09:05'));
+    expect(read.planDiff).toEqual({
+      visit: [],
+      added: [],
+      removed: [],
+      changed: [{ kind: 'travelLeg', id: rawId(leg), changes: [{ field: 'departureAt', before: L('2030-06-01T07:00'), after: L('2030-06-01T06:45') }] }],
+    });
+  });
+
   it('approval, re-approval after material changes with an exact diff and a notification, and on to the archive', async () => {
     const { visitId, lunch } = await plannedVisit();
     let changes = 5; // created, guest, meal, host, contact
