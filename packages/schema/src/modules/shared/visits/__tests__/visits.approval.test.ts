@@ -313,3 +313,81 @@ describe('visit lifecycle', () => {
     expect(actions.filter((a) => a === 'visit.approved')).toHaveLength(3);
   });
 });
+
+describe('four-eyes approval (Tenant.requireSeparateApprover)', () => {
+  let office: TestTenant;
+  let both: { token: string; membershipId: string }; // COORDINATOR + APPROVER, as the demo's coordinator
+  let leader: { token: string; membershipId: string };
+  let host: { token: string; membershipId: string };
+
+  beforeAll(async () => {
+    office = await createTenant(t, (await createPlatformAdmin(t)).token, 'GOVERNMENT_OFFICE');
+    [both, leader, host] = await Promise.all([office.member(['COORDINATOR', 'APPROVER']), office.member(['APPROVER']), office.member(['STAFF'])]);
+  });
+
+  const setting = async () => (await t.gql(`{ tenant { requireSeparateApprover } }`, {}, { token: office.adminToken })).data.tenant.requireSeparateApprover;
+  const setSetting = async (on: boolean) => {
+    const res = await t.gql(
+      `mutation($on: Boolean!) { updateTenant(input: { requireSeparateApprover: $on }) { __typename ... on TenantPayload { tenant { requireSeparateApprover } } } }`,
+      { on },
+      { token: office.adminToken },
+    );
+    expect(res.data.updateTenant).toEqual({ __typename: 'TenantPayload', tenant: { requireSeparateApprover: on } });
+  };
+  /** A plan without blockers, submitted by `both`: version 1 pending. */
+  async function submitted() {
+    const visitId = await api.newVisit(both.token, { startsAt: L('2030-07-01T09:00'), endsAt: L('2030-07-01T17:00') });
+    await api.add(both.token, 'saveVisitGuest', visitId, { name: '周处长', principalOrder: 1, rankLevel: 7 });
+    await api.add(both.token, 'saveVisitHost', visitId, { membershipId: host.membershipId, role: 'HOST_LEADER' });
+    await api.add(both.token, 'saveVisitContact', visitId, { name: '联络员甲', phone: '13800000021' });
+    await api.add(both.token, 'saveVisitContact', visitId, { name: '联络员乙', phone: '13800000022' });
+    ok(await api.submit(both.token, visitId));
+    return visitId;
+  }
+
+  it('is on by default for a government office, off for hospitals and hotels', async () => {
+    expect(await setting()).toBe(true);
+    const platform = await createPlatformAdmin(t);
+    for (const kind of ['HOSPITAL', 'HOTEL'] as const) {
+      const other = await createTenant(t, platform.token, kind);
+      expect((await t.gql(`{ tenant { requireSeparateApprover } }`, {}, { token: other.adminToken })).data.tenant.requireSeparateApprover, kind).toBe(false);
+    }
+  });
+
+  it('when on, whoever submitted may not approve (FOUR_EYES_REQUIRED, nothing changes); another approver may', async () => {
+    const visitId = await submitted();
+    const before = await fingerprint(office.id);
+    const self = (await api.decide(both.token, visitId, true, '同意')).data.decideVisitPlan;
+    expect(self).toMatchObject({ __typename: 'VisitError', code: 'FOUR_EYES_REQUIRED' });
+    expect(await fingerprint(office.id)).toEqual(before);
+    expect((await api.read(both.token, visitId, VERSIONS)).planVersions.map((p: any) => p.decision)).toEqual(['PENDING']);
+
+    ok((await api.decide(leader.token, visitId, true, '同意')).data.decideVisitPlan);
+    let read = await api.read(both.token, visitId, VERSIONS);
+    expect([read.status, read.planVersions.map((p: any) => p.decision)]).toEqual(['APPROVED', ['APPROVED']]);
+
+    // A material change re-opens approval as version 2, submitted by whoever made it: the same rule holds.
+    ok(await api.save(both.token, 'saveVisitGuest', visitId, { name: '吴科长', rankLevel: 8 }));
+    refused((await api.decide(both.token, visitId, true)).data.decideVisitPlan, 'FOUR_EYES_REQUIRED');
+    ok((await api.decide(leader.token, visitId, true)).data.decideVisitPlan);
+    read = await api.read(both.token, visitId, VERSIONS);
+    expect(read.planVersions.map((p: any) => [p.number, p.decision])).toEqual([[1, 'APPROVED'], [2, 'APPROVED']]);
+
+    // Sending one's own submission back (a rejection) stays possible.
+    ok(await api.save(both.token, 'saveVisitGuest', visitId, { name: '郑干事', rankLevel: 9 }));
+    expect(ok((await api.decide(both.token, visitId, false, '撤回修改')).data.decideVisitPlan).visit.status).toBe('PLANNING');
+  });
+
+  it('when off, the submitter may approve their own plan', async () => {
+    await setSetting(false);
+    try {
+      const visitId = await submitted();
+      expect(ok((await api.decide(both.token, visitId, true, '同意')).data.decideVisitPlan).visit.status).toBe('APPROVED');
+    } finally {
+      await setSetting(true);
+    }
+    expect(await setting()).toBe(true);
+    const audit = await ownerQuery(`SELECT data FROM audit_log WHERE tenant_id = $1 AND action = 'tenant.updated' ORDER BY created_at`, [office.id]);
+    expect(audit.map((a) => a.data.after)).toEqual([{ requireSeparateApprover: false }, { requireSeparateApprover: true }]);
+  });
+});
