@@ -4,7 +4,7 @@ import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
 import { nodeConnection } from '../../../shared/connections.ts';
 import type { Task } from '@jiedai/db';
-import { RoleEnum, MembershipRef } from '../../core/identity/user.ts';
+import { RoleEnum, MembershipRef, USER_REFERENCE, userById } from '../../core/identity/user.ts';
 import { ItineraryKindEnum, MealKindEnum, VisitPurposeEnum, VisitRef } from '../visits/visit.ts';
 import { TASK_ANCHORS } from './task.due.ts';
 import { buildBoard, MAX_TASKS_PER_VISIT, TASK_PHASES, TASK_STATUSES, taskWhere } from './task.service.ts';
@@ -75,7 +75,12 @@ export const TaskRef = builder.prismaNode('Task', {
       resolve: (task) => ['TODO', 'IN_PROGRESS', 'BLOCKED'].includes(task.status) && !!task.dueAt && task.dueAt < new Date(),
     }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
-    completedByUserId: t.globalID({ nullable: true, resolve: (task) => (task.completedById ? { type: 'User', id: task.completedById } : null) }),
+    completedBy: t.prismaField({
+      type: 'User',
+      nullable: true,
+      description: `Who marked it done or skipped (${USER_REFERENCE}).`,
+      resolve: (query, task, _args, ctx) => userById(ctx, query, task.completedById),
+    }),
     version: t.exposeInt('version', { description: 'Pass it back as expectedVersion to refuse a change made meanwhile.' }),
     comments: t.relation('comments', { query: { orderBy: { createdAt: 'asc' } } }),
     evidence: t.relation('evidence', { query: { orderBy: { createdAt: 'asc' } } }),
@@ -93,7 +98,12 @@ builder.prismaNode('TaskComment', {
   subGraphs: T,
   fields: (t) => ({
     body: t.exposeString('body'),
-    authorUserId: t.globalID({ nullable: true, resolve: (c) => (c.authorUserId ? { type: 'User', id: c.authorUserId } : null) }),
+    author: t.prismaField({
+      type: 'User',
+      nullable: true,
+      description: `Who wrote it (${USER_REFERENCE}).`,
+      resolve: (query, c, _args, ctx) => userById(ctx, query, c.authorUserId),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
