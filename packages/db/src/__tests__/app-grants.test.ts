@@ -51,7 +51,7 @@ describe(`${APP_ROLE}'s grants`, () => {
     for (const column of ['kind', 'slug', 'id', 'created_at']) {
       expect(await can(`SELECT has_column_privilege($1, 'public.tenants', $2, 'UPDATE') AS ok`, [APP_ROLE, column]), column).toBe(false);
     }
-    for (const column of ['name', 'locale', 'time_zone', 'currency']) {
+    for (const column of ['name', 'locale', 'time_zone', 'currency', 'require_separate_approver']) {
       expect(await can(`SELECT has_column_privilege($1, 'public.tenants', $2, 'UPDATE') AS ok`, [APP_ROLE, column]), column).toBe(true);
     }
     expect(await can(`SELECT has_table_privilege($1, 'public.tenants', 'DELETE') AS ok`, [APP_ROLE])).toBe(false);

@@ -64,6 +64,14 @@ export async function seedDemo(prisma: PrismaClient, passwords: PasswordHasher, 
         { ...inTenant, passwords },
         { email: `staff@${t.domain}.demo.jiedai`, displayName: `${t.domain} staff 工作人员`, password: DEMO_PASSWORD, roles: ['STAFF'], departmentId: department.id },
       );
+      // Four-eyes approval (on for the government office): the coordinator may not approve what they submitted,
+      // so a leader (领导) approves.
+      if (tenant.requireSeparateApprover) {
+        await provisionMember(
+          { ...inTenant, passwords },
+          { email: `leader@${t.domain}.demo.jiedai`, displayName: `${t.domain} leader 领导`, password: DEMO_PASSWORD, roles: ['APPROVER'], departmentId: department.id },
+        );
+      }
       await seedDemoVisit(inTenant, tenant.kind, { membershipId: coordinator.id });
       await seedDemoFeedback({ ...inTenant, passwords }, tenant.kind, { departmentId: department.id, password: DEMO_PASSWORD });
       log?.(`seeded demo tenant ${t.slug}`);

@@ -146,6 +146,14 @@ describe('no-configuration start (pnpm start)', { timeout: 120_000 }, () => {
     expect(data.tenant.kind).toBe('GOVERNMENT_OFFICE');
     expect(data.tenant.name).toContain('示范市政府办公室');
     expect(data.rankLadder).toHaveLength(12);
+    // Four-eyes approval is on for the demo government office, and it has two approvers: the coordinator, who
+    // submits, and a leader, who approves (leader@gov.demo.jiedai).
+    // (`members(role:)` is not used: on PGlite its array filter fails, "malformed array literal".)
+    const approvers = await gql(port, `{ tenant { requireSeparateApprover } members(first: 20) { nodes { roles user { email } } } }`, {}, token);
+    expect(approvers.tenant.requireSeparateApprover).toBe(true);
+    const withApprover = approvers.members.nodes.filter((m: { roles: string[] }) => m.roles.includes('APPROVER'));
+    expect(withApprover.map((m: { user: { email: string } }) => m.user.email).sort()).toEqual(['coordinator@gov.demo.jiedai', 'leader@gov.demo.jiedai']);
+    await signIn(port, 'leader@gov.demo.jiedai');
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
 
     const exit = await stop(g);

@@ -1,8 +1,10 @@
 // The tenant's audit log: a paginated query and a live feed for tenant admins.
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { connectionNamed, edgeNamed } from '../../../shared/connections.ts';
 import type { AuditLogEntry } from '@jiedai/db';
 import { hasRole } from '../../../shared/access.ts';
 import { auditTopic } from './audit.service.ts';
+import { USER_REFERENCE, userById } from '../identity/user.ts';
 
 export const AuditLogEntryRef = builder.prismaNode('AuditLogEntry', {
   id: { field: 'id' },
@@ -15,10 +17,17 @@ export const AuditLogEntryRef = builder.prismaNode('AuditLogEntry', {
       nullable: true,
       resolve: (e) => (e.targetId ? { type: e.targetType, id: e.targetId } : null),
     }),
-    actorUserId: t.globalID({ nullable: true, resolve: (e) => (e.actorUserId ? { type: 'User', id: e.actorUserId } : null) }),
-    actorApiKeyId: t.globalID({
+    actor: t.prismaField({
+      type: 'User',
       nullable: true,
-      resolve: (e) => (e.actorApiKeyId ? { type: 'ApiKey', id: e.actorApiKeyId } : null),
+      description: `The person who did it (${USER_REFERENCE}); null as well when an API key did it (see actorApiKey).`,
+      resolve: (query, e, _args, ctx) => userById(ctx, query, e.actorUserId),
+    }),
+    actorApiKey: t.prismaField({
+      type: 'ApiKey',
+      nullable: true,
+      description: 'The API key that did it, if one did (revoked keys included).',
+      resolve: (query, e, _args, ctx) => (e.actorApiKeyId ? ctx.db.apiKey.findUnique({ ...query, where: { id: e.actorApiKeyId } }) : null),
     }),
     data: t.expose('data', { type: 'JSON', nullable: true }),
     requestId: t.exposeString('requestId', { nullable: true }),
@@ -40,7 +49,7 @@ builder.queryFields((t) => ({
         where: args.action ? { action: args.action } : {},
         orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       }),
-  }),
+  }, connectionNamed('AuditLogEntry'), edgeNamed('AuditLogEntry')),
 }));
 
 builder.subscriptionFields((t) => ({

@@ -1,5 +1,6 @@
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
 import { RoleEnum } from './user.ts';
+import { connectionNamed, edgeNamed } from '../../../shared/connections.ts';
 
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
@@ -24,5 +25,5 @@ builder.queryFields((t) => ({
     subGraphs: TENANT_GRAPHS,
     authScopes: { role: 'TENANT_ADMIN' },
     resolve: (query, _root, _args, ctx) => ctx.db.apiKey.findMany({ ...query, orderBy: { createdAt: 'desc' } }),
-  }),
+  }, connectionNamed('ApiKey'), edgeNamed('ApiKey')),
 }));

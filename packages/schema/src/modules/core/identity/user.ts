@@ -1,5 +1,7 @@
 // Users and memberships: `viewer`, the tenant's members, and `signIn`'s success type.
 import { builder } from '../../../builder.ts';
+import type { Context } from '../../../context.ts';
+import { connectionNamed, edgeNamed } from '../../../shared/connections.ts';
 import { TenantKindEnum } from '../tenancy/tenant.ts';
 import { pendingInvitations, ROLES, type PendingInvitation } from './user.service.ts';
 
@@ -21,6 +23,18 @@ const PendingInvitationRef = builder.objectRef<PendingInvitation>('PendingMember
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
+
+/** How a field holding a person documents what it gives (users are visible to co-members only: RLS on users). */
+export const USER_REFERENCE = 'null when none, or when that person is not a member of this tenant (any more)';
+
+/**
+ * A person referenced by user id, as a `User`. One query per list, not per item: Prisma folds the findUnique
+ * calls made in one tick (the items of a list) into one `WHERE id IN (…)`. RLS on users shows only the members
+ * of the tenant acting (and oneself), so a person outside the tenant resolves to null and nothing of them leaks.
+ */
+export function userById<Q extends object>(ctx: Context, query: Q, id: string | null | undefined) {
+  return id ? ctx.db.user.findUnique({ ...query, where: { id } }) : null;
+}
 
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
@@ -75,7 +89,7 @@ builder.queryFields((t) => ({
         where: args.role ? { roles: { has: args.role } } : {},
         orderBy: { createdAt: 'asc' },
       }),
-  }),
+  }, connectionNamed('Membership'), edgeNamed('Membership')),
 }));
 
 export const SignInSuccess = builder.objectRef<{ token: string; userId: string }>('SignInSuccess').implement({

@@ -59,6 +59,8 @@ export async function createTenant(deps: ServiceDeps & { passwords: PasswordHash
         locale: data.locale,
         timeZone: data.timeZone,
         currency: data.currency,
+        // Four-eyes approval: on for government offices (a leader approves the plan), off for the other kinds.
+        requireSeparateApprover: data.kind === 'GOVERNMENT_OFFICE',
       },
     });
   } catch (error) {
@@ -99,6 +101,7 @@ const updateInput = z.object({
   locale: settings.locale.optional(),
   timeZone: timeZone.optional(),
   currency: settings.currency.optional(),
+  requireSeparateApprover: z.boolean().optional(),
 });
 
 export async function updateTenantSettings(deps: ServiceDeps, input: z.input<typeof updateInput>) {

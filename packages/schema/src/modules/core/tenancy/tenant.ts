@@ -1,4 +1,5 @@
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { connectionNamed, edgeNamed } from '../../../shared/connections.ts';
 import { TENANT_KINDS } from './tenant.service.ts';
 
 export const TenantKindEnum = builder.enumType('TenantKind', { values: TENANT_KINDS });
@@ -14,6 +15,11 @@ export const TenantRef = builder.prismaNode('Tenant', {
     locale: t.exposeString('locale', { description: 'BCP 47 tag of the language templates are seeded in (zh-Hans).' }),
     timeZone: t.exposeString('timeZone', { description: 'IANA time zone that due times are shown in.' }),
     currency: t.exposeString('currency', { description: 'ISO 4217 code of budgets and expenses.' }),
+    requireSeparateApprover: t.exposeBoolean('requireSeparateApprover', {
+      description:
+        'Four-eyes approval: whoever submitted a plan version for approval (or re-opened it by a change) may not approve it; ' +
+        'decideVisitPlan refuses with FOUR_EYES_REQUIRED. On by default for government offices, off for hospitals and hotels.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
@@ -35,5 +41,5 @@ builder.queryFields((t) => ({
     args: { kind: t.arg({ type: TenantKindEnum, required: false }) },
     resolve: (query, _root, args, ctx) =>
       ctx.db.tenant.findMany({ ...query, where: args.kind ? { kind: args.kind } : {}, orderBy: { createdAt: 'asc' } }),
-  }),
+  }, connectionNamed('Tenant'), edgeNamed('Tenant')),
 }));

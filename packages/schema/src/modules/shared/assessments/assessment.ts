@@ -2,6 +2,7 @@
 // findings, and trends.
 import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { connectionNamed, edgeNamed } from '../../../shared/connections.ts';
 import { parseDateArg } from '../../../shared/dates.ts';
 import type { Assessment } from '@jiedai/db';
 import '../tasks/task.ts';
@@ -167,6 +168,15 @@ const trendFilter = (f: FilterArg): TrendFilter => ({
   subjectType: f?.subjectType ?? null,
   subjectId: f?.subjectId?.id ?? null,
 });
+const assessmentWhere = (f: TrendFilter) => ({
+  ...(f.from ? { assessedOn: { gte: new Date(f.from) } } : {}),
+  ...(f.to ? { AND: [{ assessedOn: { lt: new Date(f.to) } }] } : {}),
+  ...(f.templateId ? { templateVersion: { templateId: f.templateId } } : {}),
+  ...(f.subjectType ? { subjectType: f.subjectType as never } : {}),
+  ...(f.subjectId
+    ? { OR: [{ visitId: f.subjectId }, { departmentId: f.subjectId }, { staffMembershipId: f.subjectId }, { servicePointId: f.subjectId }, { hotelAreaId: f.subjectId }] }
+    : {}),
+});
 
 const FindingCountsRef = builder.objectRef<SubjectTrend['openFindings']>('OpenFindingCounts').implement({
   subGraphs: T,
@@ -219,23 +229,10 @@ builder.queryFields((t) => ({
     subGraphs: T,
     authScopes: { member: true },
     args: { filter: t.arg({ type: AssessmentFilter, required: false }) },
-    resolve: (query, _root, args, ctx) => {
-      const f = trendFilter(args.filter);
-      return ctx.db.assessment.findMany({
-        ...query,
-        where: {
-          ...(f.from ? { assessedOn: { gte: new Date(f.from) } } : {}),
-          ...(f.to ? { AND: [{ assessedOn: { lt: new Date(f.to) } }] } : {}),
-          ...(f.templateId ? { templateVersion: { templateId: f.templateId } } : {}),
-          ...(f.subjectType ? { subjectType: f.subjectType as never } : {}),
-          ...(f.subjectId
-            ? { OR: [{ visitId: f.subjectId }, { departmentId: f.subjectId }, { staffMembershipId: f.subjectId }, { servicePointId: f.subjectId }, { hotelAreaId: f.subjectId }] }
-            : {}),
-        },
-        orderBy: [{ assessedOn: 'desc' }, { id: 'asc' }],
-      });
-    },
-  }),
+    totalCount: (_root, args, ctx) => ctx.db.assessment.count({ where: assessmentWhere(trendFilter(args.filter)) }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.assessment.findMany({ ...query, where: assessmentWhere(trendFilter(args.filter)), orderBy: [{ assessedOn: 'desc' }, { id: 'asc' }] }),
+  }, connectionNamed('Assessment'), edgeNamed('Assessment')),
   assessmentTrends: t.connection({
     type: SubjectTrendRef,
     subGraphs: T,
@@ -244,7 +241,7 @@ builder.queryFields((t) => ({
     args: { filter: t.arg({ type: AssessmentFilter, required: false }) },
     resolve: (_root, args, ctx) =>
       resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) => subjectTrends(ctx.db, trendFilter(args.filter), limit, offset)),
-  }),
+  }, connectionNamed('SubjectTrend'), edgeNamed('SubjectTrend')),
   criterionTrends: t.connection({
     type: CriterionTrendRef,
     subGraphs: T,
@@ -255,7 +252,7 @@ builder.queryFields((t) => ({
       resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
         criterionTrends(ctx.db, trendFilter(args.filter), { byMonth: true, weakestFirst: false, limit, offset }),
       ),
-  }),
+  }, connectionNamed('CriterionTrend'), edgeNamed('CriterionTrend')),
   weakestCriteria: t.field({
     type: [CriterionTrendRef],
     subGraphs: T,

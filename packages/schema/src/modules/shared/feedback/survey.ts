@@ -2,6 +2,7 @@
 // patients (hospital; PATIENT_DATA only, enforced by RLS below this code), responses with their
 // answers and follow-up, and the results (per version and question) with a CSV export.
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { connectionNamed, edgeNamed, nodeConnection } from '../../../shared/connections.ts';
 import { GraphQLError } from 'graphql';
 import { isoMonth } from '../../../shared/dates.ts';
 import type { Prisma } from '@jiedai/db';
@@ -149,7 +150,7 @@ export const SurveyRef = builder.prismaNode('Survey', {
       totalCount: (s, args, ctx) => ctx.db.surveyInvitation.count({ where: { surveyId: s.id, ...invitationWhere(args.filter) } }),
       resolve: (query, s, args, ctx) =>
         ctx.db.surveyInvitation.findMany({ ...query, where: { surveyId: s.id, ...invitationWhere(args.filter) }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] }),
-    }),
+    }, SurveyInvitationConnection),
     responses: t.prismaConnection({
       type: 'SurveyResponse',
       cursor: 'id',
@@ -163,7 +164,7 @@ export const SurveyRef = builder.prismaNode('Survey', {
           where: { ...responseWhere(s.id, filterOf(args.filter)), ...(args.negativeOnly ? { negative: true } : {}) },
           orderBy: [{ submittedAt: 'desc' }, { id: 'asc' }],
         }),
-    }),
+    }, connectionNamed('SurveyResponse'), edgeNamed('SurveyResponse')),
     results: t.field({
       type: SurveyResultsRef,
       authScopes: { role: 'STAFF' },
@@ -201,7 +202,7 @@ export const SurveyCampaignRef = builder.prismaNode('SurveyCampaign', {
       totalCount: (c, args, ctx) => ctx.db.surveyInvitation.count({ where: { campaignId: c.id, ...invitationWhere({ status: args.status }) } }),
       resolve: (query, c, args, ctx) =>
         ctx.db.surveyInvitation.findMany({ ...query, where: { campaignId: c.id, ...invitationWhere({ status: args.status }) }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-    }),
+    }, SurveyInvitationConnection),
   }),
 });
 
@@ -256,6 +257,9 @@ export const SurveyInvitationRef = builder.prismaNode('SurveyInvitation', {
     response: t.relation('response', { nullable: true }),
   }),
 });
+
+/** Paged by Survey.invitations and SurveyCampaign.invitations alike. */
+const SurveyInvitationConnection = nodeConnection(SurveyInvitationRef, 'SurveyInvitation', T);
 
 // ── responses ───────────────────────────────────────────────────────────────────────────────────
 
@@ -423,7 +427,7 @@ builder.queryFields((t) => ({
     totalCount: (_root, args, ctx) => ctx.db.survey.count({ where: args.status?.length ? { status: { in: args.status } } : {} }),
     resolve: (query, _root, args, ctx) =>
       ctx.db.survey.findMany({ ...query, where: args.status?.length ? { status: { in: args.status } } : {}, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-  }),
+  }, connectionNamed('Survey'), edgeNamed('Survey')),
   dischargedPatients: t.prismaField({
     type: ['DischargedPatient'],
     subGraphs: HOSPITAL,

@@ -8,6 +8,7 @@ import type { Context } from '../../../context.ts';
 import type { DomainEvent } from '../../core/events/event.service.ts';
 import { eventStream, isStreamEnd, StreamEndedError, type StreamEnd } from '../../core/events/event-stream.ts';
 import { VisitRef } from '../visits/visit.ts';
+import { USER_REFERENCE, userById } from '../../core/identity/user.ts';
 import { TaskRef } from './task.ts';
 import { TASK_CHANGE_KINDS, TASK_TOPIC, type TaskSnapshot } from './task.service.ts';
 
@@ -50,7 +51,12 @@ const TaskEventRef = builder.objectRef<DomainEvent>('TaskEvent').implement({
     }),
     visitId: t.globalID({ nullable: true, resolve: (e) => (e.subjectId ? { type: 'Visit', id: e.subjectId } : null) }),
     change: t.field({ type: 'JSON', nullable: true, resolve: (e) => e.payload.change ?? null }),
-    actorUserId: t.globalID({ nullable: true, resolve: (e) => (e.actorUserId ? { type: 'User', id: e.actorUserId } : null) }),
+    actor: t.prismaField({
+      type: 'User',
+      nullable: true,
+      description: `Who made the change (${USER_REFERENCE}; null for an API key).`,
+      resolve: (query, e, _args, ctx) => userById(ctx, query, e.actorUserId),
+    }),
     at: t.field({ type: 'DateTime', resolve: (e) => new Date(e.createdAt) }),
   }),
 });

@@ -2,8 +2,9 @@
 // visit's task board.
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { nodeConnection } from '../../../shared/connections.ts';
 import type { Task } from '@jiedai/db';
-import { RoleEnum, MembershipRef } from '../../core/identity/user.ts';
+import { RoleEnum, MembershipRef, USER_REFERENCE, userById } from '../../core/identity/user.ts';
 import { ItineraryKindEnum, MealKindEnum, VisitPurposeEnum, VisitRef } from '../visits/visit.ts';
 import { TASK_ANCHORS } from './task.due.ts';
 import { buildBoard, MAX_TASKS_PER_VISIT, TASK_PHASES, TASK_STATUSES, taskWhere } from './task.service.ts';
@@ -74,7 +75,12 @@ export const TaskRef = builder.prismaNode('Task', {
       resolve: (task) => ['TODO', 'IN_PROGRESS', 'BLOCKED'].includes(task.status) && !!task.dueAt && task.dueAt < new Date(),
     }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
-    completedByUserId: t.globalID({ nullable: true, resolve: (task) => (task.completedById ? { type: 'User', id: task.completedById } : null) }),
+    completedBy: t.prismaField({
+      type: 'User',
+      nullable: true,
+      description: `Who marked it done or skipped (${USER_REFERENCE}).`,
+      resolve: (query, task, _args, ctx) => userById(ctx, query, task.completedById),
+    }),
     version: t.exposeInt('version', { description: 'Pass it back as expectedVersion to refuse a change made meanwhile.' }),
     comments: t.relation('comments', { query: { orderBy: { createdAt: 'asc' } } }),
     evidence: t.relation('evidence', { query: { orderBy: { createdAt: 'asc' } } }),
@@ -83,13 +89,21 @@ export const TaskRef = builder.prismaNode('Task', {
   }),
 });
 
+/** Paged by Query.tasks, Visit.tasks and TaskBoardColumn.tasks alike. */
+const TaskConnection = nodeConnection(TaskRef, 'Task', T);
+
 builder.prismaNode('TaskComment', {
   id: { field: 'id' },
   nullable: true,
   subGraphs: T,
   fields: (t) => ({
     body: t.exposeString('body'),
-    authorUserId: t.globalID({ nullable: true, resolve: (c) => (c.authorUserId ? { type: 'User', id: c.authorUserId } : null) }),
+    author: t.prismaField({
+      type: 'User',
+      nullable: true,
+      description: `Who wrote it (${USER_REFERENCE}).`,
+      resolve: (query, c, _args, ctx) => userById(ctx, query, c.authorUserId),
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
@@ -117,8 +131,8 @@ const BoardColumnRef = builder.objectRef<{ status: (typeof TASK_STATUSES)[number
     tasks: t.connection({
       type: TaskRef,
       description: 'The column\'s tasks, a page at a time (20 unless `first`/`last` say otherwise, at most 100).',
-      resolve: (c, args) => resolveArrayConnection({ args, defaultSize: 20, maxSize: 100 }, c.tasks),
-    }),
+      resolve: (c, args) => ({ ...resolveArrayConnection({ args, defaultSize: 20, maxSize: 100 }, c.tasks), totalCount: c.tasks.length }),
+    }, TaskConnection),
   }),
 });
 const BoardPhaseRef = builder.objectRef<ReturnType<typeof buildBoard>['phases'][number]>('TaskBoardPhase').implement({
@@ -157,7 +171,7 @@ builder.prismaObjectFields('Visit', (t) => ({
     totalCount: true,
     description: `The visit's tasks in checklist order, a page at a time (20 unless \`first\`/\`last\` say otherwise, at most 100; a visit has at most ${MAX_TASKS_PER_VISIT}).`,
     query: { orderBy: [{ phase: 'asc' }, { position: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] },
-  }),
+  }, TaskConnection),
 }));
 
 // ── queries ─────────────────────────────────────────────────────────────────────────────────────
@@ -203,7 +217,7 @@ builder.queryFields((t) => ({
     totalCount: (_root, args, ctx) => ctx.db.task.count({ where: where(args.filter) }),
     resolve: (query, _root, args, ctx) =>
       ctx.db.task.findMany({ ...query, where: where(args.filter), orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }] }),
-  }),
+  }, TaskConnection),
   checklistTemplates: t.prismaField({
     type: ['ChecklistTemplate'],
     subGraphs: T,

@@ -126,6 +126,12 @@ const RESTRICTION_FIELDS = { category: true, restricted: true, note: true } as c
   true
 >;
 const CONTACT_FIELDS = { name: true, phone: true, role: true } as const satisfies Record<Exclude<keyof PlanContact, 'id'>, true>;
+/**
+ * Live tracking — the actual departure and the expected arrival, reported by `updateTravelProgress` as the journey
+ * happens (实际出发时间, 到达何处) — is not what a person changed in the plan: it is not diffed, so two plan versions
+ * that differ only in it show no change.
+ */
+type TravelTracking = 'actualDepartureAt' | 'expectedArrivalAt';
 const TRAVEL_FIELDS = {
   direction: true,
   mode: true,
@@ -136,9 +142,7 @@ const TRAVEL_FIELDS = {
   vehicleType: true,
   plate: true,
   driverCount: true,
-  actualDepartureAt: true,
-  expectedArrivalAt: true,
-} as const satisfies Record<Exclude<keyof PlanTravelLeg, 'id'>, true>;
+} as const satisfies Record<Exclude<keyof PlanTravelLeg, 'id' | TravelTracking>, true>;
 const HOST_FIELDS = {
   membershipId: true,
   displayName: true,

@@ -9,6 +9,8 @@ export const VISIT_ERROR_CODES = [
   'VISIT_CLOSED',
   'PLAN_HAS_BLOCKERS',
   'NOT_PENDING_APPROVAL',
+  /** The tenant requires a separate approver (Tenant.requireSeparateApprover): who submitted the plan version may not approve it. */
+  'FOUR_EYES_REQUIRED',
   'INVALID_REFERENCE',
   'DUPLICATE',
   'FOLLOW_UP_INCOMPLETE',

@@ -306,6 +306,7 @@ export async function decidePlan(
     throw new VisitError('NOT_PENDING_APPROVAL', 'The visit has no plan waiting for approval');
   }
   if (input.approve) {
+    await checkSeparateApprover(deps, pending.submittedById);
     const blockers = planIssues(await loadPlan(deps.db, visit.id), visit).filter((i) => i.severity === 'BLOCKER');
     if (blockers.length > 0) {
       throw new VisitError('PLAN_HAS_BLOCKERS', `The plan has blocking issues: ${blockers.map((b) => b.code).join(', ')}`);
@@ -333,6 +334,22 @@ export async function decidePlan(
       return updated;
     },
   );
+}
+
+/**
+ * Four-eyes approval, when the tenant asks for it (Tenant.requireSeparateApprover): the approver must be a person
+ * other than the one who submitted the pending version (or whose change re-opened it). An API key is no person, so
+ * it cannot approve then. Rejecting one's own submission stays possible (it only sends the plan back).
+ */
+async function checkSeparateApprover(deps: ServiceDeps, submittedById: string | null) {
+  const tenant = await deps.db.tenant.findUniqueOrThrow({ where: { id: deps.access.tenantId! }, select: { requireSeparateApprover: true } });
+  if (!tenant.requireSeparateApprover) return;
+  if (deps.access.userId === null) {
+    throw new VisitError('FOUR_EYES_REQUIRED', 'This tenant requires a separate approver: a person, not an API key, approves a plan');
+  }
+  if (deps.access.userId === submittedById) {
+    throw new VisitError('FOUR_EYES_REQUIRED', 'This tenant requires a separate approver: whoever submitted the plan version may not approve it');
+  }
 }
 
 export function canDecide(deps: ServiceDeps) {

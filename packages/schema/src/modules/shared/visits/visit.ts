@@ -1,12 +1,14 @@
 // Visit types and queries: the reception job and every part of its plan, the computed plan issues,
 // the settlement, and the plan versions with their diff.
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { connectionNamed, edgeNamed } from '../../../shared/connections.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { PLAN_ISSUE_CODES } from './visit.checks.ts';
 import { loadPlan } from './visit.plan-loader.ts';
 import type { VisitPlan } from './visit.plan.ts';
 import { planIssues, planVersionDiff, settlement, VISIT_PURPOSES } from './visit.service.ts';
 import { BUDGET_CATEGORIES, DIETARY_CATEGORIES, ITINERARY_KINDS, MEAL_KINDS, VEHICLE_KINDS } from './visit-parts.service.ts';
+import { USER_REFERENCE, userById } from '../../core/identity/user.ts';
 
 const T = TENANT_GRAPHS;
 const enumOf = <V extends readonly string[]>(name: string, values: V, description?: string) =>
@@ -387,8 +389,20 @@ builder.prismaNode('VisitPlanVersion', {
     number: t.exposeInt('number'),
     reason: t.exposeString('reason', { nullable: true }),
     submittedAt: t.expose('submittedAt', dt),
+    submittedBy: t.prismaField({
+      type: 'User',
+      nullable: true,
+      description: `Who submitted it, or whose change re-opened approval (${USER_REFERENCE}).`,
+      resolve: (query, v, _args, ctx) => userById(ctx, query, v.submittedById),
+    }),
     decision: t.field({ type: PlanDecisionEnum, resolve: (v) => v.decision }),
     decidedAt: t.expose('decidedAt', dtn),
+    decidedBy: t.prismaField({
+      type: 'User',
+      nullable: true,
+      description: `Who approved or rejected it (${USER_REFERENCE}).`,
+      resolve: (query, v, _args, ctx) => userById(ctx, query, v.decidedById),
+    }),
     comment: t.exposeString('comment', { nullable: true }),
     snapshot: t.expose('snapshot', { type: 'JSON' }),
   }),
@@ -433,5 +447,5 @@ builder.queryFields((t) => ({
     totalCount: (_root, args, ctx) => ctx.db.visit.count({ where: visitWhere(args.filter) }),
     resolve: (query, _root, args, ctx) =>
       ctx.db.visit.findMany({ ...query, where: visitWhere(args.filter), orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] }),
-  }),
+  }, connectionNamed('Visit'), edgeNamed('Visit')),
 }));

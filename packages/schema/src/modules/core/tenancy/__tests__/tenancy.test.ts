@@ -34,7 +34,7 @@ describe('createTenant (platform admin)', () => {
       tenant: { slug, kind: 'HOSPITAL', locale: 'zh-Hans', timeZone: 'Asia/Urumqi', currency: 'CNY' },
     });
     const token = await signIn(t, `a@${slug}.test`);
-    const mine = await t.gql(`{ tenant { slug } viewer { memberships { roles } } servicePoints { kind } auditLog(first: 5) { edges { node { action actorUserId } } } }`, {}, { token });
+    const mine = await t.gql(`{ tenant { slug } viewer { memberships { roles } } servicePoints { kind } auditLog(first: 5) { edges { node { action actor { id } } } } }`, {}, { token });
     expect(mine.data.tenant.slug).toBe(slug);
     expect(mine.data.viewer.memberships).toEqual([{ roles: ['TENANT_ADMIN'] }]);
     expect(mine.data.servicePoints.map((p: { kind: string }) => p.kind)).toEqual(
@@ -124,9 +124,9 @@ describe('tenant settings and departments (tenant admin)', () => {
       token: gov.adminToken,
       headers: { 'x-request-id': 'audit-test-request-0001' },
     });
-    const log = await t.gql(`{ auditLog(first: 1, action: "department.created") { edges { node { action targetId actorUserId requestId data } } } }`, {}, { token: gov.adminToken });
+    const log = await t.gql(`{ auditLog(first: 1, action: "department.created") { edges { node { action targetId actor { id email } requestId data } } } }`, {}, { token: gov.adminToken });
     const entry = log.data.auditLog.edges[0].node;
     expect(entry).toMatchObject({ action: 'department.created', targetId: res.data.createDepartment.department.id, requestId: 'audit-test-request-0001', data: { name: '礼宾组' } });
-    expect(entry.actorUserId).toBeTruthy();
+    expect(entry.actor).toEqual({ id: expect.any(String), email: gov.adminEmail });
   });
 });

@@ -173,8 +173,9 @@ describe('the post-visit review', () => {
     const done = await t.gql(`mutation($id: ID!, $v: Int!) { changeVisitStatus(id: $id, expectedVersion: $v, to: COMPLETED) { __typename ... on VisitError { code message } } }`,
       { id: visit.id, v: visit.version }, { token: coordinator.token });
     expect(done.data.changeVisitStatus.__typename).toBe('VisitPayload');
-    const reviews = await gql(gov, `query($v: ID!) { assessments(first: 5, filter: { subjectType: VISIT, subjectId: $v }) { edges { node {
+    const reviews = await gql(gov, `query($v: ID!) { assessments(first: 5, filter: { subjectType: VISIT, subjectId: $v }) { totalCount edges { node {
       status subjectId assessor { id } assessedOn templateVersion { template { kind } } } } } }`, { v: visit.id });
+    expect(reviews.data.assessments.totalCount).toBe(1); // counted with the same filter as the page
     expect(reviews.data.assessments.edges).toEqual([
       { node: { status: 'DRAFT', subjectId: visit.id, assessor: { id: coordinator.membershipId }, assessedOn: '2030-05-01', templateVersion: { template: { kind: 'POST_VISIT_REVIEW' } } } },
     ]);

@@ -115,7 +115,7 @@ describe("a visit's tasks and the board's columns are connections", () => {
     await fill(visitId, 300); // 50 per phase and status (TODO / DONE)
     const res = await t.gql(
       `query($id: ID!) { node(id: $id) { ... on Visit { taskBoard { total phases { phase columns { status count
-         first: tasks { nodes { id } pageInfo { hasNextPage } } all: tasks(first: 100) { nodes { id } } } } } } } }`,
+         first: tasks { totalCount nodes { id } pageInfo { hasNextPage } } all: tasks(first: 100) { nodes { id } } } } } } } }`,
       { id: visitId },
       { token: tenant.adminToken },
     );
@@ -125,6 +125,7 @@ describe("a visit's tasks and the board's columns are connections", () => {
     const todo = board.phases[0].columns.find((c: { status: string }) => c.status === 'TODO');
     expect(todo.count).toBe(50);
     expect(todo.first.nodes).toHaveLength(20);
+    expect(todo.first.totalCount).toBe(50); // the column's TaskConnection counts as Query.tasks and Visit.tasks do
     expect(todo.first.pageInfo.hasNextPage).toBe(true);
     expect(todo.all.nodes).toHaveLength(50);
   });

@@ -27,18 +27,21 @@ let url: string;
 const TASK = `id title
   assignee { id title roles user { id displayName } }
   visit { id title status tasks(first: 5) { totalCount nodes { id } } }
-  comments { id body authorUserId }
+  comments { id body author { id email } }
+  completedBy { id email }
   evidence { id kind reference note }`;
-const BOARD = `subscription($v: ID!) { taskBoardChanged(visitId: $v) { cursor kind task { ${TASK} } } }`;
-const ALL = `subscription { taskChanged { cursor kind task { ${TASK} } } }`;
+const BOARD = `subscription($v: ID!) { taskBoardChanged(visitId: $v) { cursor kind actor { email } task { ${TASK} } } }`;
+const ALL = `subscription { taskChanged { cursor kind actor { email } task { ${TASK} } } }`;
 
 interface RichEvent {
   kind: string;
+  actor: { email: string } | null;
   task: {
     id: string;
     assignee: { id: string; user: { displayName: string } } | null;
     visit: { id: string; tasks: { totalCount: number; nodes: { id: string }[] } } | null;
-    comments: { body: string }[];
+    comments: { body: string; author: { email: string } | null }[];
+    completedBy: { email: string } | null;
     evidence: { reference: string }[];
   };
 }
@@ -88,6 +91,10 @@ function expectRich(feed: Feed<RichEvent>, taskId: string, visitId: string, disp
   }
   const last = mine.at(-1)!;
   expect(last.task.comments.map((c) => c.body)).toEqual(['房间已检查']);
+  // The people in it are User objects: who commented, who completed it, who made the change.
+  expect(last.task.comments.map((c) => c.author?.email)).toEqual([tenant.adminEmail]);
+  expect(last.task.completedBy?.email).toBe(tenant.adminEmail);
+  expect(mine.map((e) => e.actor?.email)).toEqual(mine.map(() => tenant.adminEmail));
   expect(last.task.evidence.map((e) => e.reference)).toEqual(['s3://evidence/room-1.jpg']);
 }
 

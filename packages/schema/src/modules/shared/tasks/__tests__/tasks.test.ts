@@ -46,11 +46,11 @@ interface TaskRow {
   version: number;
   overdue: boolean;
   completedAt: string | null;
-  completedByUserId: string | null;
+  completedBy: { id: string; displayName: string } | null;
   assigneeRole: string | null;
 }
 
-const TASK_FIELDS = `id phase position title dueAt status statusReason anchor offsetMinutes version overdue completedAt completedByUserId assigneeRole`;
+const TASK_FIELDS = `id phase position title dueAt status statusReason anchor offsetMinutes version overdue completedAt completedBy { id displayName } assigneeRole`;
 const TASK_RESULT = `__typename
   ... on TaskPayload { task { ${TASK_FIELDS} } }
   ... on TaskError { code message }
@@ -414,16 +414,16 @@ describe('status changes', () => {
 
   it('TODO → IN_PROGRESS → DONE sets completedAt and completedBy; reopening clears them; BLOCKED and SKIPPED keep their reason', async () => {
     const x = await newTask(coordinator.token, { visitId, dueAt: L('2030-05-10T08:00') });
-    expect(x).toMatchObject({ status: 'TODO', version: 1, completedAt: null, completedByUserId: null });
+    expect(x).toMatchObject({ status: 'TODO', version: 1, completedAt: null, completedBy: null });
 
     const started = await setStatus(staff.token, x.id, 'IN_PROGRESS', { expectedVersion: 1 });
     expect(started.task).toMatchObject({ status: 'IN_PROGRESS', version: 2 });
     const before = Date.now();
     const done = await setStatus(staff.token, x.id, 'DONE', { expectedVersion: 2 });
-    expect(done.task).toMatchObject({ status: 'DONE', version: 3, completedByUserId: staffUserId, statusReason: null });
+    expect(done.task).toMatchObject({ status: 'DONE', version: 3, completedBy: { id: staffUserId, displayName: 'Member' }, statusReason: null });
     expect(at(done.task!.completedAt)).toBeGreaterThanOrEqual(before - 5_000);
     const reopened = await setStatus(coordinator.token, x.id, 'TODO', { expectedVersion: 3 });
-    expect(reopened.task).toMatchObject({ status: 'TODO', version: 4, completedAt: null, completedByUserId: null });
+    expect(reopened.task).toMatchObject({ status: 'TODO', version: 4, completedAt: null, completedBy: null });
 
     const blocked = await setStatus(staff.token, x.id, 'BLOCKED', { reason: '  车辆未落实  ' });
     expect(blocked.task).toMatchObject({ status: 'BLOCKED', statusReason: '车辆未落实', version: 5 });
@@ -662,11 +662,11 @@ describe('comments, evidence and ad-hoc tasks', () => {
     expect(await evidence(b.adminToken, x.id, 'PHOTO', 'x')).toMatchObject({ __typename: 'TaskError', code: 'NOT_FOUND' });
 
     const read = await gql(
-      `query($id: ID!) { node(id: $id) { ... on Task { version comments { body authorUserId createdAt } evidence { kind reference note } } } }`,
+      `query($id: ID!) { node(id: $id) { ... on Task { version comments { body author { id } createdAt } evidence { kind reference note } } } }`,
       { id: x.id },
       viewer.token,
     );
-    expect(read.node.comments.map((c: { body: string; authorUserId: string }) => [c.body, c.authorUserId])).toEqual([
+    expect(read.node.comments.map((c: { body: string; author: { id: string } }) => [c.body, c.author.id])).toEqual([
       ['已检查刹车', staffUserId],
       ['请加满油', (await gql(`{ viewer { id } }`, {}, coordinator.token)).viewer.id],
     ]);

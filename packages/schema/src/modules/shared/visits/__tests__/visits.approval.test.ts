@@ -172,6 +172,39 @@ describe('visit lifecycle', () => {
     expect(read.planDiff).toEqual({ visit: [], added: [], removed: [], changed: [{ kind: 'vehicle', changes: [{ field: 'seats', before: 4, after: 5 }] }] });
   });
 
+  it('planDiff shows what a person changed in the plan, never the live travel tracking reported between two versions', async () => {
+    const { visitId } = await plannedVisit();
+    await api.add(coordinator.token, 'saveVisitContact', visitId, { name: '联络员乙', phone: '13800000012' });
+    const legInput = { direction: 'INBOUND', mode: 'CAR', origin: '省会', destination: '市政府', departureAt: L('2030-06-01T07:00'), arrivalAt: L('2030-06-01T08:30') };
+    const leg = await api.add(coordinator.token, 'saveTravelLeg', visitId, legInput);
+    ok(await api.submit(coordinator.token, visitId));
+    ok((await api.decide(approver.token, visitId, true)).data.decideVisitPlan);
+
+    // The driver reports the journey: the plan stays approved, with no new version.
+    const progress = { actualDepartureAt: L('2030-06-01T07:10'), expectedArrivalAt: L('2030-06-01T08:50') };
+    expect(ok(await api.travelProgress(staff.token, leg, progress)).visit.status).toBe('APPROVED');
+    // A person then changes the plan (a guest joins): version 2, frozen with the tracking the leg now has.
+    ok(await api.save(coordinator.token, 'saveVisitGuest', visitId, { name: '钱科长', rankLevel: 8 }));
+    let read = await api.read(coordinator.token, visitId, `${VERSIONS} planDiff(from: 1, to: 2) { visit { field } added { kind label } removed { kind } changed { kind changes { field } } }`);
+    const legOf = (version: number) => read.planVersions[version - 1].snapshot.travel[0];
+    expect([legOf(1).actualDepartureAt, legOf(2).actualDepartureAt]).toEqual([null, progress.actualDepartureAt]);
+    expect([legOf(1).expectedArrivalAt, legOf(2).expectedArrivalAt]).toEqual([null, progress.expectedArrivalAt]);
+    expect(read.planDiff).toEqual({ visit: [], added: [{ kind: 'guest', label: '钱科长' }], removed: [], changed: [] });
+
+    // More tracking, then a real change of the same leg (the planned departure moves): only that shows.
+    ok((await api.decide(approver.token, visitId, true)).data.decideVisitPlan);
+    ok(await api.travelProgress(staff.token, leg, { actualDepartureAt: progress.actualDepartureAt, expectedArrivalAt: L('2030-06-01T09:05') }));
+    ok(await api.save(coordinator.token, 'saveTravelLeg', visitId, { id: leg, ...legInput, departureAt: L('2030-06-01T06:45') }));
+    read = await api.read(coordinator.token, visitId, `${VERSIONS} planDiff(from: 2, to: 3) { visit { field } added { kind } removed { kind } changed { kind id changes { field before after } } }`);
+    expect(legOf(3).expectedArrivalAt).toBe(L('2030-06-01T09:05'));
+    expect(read.planDiff).toEqual({
+      visit: [],
+      added: [],
+      removed: [],
+      changed: [{ kind: 'travelLeg', id: rawId(leg), changes: [{ field: 'departureAt', before: L('2030-06-01T07:00'), after: L('2030-06-01T06:45') }] }],
+    });
+  });
+
   it('approval, re-approval after material changes with an exact diff and a notification, and on to the archive', async () => {
     const { visitId, lunch } = await plannedVisit();
     let changes = 5; // created, guest, meal, host, contact
@@ -278,5 +311,83 @@ describe('visit lifecycle', () => {
       ]),
     );
     expect(actions.filter((a) => a === 'visit.approved')).toHaveLength(3);
+  });
+});
+
+describe('four-eyes approval (Tenant.requireSeparateApprover)', () => {
+  let office: TestTenant;
+  let both: { token: string; membershipId: string }; // COORDINATOR + APPROVER, as the demo's coordinator
+  let leader: { token: string; membershipId: string };
+  let host: { token: string; membershipId: string };
+
+  beforeAll(async () => {
+    office = await createTenant(t, (await createPlatformAdmin(t)).token, 'GOVERNMENT_OFFICE');
+    [both, leader, host] = await Promise.all([office.member(['COORDINATOR', 'APPROVER']), office.member(['APPROVER']), office.member(['STAFF'])]);
+  });
+
+  const setting = async () => (await t.gql(`{ tenant { requireSeparateApprover } }`, {}, { token: office.adminToken })).data.tenant.requireSeparateApprover;
+  const setSetting = async (on: boolean) => {
+    const res = await t.gql(
+      `mutation($on: Boolean!) { updateTenant(input: { requireSeparateApprover: $on }) { __typename ... on TenantPayload { tenant { requireSeparateApprover } } } }`,
+      { on },
+      { token: office.adminToken },
+    );
+    expect(res.data.updateTenant).toEqual({ __typename: 'TenantPayload', tenant: { requireSeparateApprover: on } });
+  };
+  /** A plan without blockers, submitted by `both`: version 1 pending. */
+  async function submitted() {
+    const visitId = await api.newVisit(both.token, { startsAt: L('2030-07-01T09:00'), endsAt: L('2030-07-01T17:00') });
+    await api.add(both.token, 'saveVisitGuest', visitId, { name: '周处长', principalOrder: 1, rankLevel: 7 });
+    await api.add(both.token, 'saveVisitHost', visitId, { membershipId: host.membershipId, role: 'HOST_LEADER' });
+    await api.add(both.token, 'saveVisitContact', visitId, { name: '联络员甲', phone: '13800000021' });
+    await api.add(both.token, 'saveVisitContact', visitId, { name: '联络员乙', phone: '13800000022' });
+    ok(await api.submit(both.token, visitId));
+    return visitId;
+  }
+
+  it('is on by default for a government office, off for hospitals and hotels', async () => {
+    expect(await setting()).toBe(true);
+    const platform = await createPlatformAdmin(t);
+    for (const kind of ['HOSPITAL', 'HOTEL'] as const) {
+      const other = await createTenant(t, platform.token, kind);
+      expect((await t.gql(`{ tenant { requireSeparateApprover } }`, {}, { token: other.adminToken })).data.tenant.requireSeparateApprover, kind).toBe(false);
+    }
+  });
+
+  it('when on, whoever submitted may not approve (FOUR_EYES_REQUIRED, nothing changes); another approver may', async () => {
+    const visitId = await submitted();
+    const before = await fingerprint(office.id);
+    const self = (await api.decide(both.token, visitId, true, '同意')).data.decideVisitPlan;
+    expect(self).toMatchObject({ __typename: 'VisitError', code: 'FOUR_EYES_REQUIRED' });
+    expect(await fingerprint(office.id)).toEqual(before);
+    expect((await api.read(both.token, visitId, VERSIONS)).planVersions.map((p: any) => p.decision)).toEqual(['PENDING']);
+
+    ok((await api.decide(leader.token, visitId, true, '同意')).data.decideVisitPlan);
+    let read = await api.read(both.token, visitId, VERSIONS);
+    expect([read.status, read.planVersions.map((p: any) => p.decision)]).toEqual(['APPROVED', ['APPROVED']]);
+
+    // A material change re-opens approval as version 2, submitted by whoever made it: the same rule holds.
+    ok(await api.save(both.token, 'saveVisitGuest', visitId, { name: '吴科长', rankLevel: 8 }));
+    refused((await api.decide(both.token, visitId, true)).data.decideVisitPlan, 'FOUR_EYES_REQUIRED');
+    ok((await api.decide(leader.token, visitId, true)).data.decideVisitPlan);
+    read = await api.read(both.token, visitId, VERSIONS);
+    expect(read.planVersions.map((p: any) => [p.number, p.decision])).toEqual([[1, 'APPROVED'], [2, 'APPROVED']]);
+
+    // Sending one's own submission back (a rejection) stays possible.
+    ok(await api.save(both.token, 'saveVisitGuest', visitId, { name: '郑干事', rankLevel: 9 }));
+    expect(ok((await api.decide(both.token, visitId, false, '撤回修改')).data.decideVisitPlan).visit.status).toBe('PLANNING');
+  });
+
+  it('when off, the submitter may approve their own plan', async () => {
+    await setSetting(false);
+    try {
+      const visitId = await submitted();
+      expect(ok((await api.decide(both.token, visitId, true, '同意')).data.decideVisitPlan).visit.status).toBe('APPROVED');
+    } finally {
+      await setSetting(true);
+    }
+    expect(await setting()).toBe(true);
+    const audit = await ownerQuery(`SELECT data FROM audit_log WHERE tenant_id = $1 AND action = 'tenant.updated' ORDER BY created_at`, [office.id]);
+    expect(audit.map((a) => a.data.after)).toEqual([{ requireSeparateApprover: false }, { requireSeparateApprover: true }]);
   });
 });

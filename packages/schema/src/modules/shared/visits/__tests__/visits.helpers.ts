@@ -169,6 +169,17 @@ export function visitApi(t: TestApp) {
       );
     },
 
+    /** updateTravelProgress: live tracking of a journey (no version check). */
+    async travelProgress(token: string, legId: string, progress: { actualDepartureAt?: string | null; expectedArrivalAt?: string | null }): Promise<Payload> {
+      const data = await gql(
+        `mutation($id: ID!, $departed: DateTime, $expected: DateTime) {
+           updateTravelProgress(legId: $id, actualDepartureAt: $departed, expectedArrivalAt: $expected) { ${PAYLOAD} } }`,
+        { id: legId, departed: progress.actualDepartureAt, expected: progress.expectedArrivalAt },
+        token,
+      );
+      return data.updateTravelProgress;
+    },
+
     async escalate(token: string, visitId: string, note: string, expectedVersion?: number): Promise<Payload> {
       const v = expectedVersion ?? (await api.version(token, visitId));
       const data = await gql(
