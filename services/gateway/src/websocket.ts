@@ -6,7 +6,7 @@
 // (No fetch `Request` is given: yoga's "no mutation over GET" check looks at `context.request` only,
 // so mutations work over the socket; CSRF and the HTTP guards are HTTP-only hooks.)
 import type { IncomingMessage, Server } from 'node:http';
-import { getOperationAST, GraphQLError } from 'graphql';
+import { type ExecutionArgs, getOperationAST, GraphQLError } from 'graphql';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
@@ -33,6 +33,9 @@ export interface WebSocketOptions {
   authenticator: Authenticator;
 }
 
+/** What onSubscribe hands on as the root value: this operation's enveloped execute and subscribe. */
+type Enveloped = Pick<ReturnType<GatewayYoga['getEnveloped']>, 'execute' | 'subscribe'>;
+
 interface Extra {
   socket: WebSocket;
   request: IncomingMessage;
@@ -57,16 +60,16 @@ export function attachWebSocket({ server, yoga, db, config, log, authenticator }
   const disposable = useServer<Record<string, unknown>, Partial<Extra>>(
     {
       // Whatever throws here would close the whole socket with 4500: it becomes this operation's error.
-      execute: async (args: any) => {
+      execute: async (args: ExecutionArgs) => {
         try {
-          return await args.rootValue.execute(args);
+          return await (args.rootValue as Enveloped).execute(args);
         } catch (error) {
           return { errors: [failure(error, 'operation')] };
         }
       },
-      subscribe: async (args: any) => {
+      subscribe: async (args: ExecutionArgs) => {
         try {
-          return await args.rootValue.subscribe(args);
+          return await (args.rootValue as Enveloped).subscribe(args);
         } catch (error) {
           return { errors: [failure(error, 'subscription')] };
         }
