@@ -1,13 +1,10 @@
-// Feedback types and queries: surveys and their frozen versions, campaigns, invitations, discharged
-// patients (hospital; PATIENT_DATA only, enforced by RLS below this code), responses with their
-// answers and follow-up, and the results (per version and question) with a CSV export.
+// Feedback types and queries: surveys and their frozen versions, campaigns, invitations, responses
+// with their answers and follow-up, and the results (per version and question) with a CSV export.
+// (A hospital's discharged patients and their follow-up are the hospital module's.)
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
-import { GraphQLError } from 'graphql';
-import { isoMonth } from '../../../shared/dates.ts';
 import type { Prisma } from '@jiedai/db';
 import { RoleEnum } from '../../core/identity/user.ts';
 import { VisitRef } from '../visits/visit.ts';
-import { HOSPITAL } from '../../hospital/service-point.ts';
 import { CAMPAIGN_KINDS, invitationStatus, RESPONDENT_KINDS } from './survey-invitation.service.ts';
 import { mayReadTextOf } from './survey-response.service.ts';
 import { responseWhere, surveyResults, surveyResultsCsv, type ResultsFilter, type SurveyResults, type TextAnswer, type VersionResults } from './survey-results.service.ts';
@@ -205,23 +202,6 @@ export const SurveyCampaignRef = builder.prismaNode('SurveyCampaign', {
   }),
 });
 
-export const DischargedPatientRef = builder.prismaNode('DischargedPatient', {
-  id: { field: 'id' },
-  nullable: true,
-  subGraphs: HOSPITAL,
-  // Declared here and enforced below: without PATIENT_DATA, RLS hides every row.
-  authScopes: { role: 'PATIENT_DATA' },
-  description: 'A discharged patient from the records office\'s list: personal health data, for PATIENT_DATA holders only.',
-  fields: (t) => ({
-    medicalRecordNo: t.exposeString('medicalRecordNo', { description: '住院号' }),
-    name: t.exposeString('name'),
-    contact: t.exposeString('contact', { description: 'Postal address or phone for the follow-up letter.' }),
-    department: t.exposeString('department', { nullable: true, description: '科室' }),
-    dischargedOn: t.string({ resolve: (p) => p.dischargedOn.toISOString().slice(0, 10) }),
-    invitations: t.relation('invitations', { query: { orderBy: { createdAt: 'asc' } } }),
-  }),
-});
-
 export const SurveyInvitationRef = builder.prismaNode('SurveyInvitation', {
   id: { field: 'id' },
   nullable: true,
@@ -244,7 +224,6 @@ export const SurveyInvitationRef = builder.prismaNode('SurveyInvitation', {
       select: { respondentContact: true, patient: { select: { contact: true } } },
       resolve: (i) => i.respondentContact ?? i.patient?.contact ?? null,
     }),
-    patient: t.relation('patient', { nullable: true, subGraphs: HOSPITAL, description: 'Null without PATIENT_DATA.' }),
     visit: t.relation('visit', { nullable: true }),
     guest: t.relation('guest', { nullable: true }),
     status: t.field({ type: SurveyInvitationStatusEnum, resolve: (i) => invitationStatus(i) }),
@@ -423,20 +402,5 @@ builder.queryFields((t) => ({
     totalCount: (_root, args, ctx) => ctx.db.survey.count({ where: args.status?.length ? { status: { in: args.status } } : {} }),
     resolve: (query, _root, args, ctx) =>
       ctx.db.survey.findMany({ ...query, where: args.status?.length ? { status: { in: args.status } } : {}, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-  }),
-  dischargedPatients: t.prismaField({
-    type: ['DischargedPatient'],
-    subGraphs: HOSPITAL,
-    authScopes: { role: 'PATIENT_DATA' },
-    description: 'Discharged patients of one month (YYYY-MM), from the imported lists.',
-    args: { month: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, ctx) => {
-      // A malformed or out-of-range month is refused (BAD_USER_INPUT), not read as year 0.
-      const month = isoMonth.safeParse(args.month);
-      if (!month.success) throw new GraphQLError(`month: ${month.error.issues[0]?.message}`, { extensions: { code: 'BAD_USER_INPUT' } });
-      const from = new Date(`${args.month}-01T00:00:00Z`);
-      const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
-      return ctx.db.dischargedPatient.findMany({ ...query, where: { dischargedOn: { gte: from, lt: to } }, orderBy: [{ dischargedOn: 'asc' }, { medicalRecordNo: 'asc' }] });
-    },
   }),
 }));
