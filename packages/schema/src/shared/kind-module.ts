@@ -9,6 +9,8 @@ import type { SubGraph } from '../builder.ts';
 import type { ChecklistTemplateInput } from '../modules/shared/tasks/task.service.ts';
 import type { SurveyContentInput } from '../modules/shared/feedback/survey.service.ts';
 import type { AssessmentTemplateInput } from '../modules/shared/assessments/assessment.service.ts';
+import type { IssuedInvitation } from '../modules/shared/feedback/survey-invitation.service.ts';
+import type { PasswordHasher } from '../modules/core/identity/password.ts';
 
 /** What the demo seed needs of a kind: its demo tenant, its demo visit, and the kind's own extras. */
 export interface KindDemo {
@@ -16,6 +18,13 @@ export interface KindDemo {
   visit: { title: string; purpose: 'WORK_INSPECTION' | 'CONFERENCE' | 'LEADER_VISIT'; organization: string; level: string };
   /** Before the host is added to the demo visit (e.g. the government office gives the host a rank). */
   prepareHost?(deps: ServiceDeps, host: { membershipId: string }): Promise<void>;
+  /** The demo campaign of the kind's survey, to people named in it (default: 上月来访宾客回访, OTHER). */
+  campaign?: { name: string; respondentKind: 'VISIT_GUEST' | 'HOTEL_GUEST' | 'OTHER' };
+  /** Instead of that campaign: the kind's own way of inviting (the hospital's discharge follow-up). */
+  inviteRespondents?(
+    deps: ServiceDeps & { passwords: PasswordHasher },
+    options: { surveyId: string; departmentId: string; password: string },
+  ): Promise<IssuedInvitation[]>;
 }
 
 export interface KindModule {

@@ -4,6 +4,7 @@ import type { KindModule } from '../../shared/kind-module.ts';
 import { POST_VISIT_REVIEW } from '../shared/assessments/assessment.templates.ts';
 import { HOSPITAL_DISCHARGE_FOLLOW_UP_SURVEY, HOSPITAL_SERVICE_CHECKLIST, HOSPITAL_SERVICE_STANDARD } from './hospital.templates.ts';
 import { seedServicePoints } from './service-point.service.ts';
+import { inviteDischargedPatients } from './hospital.demo.ts';
 import './service-point.ts';
 import './service-point.mutations.ts';
 import './discharge-follow-up.ts';
@@ -19,5 +20,6 @@ export const hospitalKind: KindModule = {
   demo: {
     tenant: { slug: 'demo-hospital', name: '示范市中医院 Demo City TCM Hospital', domain: 'hospital', department: '门诊部' },
     visit: { title: '省中医药管理局专家来院检查 Provincial TCM Bureau inspection', purpose: 'WORK_INSPECTION', organization: '省中医药管理局', level: '处级' },
+    inviteRespondents: inviteDischargedPatients,
   },
 };

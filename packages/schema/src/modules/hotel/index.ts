@@ -16,5 +16,6 @@ export const hotelKind: KindModule = {
   demo: {
     tenant: { slug: 'demo-hotel', name: '示范大酒店 Demo Grand Hotel', domain: 'hotel', department: '前厅部' },
     visit: { title: '两会代表团入住 Conference delegation stay', purpose: 'CONFERENCE', organization: '示范市人大代表团', level: '会议接待' },
+    campaign: { name: '上月住店宾客回访', respondentKind: 'HOTEL_GUEST' },
   },
 };
