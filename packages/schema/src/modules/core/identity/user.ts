@@ -1,16 +1,18 @@
 // Users and memberships: `viewer`, the tenant's members, and `signIn`'s success type.
-import { builder } from '../../../builder.ts';
+import { ALL_GRAPHS, builder } from '../../../builder.ts';
 import { TenantKindEnum } from '../tenancy/tenant.ts';
 import { pendingInvitations, ROLES, type PendingInvitation } from './user.service.ts';
 
 export const RoleEnum = builder.enumType('Role', {
   values: ROLES,
+  subGraphs: ALL_GRAPHS,
   description:
     'What a member may do in a tenant. TENANT_ADMIN ⊇ COORDINATOR ⊇ STAFF ⊇ VIEWER; APPROVER approves reception plans; ' +
     'PATIENT_DATA (granted on its own, implied by no other role) sees discharged patients\' personal health data.',
 });
 
 const PendingInvitationRef = builder.objectRef<PendingInvitation>('PendingMemberInvitation').implement({
+  subGraphs: ALL_GRAPHS,
   description: 'An invitation to join a tenant, waiting for the invited person to accept it.',
   fields: (t) => ({
     id: t.globalID({ resolve: (i) => ({ type: 'MemberInvitation', id: i.id }) }),
@@ -24,6 +26,7 @@ const PendingInvitationRef = builder.objectRef<PendingInvitation>('PendingMember
 
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
+  subGraphs: ALL_GRAPHS,
   nullable: true,
   fields: (t) => ({
     email: t.exposeString('email'),
@@ -43,6 +46,7 @@ export const UserRef = builder.prismaNode('User', {
 
 export const MembershipRef = builder.prismaNode('Membership', {
   id: { field: 'id' },
+  subGraphs: ALL_GRAPHS,
   nullable: true,
   fields: (t) => ({
     tenant: t.relation('tenant'),
@@ -79,6 +83,7 @@ builder.queryFields((t) => ({
 }));
 
 export const SignInSuccess = builder.objectRef<{ token: string; userId: string }>('SignInSuccess').implement({
+  subGraphs: ALL_GRAPHS,
   fields: (t) => ({
     token: t.exposeString('token', { description: 'Bearer token (JWT) for the Authorization header.' }),
     viewer: t.prismaField({

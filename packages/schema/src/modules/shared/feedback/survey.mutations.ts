@@ -2,7 +2,7 @@
 // invitations (the tokens come back once, here; a kind's own campaigns, such as the hospital's
 // discharge follow-up, answer with the same payload); reminders; recording how a negative answer was
 // followed up. Each runs in a savepoint.
-import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { ALL_GRAPHS, builder, TENANT_GRAPHS } from '../../../builder.ts';
 import { serviceDeps, type Context } from '../../../context.ts';
 import { hasRole } from '../../../shared/access.ts';
 import { ValidationError } from '../../../shared/errors.ts';
@@ -22,7 +22,7 @@ import { closeSurvey, createSurvey, publishSurvey, saveSurveyDraft, type SurveyC
 import { SurveyCampaignRef, SurveyInvitationRef, SurveyQuestionKindEnum, SurveyRef, SurveyResponseRef } from './survey.ts';
 
 const T = TENANT_GRAPHS;
-registerDomainError(FeedbackError, 'FeedbackError', FEEDBACK_ERROR_CODES, 'A feedback operation was refused; nothing was changed.');
+registerDomainError(FeedbackError, 'FeedbackError', FEEDBACK_ERROR_CODES, 'A feedback operation was refused; nothing was changed.', ALL_GRAPHS);
 const errors = (name: string) => ({ types: [FeedbackError, ValidationError], directResult: true as const, union: { name } });
 export const createErrors = (name: string) => ({ types: [FeedbackError, ValidationError, IdempotencyError], directResult: true as const, union: { name } });
 const coordinator = { role: 'COORDINATOR' } as const;

@@ -1,7 +1,7 @@
 // Feedback types and queries: surveys and their frozen versions, campaigns, invitations, responses
 // with their answers and follow-up, and the results (per version and question) with a CSV export.
 // (A hospital's discharged patients and their follow-up are the hospital module's.)
-import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { ALL_GRAPHS, builder, TENANT_GRAPHS } from '../../../builder.ts';
 import type { Prisma } from '@jiedai/db';
 import { RoleEnum } from '../../core/identity/user.ts';
 import { VisitRef } from '../visits/visit.ts';
@@ -25,6 +25,7 @@ export const SurveyStatusEnum = builder.enumType('SurveyStatus', {
 // Question kinds are part of the respondent's form: in every schema, the public one included.
 export const SurveyQuestionKindEnum = builder.enumType('SurveyQuestionKind', {
   values: QUESTION_KINDS,
+  subGraphs: ALL_GRAPHS,
   description: 'RATING 1–5, NPS 0–10, SINGLE_CHOICE, MULTIPLE_CHOICE, TEXT.',
 });
 export const SurveyRespondentKindEnum = builder.enumType('SurveyRespondentKind', { values: RESPONDENT_KINDS, subGraphs: T });
@@ -35,6 +36,7 @@ export const SurveyInvitationStatusEnum = builder.enumType('SurveyInvitationStat
 });
 
 export const SurveyQuestionOptionRef = builder.objectRef<SurveyOption>('SurveyQuestionOption').implement({
+  subGraphs: ALL_GRAPHS,
   fields: (t) => ({
     key: t.exposeID('key', { description: 'Stable across versions when kept while editing; answers name options by it.' }),
     label: t.exposeString('label'),
@@ -42,6 +44,7 @@ export const SurveyQuestionOptionRef = builder.objectRef<SurveyOption>('SurveyQu
 });
 
 export const SurveyQuestionRef = builder.objectRef<SurveyQuestion>('SurveyQuestion').implement({
+  subGraphs: ALL_GRAPHS,
   fields: (t) => ({
     key: t.exposeID('key', { description: 'Answers name the question by this key.' }),
     kind: t.field({ type: SurveyQuestionKindEnum, resolve: (q) => q.kind }),
