@@ -5,6 +5,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SUB_GRAPH_OF_KIND } from '../build-schemas.ts';
+import { TENANT_GRAPHS } from '../builder.ts';
+import { KINDS as KIND_MODULES } from '../modules/index.ts';
+import { TENANT_KINDS } from '../modules/core/tenancy/tenant.service.ts';
+import { kindModule } from '../shared/kind-module.ts';
 
 const src = fileURLToPath(new URL('..', import.meta.url));
 const KINDS = ['government', 'hospital', 'hotel'] as const;
@@ -56,5 +61,19 @@ describe('module architecture', () => {
       ),
     );
     expect(offending).toEqual([]);
+  });
+
+  it('every tenant kind has one definition, registered by the composition root, serving its own tenant schema', () => {
+    expect(KIND_MODULES.map((k) => k.kind).sort()).toEqual([...TENANT_KINDS].sort());
+    for (const kind of TENANT_KINDS) {
+      const definition = kindModule(kind);
+      expect(KIND_MODULES).toContain(definition);
+      expect(TENANT_GRAPHS).toContain(definition.subGraph);
+      expect(SUB_GRAPH_OF_KIND[kind]).toBe(definition.subGraph);
+      expect(definition.checklistTemplates.length, kind).toBeGreaterThan(0);
+      expect(definition.surveyTemplates.length, kind).toBeGreaterThan(0);
+      expect(definition.assessmentTemplates.length, kind).toBeGreaterThan(0);
+    }
+    expect(new Set(KIND_MODULES.map((k) => k.subGraph)).size).toBe(KIND_MODULES.length);
   });
 });
