@@ -122,7 +122,7 @@ export const builder = new SchemaBuilder<{
     },
   },
   // Opt-in: a type is in no schema unless it says which (`subGraphs`); a field is where its type is,
-  // unless it says otherwise. Core types that callers without a tenant need: SUB_GRAPHS (public
+  // unless it says otherwise. Core types that callers without a tenant need: ALL_GRAPHS (public
   // included); tenant types: TENANT_GRAPHS; a kind's types: its own graph.
   subGraphs: {
     defaultForTypes: [],

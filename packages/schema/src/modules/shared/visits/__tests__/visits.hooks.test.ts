@@ -54,7 +54,7 @@ describe('visit hooks', () => {
     expect(new Date(row.starts_at).toISOString()).toBe(L('2030-05-10T09:00'));
     expect(row.title).not.toBe('written by the hook');
 
-    // Without the failing hook the same change goes through (and a title change is not material: no hook call).
+    // Without the failing hook the same change goes through, at the same version.
     unregister.splice(0).forEach((off) => off());
     expect(ok(await api.updateVisit(coordinator.token, v, { startsAt: L('2030-05-10T08:00') }, version)).visit.version).toBe(version + 1);
   });
