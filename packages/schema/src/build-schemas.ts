@@ -2,15 +2,12 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import type { TenantKind } from '@jiedai/db';
 import { builder, SUB_GRAPHS, type SubGraph } from './builder.ts';
-import './modules/index.ts';
+import { KINDS } from './modules/index.ts';
 
 export type Schemas = Record<SubGraph, GraphQLSchema>;
 
-export const SUB_GRAPH_OF_KIND: Record<TenantKind, SubGraph> = {
-  GOVERNMENT_OFFICE: 'government',
-  HOSPITAL: 'hospital',
-  HOTEL: 'hotel',
-};
+/** The schema of each tenant kind, from the kinds' definitions. */
+export const SUB_GRAPH_OF_KIND = Object.fromEntries(KINDS.map((k) => [k.kind, k.subGraph])) as Record<TenantKind, SubGraph>;
 
 let built: Schemas | null = null;
 

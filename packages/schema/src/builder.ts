@@ -30,6 +30,8 @@ export const MAX_NODE_IDS = 100;
 export const SUB_GRAPHS = ['public', 'government', 'hospital', 'hotel'] as const;
 export type SubGraph = (typeof SUB_GRAPHS)[number];
 export const TENANT_GRAPHS: SubGraph[] = ['government', 'hospital', 'hotel'];
+/** Every schema, the public one included: core types that callers without a tenant need. */
+export const ALL_GRAPHS: SubGraph[] = [...SUB_GRAPHS];
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -66,7 +68,8 @@ export const builder = new SchemaBuilder<{
     // mutation's union has ForbiddenError), as a top-level error elsewhere.
     unauthorizedError: (_parent, _context, _info, result) => new ForbiddenError(result.message),
   },
-  errors: { defaultTypes: [ForbiddenError] },
+  // Result unions and result types are in every schema that reaches them (through their field).
+  errors: { defaultTypes: [ForbiddenError], defaultUnionOptions: { subGraphs: [...SUB_GRAPHS] }, defaultResultOptions: { subGraphs: [...SUB_GRAPHS] } },
   prisma: {
     client: (ctx) => ctx.db as unknown as PrismaClient,
     dmmf: getDatamodel(),
@@ -82,12 +85,20 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     // `nodes` beside `edges` on every connection (as GitHub's API has): most clients need no cursor per node.
     nodesOnConnection: true,
+    // Sub-graphs are opt-in (below): the types and root fields this plugin makes are in every schema
+    // (a schema keeps only those it reaches: a connection of a hotel-only node is in the hotel's).
+    nodeTypeOptions: { subGraphs: [...SUB_GRAPHS] },
+    pageInfoTypeOptions: { subGraphs: [...SUB_GRAPHS] },
+    defaultConnectionTypeOptions: { subGraphs: [...SUB_GRAPHS] },
+    defaultEdgeTypeOptions: { subGraphs: [...SUB_GRAPHS] },
     // An id of a type this tenant kind's schema does not have (or that is no Node) is simply not found.
     nodeQueryOptions: {
+      subGraphs: [...SUB_GRAPHS],
       nullable: true,
       resolve: (_root, { id }, _ctx, info, resolveNode) => (isNodeType(info.schema, id.typename) ? resolveNode(id) : null),
     },
     nodesQueryOptions: {
+      subGraphs: [...SUB_GRAPHS],
       nullable: { list: false, items: true },
       description: `Fetches objects given their IDs (at most ${MAX_NODE_IDS}, like GitHub's API); an id of another tenant, or of a type this schema does not have, gives null.`,
       resolve: async (_root, args, _ctx, info, resolveNodes) => {
@@ -110,8 +121,11 @@ export const builder = new SchemaBuilder<{
       },
     },
   },
+  // Opt-in: a type is in no schema unless it says which (`subGraphs`); a field is where its type is,
+  // unless it says otherwise. Core types that callers without a tenant need: ALL_GRAPHS (public
+  // included); tenant types: TENANT_GRAPHS; a kind's types: its own graph.
   subGraphs: {
-    defaultForTypes: [...SUB_GRAPHS],
+    defaultForTypes: [],
     fieldsInheritFromTypes: true,
     // A module's error-code enum documents the values of its error's `code` (a String, as in the `Error`
     // interface): no field returns it, so it is included explicitly.
@@ -145,9 +159,11 @@ export function decodeId(globalID: string): { typename: string; id: string } {
   return { typename, id };
 }
 
-builder.addScalarType('DateTime', DateTimeScalar);
-builder.addScalarType('JSON', JSONResolver);
+// Scalars and root types are in every schema (a schema keeps the scalars it uses).
+builder.addScalarType('DateTime', DateTimeScalar, { subGraphs: [...SUB_GRAPHS] });
+builder.addScalarType('JSON', JSONResolver, { subGraphs: [...SUB_GRAPHS] });
 builder.scalarType('Decimal', {
+  subGraphs: [...SUB_GRAPHS],
   description: 'An exact amount in the tenant\'s currency, as a string with two decimals ("1200.50").',
   serialize: (value) => (typeof value === 'string' ? value : value.toFixed(2)),
   // Only the type is checked here: the services check the amount itself (at most two decimals, no sign)
@@ -159,6 +175,6 @@ builder.scalarType('Decimal', {
   },
 });
 
-builder.queryType({});
-builder.mutationType({});
+builder.queryType({ subGraphs: [...SUB_GRAPHS] });
+builder.mutationType({ subGraphs: [...SUB_GRAPHS] });
 builder.subscriptionType({ subGraphs: TENANT_GRAPHS });

@@ -1,4 +1,6 @@
-// Loads every module for its side effects (type registrations). A new module adds its lines here.
+// The composition root: loads every module for its side effects (type registrations) and registers
+// the tenant kinds. A new module adds its lines here; a new kind, its definition to KINDS.
+import { registerKinds, type KindModule } from '../shared/kind-module.ts';
 import '../shared/graphql-errors.ts';
 import './core/identity/user.ts';
 import './core/identity/user.mutations.ts';
@@ -9,12 +11,6 @@ import './core/tenancy/tenant.mutations.ts';
 import './core/tenancy/department.ts';
 import './core/tenancy/department.mutations.ts';
 import './core/audit/audit.ts';
-import './government/rank.ts';
-import './government/rank.mutations.ts';
-import './hospital/service-point.ts';
-import './hospital/service-point.mutations.ts';
-import './hotel/hotel-area.ts';
-import './hotel/hotel-area.mutations.ts';
 import './shared/visits/visit.ts';
 import './shared/visits/visit.mutations.ts';
 import './shared/tasks/task.ts';
@@ -25,3 +21,10 @@ import './shared/feedback/survey.mutations.ts';
 import './shared/feedback/survey-respondent.ts';
 import './shared/assessments/assessment.ts';
 import './shared/assessments/assessment.mutations.ts';
+import { governmentKind } from './government/index.ts';
+import { hospitalKind } from './hospital/index.ts';
+import { hotelKind } from './hotel/index.ts';
+
+/** Every tenant kind served, each a module with one definition (see shared/kind-module.ts). */
+export const KINDS: readonly KindModule[] = [governmentKind, hospitalKind, hotelKind];
+registerKinds(KINDS);

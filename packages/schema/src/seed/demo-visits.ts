@@ -1,7 +1,7 @@
 // One demo visit per tenant, next week, planned through the same services as the API, so that the
 // no-configuration start has something to look at: plan issues, settlement, submission for approval.
-import type { TenantKind } from '@jiedai/db';
 import type { ServiceDeps } from '../context.ts';
+import type { KindModule } from '../shared/kind-module.ts';
 import { createVisit, changeVisitStatus } from '../modules/shared/visits/visit.service.ts';
 import {
   saveBudgetLine,
@@ -16,7 +16,6 @@ import {
   saveVehicle,
   type VisitRef,
 } from '../modules/shared/visits/visit-parts.service.ts';
-import { assignRank } from '../modules/government/rank.service.ts';
 import { instantiateChecklist } from '../modules/shared/tasks/task.service.ts';
 
 /** `day` days from next Monday at hh:mm in Asia/Shanghai (UTC+8, no daylight saving), as a Date. */
@@ -28,14 +27,8 @@ function shanghai(day: number, hhmm: string): Date {
 }
 const date = (day: number) => shanghai(day, '12:00').toISOString().slice(0, 10);
 
-const VISITS: Record<TenantKind, { title: string; purpose: 'WORK_INSPECTION' | 'CONFERENCE' | 'LEADER_VISIT'; organization: string; level: string }> = {
-  GOVERNMENT_OFFICE: { title: '省卫健委调研组来访 Provincial Health Commission work inspection', purpose: 'WORK_INSPECTION', organization: '省卫生健康委员会', level: '厅局级' },
-  HOSPITAL: { title: '省中医药管理局专家来院检查 Provincial TCM Bureau inspection', purpose: 'WORK_INSPECTION', organization: '省中医药管理局', level: '处级' },
-  HOTEL: { title: '两会代表团入住 Conference delegation stay', purpose: 'CONFERENCE', organization: '示范市人大代表团', level: '会议接待' },
-};
-
-export async function seedDemoVisit(deps: ServiceDeps, kind: TenantKind, host: { membershipId: string }) {
-  const spec = VISITS[kind];
+export async function seedDemoVisit(deps: ServiceDeps, kind: KindModule, host: { membershipId: string }) {
+  const spec = kind.demo.visit;
   const visit = await createVisit(deps, {
     title: spec.title,
     purpose: spec.purpose,
@@ -66,10 +59,7 @@ export async function seedDemoVisit(deps: ServiceDeps, kind: TenantKind, host: {
     direction: 'INBOUND', mode: 'CAR', origin: '省城', destination: '示范宾馆', departureAt: shanghai(0, '07:00'), arrivalAt: shanghai(0, '09:00'),
     vehicleType: '商务车', plate: '苏A·12345', driverCount: 1,
   });
-  if (kind === 'GOVERNMENT_OFFICE') {
-    const rank = await deps.db.rank.findFirst({ where: { level: 5 } });
-    if (rank) await assignRank(deps, host.membershipId, rank.id);
-  }
+  await kind.demo.prepareHost?.(deps, host);
   await saveHost(deps, ref(), { membershipId: host.membershipId, role: 'HOST_LEADER' });
   await saveItineraryItem(deps, ref(), { kind: 'MEETING', title: '工作汇报会', startsAt: shanghai(0, '09:30'), endsAt: shanghai(0, '11:30'), place: '第一会议室' });
   await saveItineraryItem(deps, ref(), { kind: 'SITE_VISIT', title: '实地调研', startsAt: shanghai(0, '14:00'), endsAt: shanghai(0, '16:30'), place: '社区卫生服务中心' });

@@ -1,6 +1,7 @@
-// Demo data for the no-configuration start and the docs: three tenants, one of each kind, with an
-// admin, a coordinator and a staff member each, and a platform admin. Runs once (skips when the
-// platform admin exists) and goes through the same services as the API, as that platform admin.
+// Demo data for the no-configuration start and the docs: one tenant of each kind (as its definition's
+// demo part says), with an admin, a coordinator and a staff member each, and a platform admin. Runs
+// once (skips when the platform admin exists) and goes through the same services as the API, as that
+// platform admin.
 import { inScope, type PrismaClient, type SqlSession } from '@jiedai/db';
 import { anonymousAccess, type Access } from '../shared/access.ts';
 import type { PasswordHasher } from '../modules/core/identity/password.ts';
@@ -9,15 +10,10 @@ import { createDepartment } from '../modules/core/tenancy/department.service.ts'
 import { provisionMember } from '../modules/core/identity/user.service.ts';
 import { seedDemoVisit } from './demo-visits.ts';
 import { seedDemoFeedback } from './demo-feedback.ts';
+import { KINDS } from '../modules/index.ts';
 
 export const DEMO_PASSWORD = 'jiedai-demo';
 export const PLATFORM_ADMIN_EMAIL = 'platform@demo.jiedai';
-
-const TENANTS = [
-  { kind: 'GOVERNMENT_OFFICE', slug: 'demo-gov', name: '示范市政府办公室 Demo City Government Office', domain: 'gov', department: '接待办公室' },
-  { kind: 'HOSPITAL', slug: 'demo-hospital', name: '示范市中医院 Demo City TCM Hospital', domain: 'hospital', department: '门诊部' },
-  { kind: 'HOTEL', slug: 'demo-hotel', name: '示范大酒店 Demo Grand Hotel', domain: 'hotel', department: '前厅部' },
-] as const;
 
 /** Bootstrap, as the database owner: the platform admin account (the app role cannot create one). */
 export async function bootstrapPlatformAdmin(owner: SqlSession, passwordHash: string): Promise<boolean> {
@@ -40,14 +36,15 @@ export async function seedDemo(prisma: PrismaClient, passwords: PasswordHasher, 
   const platformAdminId = admin[0]?.id;
   if (!platformAdminId) throw new Error('bootstrap the platform admin first');
   const platform: Access = { ...anonymousAccess, userId: platformAdminId, isPlatformAdmin: true };
-  for (const t of TENANTS) {
+  for (const kind of KINDS) {
+    const t = kind.demo.tenant;
     await inScope(prisma, { userId: platformAdminId }, async (db) => {
       if (await db.tenant.findUnique({ where: { slug: t.slug } })) return;
       const deps = { db, access: platform, requestId: 'seed' };
       const tenant = await createTenant(
         { ...deps, passwords },
         {
-          kind: t.kind,
+          kind: kind.kind,
           slug: t.slug,
           name: t.name,
           admin: { email: `admin@${t.domain}.demo.jiedai`, displayName: `${t.domain} admin 管理员`, password: DEMO_PASSWORD },
@@ -72,8 +69,8 @@ export async function seedDemo(prisma: PrismaClient, passwords: PasswordHasher, 
           { email: `leader@${t.domain}.demo.jiedai`, displayName: `${t.domain} leader 领导`, password: DEMO_PASSWORD, roles: ['APPROVER'], departmentId: department.id },
         );
       }
-      await seedDemoVisit(inTenant, tenant.kind, { membershipId: coordinator.id });
-      await seedDemoFeedback({ ...inTenant, passwords }, tenant.kind, { departmentId: department.id, password: DEMO_PASSWORD });
+      await seedDemoVisit(inTenant, kind, { membershipId: coordinator.id });
+      await seedDemoFeedback({ ...inTenant, passwords }, kind, { departmentId: department.id, password: DEMO_PASSWORD });
       log?.(`seeded demo tenant ${t.slug}`);
     });
   }

@@ -1,7 +1,7 @@
 // GraphQL side of shared/errors.ts: the `Error` interface every failure returned as data implements
 // (`... on Error { code message path }` works on every result union), ValidationError, Forbidden, and
 // one object type per module error class, whose `code` values are that module's documented code enum.
-import { builder, ForbiddenError } from '../builder.ts';
+import { builder, ForbiddenError, SUB_GRAPHS, TENANT_GRAPHS, type SubGraph } from '../builder.ts';
 import { DomainError, ValidationError } from './errors.ts';
 import { IDEMPOTENCY_ERROR_CODES, IdempotencyError } from './idempotency.ts';
 
@@ -13,7 +13,10 @@ export function errorCode(error: Error): string {
   return (error as { code?: string }).code ?? 'ERROR';
 }
 
+// The error types of every module are in every schema that reaches them: core ones in all (the
+// public schema included), a module's own in the graphs of that module.
 export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
+  subGraphs: [...SUB_GRAPHS],
   description:
     'A failure returned as data by a mutation: nothing was changed. Every result union has members implementing it, so `... on Error { code message }` handles any of them.',
   fields: (t) => ({
@@ -32,6 +35,7 @@ export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
 });
 
 const FieldError = builder.objectRef<{ path: string[]; message: string }>('FieldError').implement({
+  subGraphs: [...SUB_GRAPHS],
   fields: (t) => ({
     path: t.exposeStringList('path', { description: 'Path of the offending input field, e.g. ["input", "email"].' }),
     message: t.exposeString('message'),
@@ -40,6 +44,7 @@ const FieldError = builder.objectRef<{ path: string[]; message: string }>('Field
 
 builder.objectType(ValidationError, {
   name: 'ValidationError',
+  subGraphs: [...SUB_GRAPHS],
   description: 'The input was refused (code BAD_USER_INPUT): one entry per offending field; nothing was changed.',
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof ValidationError,
@@ -50,6 +55,7 @@ builder.objectType(ValidationError, {
 
 builder.objectType(ForbiddenError, {
   name: 'ForbiddenError',
+  subGraphs: [...SUB_GRAPHS],
   description: 'The caller may not do this (code FORBIDDEN): a role or membership is missing; nothing was changed.',
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof ForbiddenError,
@@ -59,22 +65,26 @@ builder.objectType(ForbiddenError, {
 type ErrorClass<C extends string> = abstract new (code: C, message: string) => DomainError<C>;
 
 /**
- * Registers a module's error class as a GraphQL object type implementing `Error`; its codes become the
- * enum `<name>Code`, the documented value set of its `code`.
+ * Registers a module's error class as a GraphQL object type implementing `Error`, in the given
+ * schemas; its codes become the enum `<name>Code`, the documented value set of its `code`, in the
+ * same schemas.
  */
 export function registerDomainError<C extends string>(
   errorClass: ErrorClass<C>,
   name: string,
   codes: readonly C[],
   description: string,
+  subGraphs: readonly SubGraph[],
 ) {
   builder.enumType(`${name}Code`, {
     values: codes as unknown as C[],
+    subGraphs: [...subGraphs],
     description: `The values of \`${name}.code\`.`,
     extensions: { errorCodes: true },
   });
   const ref = builder.objectRef<DomainError<C>>(name);
   builder.objectType(ref, {
+    subGraphs: [...subGraphs],
     description: `${description} \`code\` is one of \`${name}Code\`.`,
     interfaces: [ErrorInterface],
     isTypeOf: (value) => value instanceof errorClass,
@@ -90,4 +100,5 @@ registerDomainError(
   'IdempotencyError',
   IDEMPOTENCY_ERROR_CODES,
   'A retry with an idempotency key that cannot be answered with the first result; nothing was changed.',
+  TENANT_GRAPHS,
 );

@@ -10,7 +10,7 @@ import { assignRank, defineRank, deleteRank } from './rank.service.ts';
 
 const GOV: ['government'] = ['government'];
 
-registerDomainError(GovernmentError, 'GovernmentError', GOVERNMENT_ERROR_CODES, 'A rank-ladder change was refused.');
+registerDomainError(GovernmentError, 'GovernmentError', GOVERNMENT_ERROR_CODES, 'A rank-ladder change was refused.', GOV);
 
 const RankPayload = builder.objectRef<{ rank: { id: string } }>('RankPayload').implement({
   subGraphs: GOV,

@@ -9,7 +9,7 @@ import { HOSPITAL_ERROR_CODES, HospitalError } from './hospital.errors.ts';
 import { HOSPITAL, ServicePointKindEnum, ServicePointRef } from './service-point.ts';
 import { createServicePoint, deleteServicePoint } from './service-point.service.ts';
 
-registerDomainError(HospitalError, 'HospitalError', HOSPITAL_ERROR_CODES, 'A service-point change was refused.');
+registerDomainError(HospitalError, 'HospitalError', HOSPITAL_ERROR_CODES, 'A service-point change was refused.', HOSPITAL);
 
 const ServicePointPayload = builder.objectRef<{ servicePoint: { id: string } }>('ServicePointPayload').implement({
   subGraphs: HOSPITAL,

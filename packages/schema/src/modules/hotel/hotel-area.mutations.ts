@@ -8,7 +8,7 @@ import { HOTEL_ERROR_CODES, HotelError } from './hotel.errors.ts';
 import { HOTEL, HotelAreaKindEnum, HotelAreaRef } from './hotel-area.ts';
 import { createHotelArea, deleteHotelArea } from './hotel-area.service.ts';
 
-registerDomainError(HotelError, 'HotelError', HOTEL_ERROR_CODES, 'A hotel-area change was refused.');
+registerDomainError(HotelError, 'HotelError', HOTEL_ERROR_CODES, 'A hotel-area change was refused.', HOTEL);
 
 const HotelAreaPayload = builder.objectRef<{ hotelArea: { id: string } }>('HotelAreaPayload').implement({
   subGraphs: HOTEL,

@@ -1,4 +1,4 @@
-import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { ALL_GRAPHS, builder, TENANT_GRAPHS } from '../../../builder.ts';
 import { serviceDeps } from '../../../context.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { registerDomainError } from '../../../shared/graphql-errors.ts';
@@ -13,10 +13,11 @@ import { MembershipRef, RoleEnum, SignInSuccess } from './user.ts';
 import { DepartmentRef } from '../tenancy/department.ts';
 import { acceptMemberInvitation, inviteMember, removeMember, signIn, updateMember } from './user.service.ts';
 
-registerDomainError(SignInError, 'SignInError', SIGN_IN_ERROR_CODES, 'Sign-in refused. Unknown e-mail and wrong password look the same.');
-registerDomainError(IdentityError, 'IdentityError', IDENTITY_ERROR_CODES, 'A membership change was refused.');
+registerDomainError(SignInError, 'SignInError', SIGN_IN_ERROR_CODES, 'Sign-in refused. Unknown e-mail and wrong password look the same.', ALL_GRAPHS);
+registerDomainError(IdentityError, 'IdentityError', IDENTITY_ERROR_CODES, 'A membership change was refused.', ALL_GRAPHS);
 
 const MembershipPayload = builder.objectRef<{ membership: { id: string } }>('MembershipPayload').implement({
+  subGraphs: TENANT_GRAPHS,
   fields: (t) => ({
     membership: t.field({ type: MembershipRef, resolve: (p) => p.membership as never }),
   }),
@@ -25,6 +26,7 @@ const MembershipPayload = builder.objectRef<{ membership: { id: string } }>('Mem
 const MemberInvitationRef = builder
   .objectRef<{ invitationId: string; email: string; roles: string[] }>('MemberInvitation')
   .implement({
+    subGraphs: TENANT_GRAPHS,
     description:
       'A pending invitation to join this tenant, recorded by addMember. The person becomes a member once they accept it, ' +
       'signed in as themselves. It looks the same whether or not the e-mail already had an account.',
@@ -37,13 +39,14 @@ const MemberInvitationRef = builder
 
 const MemberInvitationPayload = builder
   .objectRef<{ invitationId: string; email: string; roles: string[] }>('MemberInvitationPayload')
-  .implement({ fields: (t) => ({ invitation: t.field({ type: MemberInvitationRef, resolve: (p) => p }) }) });
+  .implement({ subGraphs: TENANT_GRAPHS, fields: (t) => ({ invitation: t.field({ type: MemberInvitationRef, resolve: (p) => p }) }) });
 
 // The new membership is in the inviting tenant, which the accepting transaction may not be acting in
 // (RLS would hide it): the payload names it by id, tenant and roles.
 const AcceptedInvitationPayload = builder
   .objectRef<{ membershipId: string; tenantId: string; roles: string[] }>('AcceptMemberInvitationPayload')
   .implement({
+    subGraphs: ALL_GRAPHS,
     fields: (t) => ({
       membershipId: t.globalID({ resolve: (p) => ({ type: 'Membership', id: p.membershipId }) }),
       tenantId: t.globalID({ resolve: (p) => ({ type: 'Tenant', id: p.tenantId }), description: 'Choose it with X-Tenant-Id (or sign in again).' }),
@@ -52,12 +55,14 @@ const AcceptedInvitationPayload = builder
   });
 
 const RemoveMemberPayload = builder.objectRef<{ removedMembershipId: string }>('RemoveMemberPayload').implement({
+  subGraphs: TENANT_GRAPHS,
   fields: (t) => ({
     removedMembershipId: t.globalID({ resolve: (p) => ({ type: 'Membership', id: p.removedMembershipId }) }),
   }),
 });
 
 const AddMemberInput = builder.inputType('AddMemberInput', {
+  subGraphs: TENANT_GRAPHS,
   fields: (t) => ({
     email: t.string({ required: true }),
     displayName: t.string({ required: true, description: 'For a new account (an existing one keeps its own).' }),
@@ -69,6 +74,7 @@ const AddMemberInput = builder.inputType('AddMemberInput', {
 });
 
 const UpdateMemberInput = builder.inputType('UpdateMemberInput', {
+  subGraphs: TENANT_GRAPHS,
   fields: (t) => ({
     membershipId: t.globalID({ required: true, for: [MembershipRef] }),
     roles: t.field({ type: [RoleEnum], required: false }),

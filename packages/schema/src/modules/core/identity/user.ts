@@ -1,5 +1,5 @@
 // Users and memberships: `viewer`, the tenant's members, and `signIn`'s success type.
-import { builder } from '../../../builder.ts';
+import { ALL_GRAPHS, builder } from '../../../builder.ts';
 import type { Context } from '../../../context.ts';
 import { connectionNamed, edgeNamed } from '../../../shared/connections.ts';
 import { TenantKindEnum } from '../tenancy/tenant.ts';
@@ -7,12 +7,14 @@ import { pendingInvitations, ROLES, type PendingInvitation } from './user.servic
 
 export const RoleEnum = builder.enumType('Role', {
   values: ROLES,
+  subGraphs: ALL_GRAPHS,
   description:
     'What a member may do in a tenant. TENANT_ADMIN ⊇ COORDINATOR ⊇ STAFF ⊇ VIEWER; APPROVER approves reception plans; ' +
     'PATIENT_DATA (granted on its own, implied by no other role) sees discharged patients\' personal health data.',
 });
 
 const PendingInvitationRef = builder.objectRef<PendingInvitation>('PendingMemberInvitation').implement({
+  subGraphs: ALL_GRAPHS,
   description: 'An invitation to join a tenant, waiting for the invited person to accept it.',
   fields: (t) => ({
     id: t.globalID({ resolve: (i) => ({ type: 'MemberInvitation', id: i.id }) }),
@@ -38,6 +40,7 @@ export function userById<Q extends object>(ctx: Context, query: Q, id: string | 
 
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
+  subGraphs: ALL_GRAPHS,
   nullable: true,
   fields: (t) => ({
     email: t.exposeString('email'),
@@ -57,6 +60,7 @@ export const UserRef = builder.prismaNode('User', {
 
 export const MembershipRef = builder.prismaNode('Membership', {
   id: { field: 'id' },
+  subGraphs: ALL_GRAPHS,
   nullable: true,
   fields: (t) => ({
     tenant: t.relation('tenant'),
@@ -93,6 +97,7 @@ builder.queryFields((t) => ({
 }));
 
 export const SignInSuccess = builder.objectRef<{ token: string; userId: string }>('SignInSuccess').implement({
+  subGraphs: ALL_GRAPHS,
   fields: (t) => ({
     token: t.exposeString('token', { description: 'Bearer token (JWT) for the Authorization header.' }),
     viewer: t.prismaField({

@@ -1,4 +1,4 @@
-import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { ALL_GRAPHS, builder, TENANT_GRAPHS } from '../../../builder.ts';
 import { serviceDeps } from '../../../context.ts';
 import { ValidationError } from '../../../shared/errors.ts';
 import { registerDomainError } from '../../../shared/graphql-errors.ts';
@@ -8,13 +8,15 @@ import { TENANCY_ERROR_CODES, TenancyError } from './tenancy.errors.ts';
 import { TenantKindEnum, TenantRef } from './tenant.ts';
 import { createTenant, updateTenantSettings } from './tenant.service.ts';
 
-registerDomainError(TenancyError, 'TenancyError', TENANCY_ERROR_CODES, 'A tenant or department change was refused.');
+registerDomainError(TenancyError, 'TenancyError', TENANCY_ERROR_CODES, 'A tenant or department change was refused.', ALL_GRAPHS);
 
 const TenantPayload = builder.objectRef<{ tenant: { id: string } }>('TenantPayload').implement({
+  subGraphs: ALL_GRAPHS,
   fields: (t) => ({ tenant: t.field({ type: TenantRef, resolve: (p) => p.tenant as never }) }),
 });
 
 const FirstAdminInput = builder.inputType('FirstAdminInput', {
+  subGraphs: ALL_GRAPHS,
   fields: (t) => ({
     email: t.string({ required: true }),
     displayName: t.string({ required: true }),
@@ -23,6 +25,7 @@ const FirstAdminInput = builder.inputType('FirstAdminInput', {
 });
 
 const CreateTenantInput = builder.inputType('CreateTenantInput', {
+  subGraphs: ALL_GRAPHS,
   fields: (t) => ({
     kind: t.field({ type: TenantKindEnum, required: true }),
     name: t.string({ required: true }),

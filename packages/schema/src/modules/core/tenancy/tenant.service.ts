@@ -7,9 +7,7 @@ import { isUniqueViolation, parseInput } from '../../../shared/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { PasswordHasher } from '../identity/password.ts';
 import { TenancyError } from './tenancy.errors.ts';
-import { seedRankLadder } from '../../government/rank.service.ts';
-import { seedServicePoints } from '../../hospital/service-point.service.ts';
-import { seedHotelAreas } from '../../hotel/hotel-area.service.ts';
+import { kindModule } from '../../../shared/kind-module.ts';
 import { seedChecklistTemplates } from '../../shared/tasks/checklist.templates.ts';
 import { seedSurveyTemplates } from '../../shared/feedback/survey.templates.ts';
 import { seedAssessmentTemplates } from '../../shared/assessments/assessment.templates.ts';
@@ -87,13 +85,13 @@ export async function createTenant(deps: ServiceDeps & { passwords: PasswordHash
   return tenant;
 }
 
+/** What a new tenant of the kind starts with: the kind's own structure, then its templates. */
 async function seedKindStructure(deps: ServiceDeps, kind: TenantKind) {
-  if (kind === 'GOVERNMENT_OFFICE') await seedRankLadder(deps);
-  if (kind === 'HOSPITAL') await seedServicePoints(deps);
-  if (kind === 'HOTEL') await seedHotelAreas(deps);
-  await seedChecklistTemplates(deps, kind);
-  await seedSurveyTemplates(deps, kind);
-  await seedAssessmentTemplates(deps, kind);
+  const definition = kindModule(kind);
+  await definition.seed(deps);
+  await seedChecklistTemplates(deps, definition.checklistTemplates);
+  await seedSurveyTemplates(deps, definition.surveyTemplates);
+  await seedAssessmentTemplates(deps, definition.assessmentTemplates);
 }
 
 const updateInput = z.object({

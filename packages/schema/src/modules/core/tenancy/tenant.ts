@@ -1,11 +1,12 @@
-import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { ALL_GRAPHS, builder, TENANT_GRAPHS } from '../../../builder.ts';
 import { connectionNamed, edgeNamed } from '../../../shared/connections.ts';
 import { TENANT_KINDS } from './tenant.service.ts';
 
-export const TenantKindEnum = builder.enumType('TenantKind', { values: TENANT_KINDS });
+export const TenantKindEnum = builder.enumType('TenantKind', { values: TENANT_KINDS, subGraphs: ALL_GRAPHS });
 
 export const TenantRef = builder.prismaNode('Tenant', {
   id: { field: 'id' },
+  subGraphs: ALL_GRAPHS,
   nullable: true,
   description: 'An organization using Jiedai: a government office, a hospital or a hotel.',
   fields: (t) => ({

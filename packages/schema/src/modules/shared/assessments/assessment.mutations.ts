@@ -20,7 +20,7 @@ import {
 } from './assessment.service.ts';
 
 const T = TENANT_GRAPHS;
-registerDomainError(AssessmentError, 'AssessmentError', ASSESSMENT_ERROR_CODES, 'An assessment change was refused; nothing was changed.');
+registerDomainError(AssessmentError, 'AssessmentError', ASSESSMENT_ERROR_CODES, 'An assessment change was refused; nothing was changed.', T);
 const errors = (name: string) => ({ types: [AssessmentError, ValidationError], directResult: true as const, union: { name } });
 
 const TemplatePayload = builder.objectRef<{ id: string }>('AssessmentTemplatePayload').implement({

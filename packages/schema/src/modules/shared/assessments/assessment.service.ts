@@ -9,6 +9,7 @@ import { isoDate } from '../../../shared/dates.ts';
 import { recordAudit } from '../../core/audit/audit.service.ts';
 import { isMember, ownMembershipId } from '../../../shared/members.ts';
 import { createTask } from '../tasks/task.service.ts';
+import { registerVisitHooks } from '../visits/visit.hooks.ts';
 import { AssessmentError } from './assessment.errors.ts';
 import { scaleViolation, totalScore, type Criterion } from './assessment.scoring.ts';
 
@@ -347,3 +348,6 @@ export async function startPostVisitReview(deps: ServiceDeps, visitId: string) {
     assessedOn: visit.endsAt.toISOString().slice(0, 10),
   });
 }
+
+// 总结: a completed visit gets its review, in the same transaction as the completion.
+registerVisitHooks({ onVisitCompleted: startPostVisitReview });

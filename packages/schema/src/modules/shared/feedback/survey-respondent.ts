@@ -10,7 +10,7 @@
 // tenant, and refuse unknown, forged, expired and used tokens alike (INVALID_TOKEN). One connection,
 // one transaction per operation, as for every other caller; anything else in the same operation
 // runs without a tenant (see services/gateway/src/survey-respondent.ts).
-import { builder } from '../../../builder.ts';
+import { ALL_GRAPHS, builder } from '../../../builder.ts';
 import { serviceDeps } from '../../../context.ts';
 import { ErrorInterface } from '../../../shared/graphql-errors.ts';
 import { atomically } from '../../../shared/mutation.ts';
@@ -20,9 +20,10 @@ import { hashSurveyToken, parseSurveyToken } from './survey-token.ts';
 import { SurveyQuestionRef } from './survey.ts';
 import './survey.mutations.ts'; // registers FeedbackError's GraphQL type
 
-const AnswerErrorCodeEnum = builder.enumType('SurveyAnswerErrorCode', { values: ANSWER_ERROR_CODES });
+const AnswerErrorCodeEnum = builder.enumType('SurveyAnswerErrorCode', { values: ANSWER_ERROR_CODES, subGraphs: ALL_GRAPHS });
 
 const AnswerIssueRef = builder.objectRef<AnswerIssue>('SurveyAnswerIssue').implement({
+  subGraphs: ALL_GRAPHS,
   description: 'Why one answer was refused.',
   fields: (t) => ({
     questionKey: t.exposeID('questionKey'),
@@ -34,6 +35,7 @@ const AnswerIssueRef = builder.objectRef<AnswerIssue>('SurveyAnswerIssue').imple
 
 builder.objectType(SurveyAnswersError, {
   name: 'SurveyAnswersError',
+  subGraphs: ALL_GRAPHS,
   description: 'The answers do not fit the survey: nothing was stored, and the link still works.',
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof SurveyAnswersError,
@@ -43,6 +45,7 @@ builder.objectType(SurveyAnswersError, {
 });
 
 const RespondentSurveyRef = builder.objectRef<RespondentForm>('RespondentSurvey').implement({
+  subGraphs: ALL_GRAPHS,
   description: 'The survey as its respondent sees it: who asks, and the questions of the invitation\'s version.',
   fields: (t) => ({
     organizationName: t.exposeString('organizationName'),
@@ -55,11 +58,13 @@ const RespondentSurveyRef = builder.objectRef<RespondentForm>('RespondentSurvey'
 });
 
 const SubmittedRef = builder.objectRef<{ submittedAt: Date }>('SubmitSurveyResponsePayload').implement({
+  subGraphs: ALL_GRAPHS,
   description: 'Thank you: the answers are stored and the link is used up.',
   fields: (t) => ({ submittedAt: t.expose('submittedAt', { type: 'DateTime' }) }),
 });
 
 const AnswerInput = builder.inputType('SurveyAnswerInput', {
+  subGraphs: ALL_GRAPHS,
   description: 'One answer: a number (RATING 1–5, NPS 0–10), option keys (choice questions), or text. Leave all empty to skip an optional question.',
   fields: (t) => ({
     questionKey: t.id({ required: true }),

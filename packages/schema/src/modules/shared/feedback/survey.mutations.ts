@@ -1,7 +1,8 @@
 // Feedback mutations for members: designing, publishing and closing surveys; campaigns of
-// invitations (the tokens come back once, here); the hospital's discharge follow-up (PATIENT_DATA);
-// reminders; recording how a negative answer was followed up. Each runs in a savepoint.
-import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+// invitations (the tokens come back once, here; a kind's own campaigns, such as the hospital's
+// discharge follow-up, answer with the same payload); reminders; recording how a negative answer was
+// followed up. Each runs in a savepoint.
+import { ALL_GRAPHS, builder, TENANT_GRAPHS } from '../../../builder.ts';
 import { serviceDeps, type Context } from '../../../context.ts';
 import { hasRole } from '../../../shared/access.ts';
 import { ValidationError } from '../../../shared/errors.ts';
@@ -9,11 +10,9 @@ import { registerDomainError } from '../../../shared/graphql-errors.ts';
 import { atomically } from '../../../shared/mutation.ts';
 import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotent, idempotentOnce, keyed } from '../../../shared/idempotency.ts';
 import { RoleEnum } from '../../core/identity/user.ts';
-import { HOSPITAL } from '../../hospital/service-point.ts';
 import { VisitGuestRef, VisitRef } from '../visits/visit.ts';
 import { FEEDBACK_ERROR_CODES, FeedbackError } from './feedback.errors.ts';
 import {
-  createDischargeFollowUpCampaign,
   createSurveyCampaign,
   remindSurveyCampaign,
   type IssuedInvitation,
@@ -23,9 +22,9 @@ import { closeSurvey, createSurvey, publishSurvey, saveSurveyDraft, type SurveyC
 import { SurveyCampaignRef, SurveyInvitationRef, SurveyQuestionKindEnum, SurveyRef, SurveyResponseRef } from './survey.ts';
 
 const T = TENANT_GRAPHS;
-registerDomainError(FeedbackError, 'FeedbackError', FEEDBACK_ERROR_CODES, 'A feedback operation was refused; nothing was changed.');
+registerDomainError(FeedbackError, 'FeedbackError', FEEDBACK_ERROR_CODES, 'A feedback operation was refused; nothing was changed.', ALL_GRAPHS);
 const errors = (name: string) => ({ types: [FeedbackError, ValidationError], directResult: true as const, union: { name } });
-const createErrors = (name: string) => ({ types: [FeedbackError, ValidationError, IdempotencyError], directResult: true as const, union: { name } });
+export const createErrors = (name: string) => ({ types: [FeedbackError, ValidationError, IdempotencyError], directResult: true as const, union: { name } });
 const coordinator = { role: 'COORDINATOR' } as const;
 
 // ── payloads ────────────────────────────────────────────────────────────────────────────────────
@@ -47,12 +46,12 @@ const IssuedInvitationRef = builder.objectRef<IssuedInvitation & { link: string 
   }),
 });
 
-const withLinks = (ctx: Context, issued: IssuedInvitation[]) => {
+export const withLinks = (ctx: Context, issued: IssuedInvitation[]) => {
   const base = ctx.services.feedback.linkBase;
   return issued.map((i) => ({ ...i, link: base ? `${base}${encodeURIComponent(i.token)}` : null }));
 };
 
-const CampaignPayload = builder
+export const CampaignPayload = builder
   .objectRef<{ campaignId: string; issued: (IssuedInvitation & { link: string | null })[]; patients?: number }>('SurveyCampaignPayload')
   .implement({
     subGraphs: T,
@@ -127,30 +126,6 @@ const CampaignInput = builder.inputType('SurveyCampaignInput', {
     guestsOfVisitId: t.globalID({ required: false, for: [VisitRef], description: 'Invite every guest of this visit (post-visit survey).' }),
   }),
 });
-const PatientInput = builder.inputType('DischargedPatientInput', {
-  subGraphs: HOSPITAL,
-  fields: (t) => ({
-    medicalRecordNo: t.string({ required: true, description: '住院号' }),
-    name: t.string({ required: true }),
-    contact: t.string({ required: true, description: 'Postal address or phone for the letter.' }),
-    department: t.string({ required: false }),
-    dischargedOn: t.string({ required: true, description: 'YYYY-MM-DD' }),
-  }),
-});
-const DischargeInput = builder.inputType('DischargeFollowUpInput', {
-  subGraphs: HOSPITAL,
-  fields: (t) => ({
-    surveyId: t.globalID({ required: true, for: [SurveyRef] }),
-    month: t.string({ required: true, description: 'The month of discharge, YYYY-MM: one campaign per month, importing again adds who is missing.' }),
-    patients: t.field({ type: [PatientInput], required: false }),
-    csv: t.string({
-      required: false,
-      description: 'The records office\'s list as CSV with a header row: 住院号, 姓名, 联系方式, 科室 (optional), 出院日期 (YYYY-MM-DD); English names medical_record_no, name, contact, department, discharged_on also work.',
-    }),
-    expiresInDays: t.int({ required: false }),
-  }),
-});
-
 type SurveyInputArg = { questions: { key?: string | number | null; options?: { key?: string | number | null }[] | null }[]; [k: string]: unknown };
 /** GraphQL ID inputs may arrive as numbers: keys are strings. */
 const content = (input: SurveyInputArg): SurveyContentInput =>
@@ -244,35 +219,6 @@ builder.mutationFields((t) => ({
         }), (r) => r.campaign.id, 'SurveyCampaign'),
       );
       return { campaignId: campaign.id, issued: withLinks(ctx, issued) };
-    },
-  }),
-  createDischargeFollowUpCampaign: t.field({
-    type: CampaignPayload,
-    subGraphs: HOSPITAL,
-    authScopes: { role: 'PATIENT_DATA' },
-    description:
-      "The month's discharged-patient follow-up (以信函形式进行回访出院病人): imports the records office's list (API or CSV) and invites every patient not yet invited this month.",
-    args: { input: t.arg({ type: DischargeInput, required: true }), idempotencyKey: t.arg.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }) },
-    errors: createErrors('CreateDischargeFollowUpCampaignResult'),
-    resolve: async (_root, { input, idempotencyKey }, ctx) => {
-      const { campaign, issued, patients } = await atomically(ctx, () =>
-        idempotentOnce(
-          serviceDeps(ctx),
-          idempotencyKey,
-          keyed('createDischargeFollowUpCampaign', input),
-          () =>
-            createDischargeFollowUpCampaign(serviceDeps(ctx), {
-              surveyId: input.surveyId.id,
-              month: input.month,
-              patients: input.patients,
-              csv: input.csv,
-              expiresInDays: input.expiresInDays,
-            }),
-          (r) => r.campaign.id,
-          'SurveyCampaign',
-        ),
-      );
-      return { campaignId: campaign.id, issued: withLinks(ctx, issued), patients };
     },
   }),
   remindSurveyCampaign: t.field({

@@ -1,14 +1,11 @@
-// Feedback types and queries: surveys and their frozen versions, campaigns, invitations, discharged
-// patients (hospital; PATIENT_DATA only, enforced by RLS below this code), responses with their
-// answers and follow-up, and the results (per version and question) with a CSV export.
-import { builder, TENANT_GRAPHS } from '../../../builder.ts';
+// Feedback types and queries: surveys and their frozen versions, campaigns, invitations, responses
+// with their answers and follow-up, and the results (per version and question) with a CSV export.
+// (A hospital's discharged patients and their follow-up are the hospital module's.)
+import { ALL_GRAPHS, builder, TENANT_GRAPHS } from '../../../builder.ts';
 import { connectionNamed, edgeNamed, nodeConnection } from '../../../shared/connections.ts';
-import { GraphQLError } from 'graphql';
-import { isoMonth } from '../../../shared/dates.ts';
 import type { Prisma } from '@jiedai/db';
 import { RoleEnum } from '../../core/identity/user.ts';
 import { VisitRef } from '../visits/visit.ts';
-import { HOSPITAL } from '../../hospital/service-point.ts';
 import { CAMPAIGN_KINDS, invitationStatus, RESPONDENT_KINDS } from './survey-invitation.service.ts';
 import { mayReadTextOf } from './survey-response.service.ts';
 import { responseWhere, surveyResults, surveyResultsCsv, type ResultsFilter, type SurveyResults, type TextAnswer, type VersionResults } from './survey-results.service.ts';
@@ -29,6 +26,7 @@ export const SurveyStatusEnum = builder.enumType('SurveyStatus', {
 // Question kinds are part of the respondent's form: in every schema, the public one included.
 export const SurveyQuestionKindEnum = builder.enumType('SurveyQuestionKind', {
   values: QUESTION_KINDS,
+  subGraphs: ALL_GRAPHS,
   description: 'RATING 1–5, NPS 0–10, SINGLE_CHOICE, MULTIPLE_CHOICE, TEXT.',
 });
 export const SurveyRespondentKindEnum = builder.enumType('SurveyRespondentKind', { values: RESPONDENT_KINDS, subGraphs: T });
@@ -39,6 +37,7 @@ export const SurveyInvitationStatusEnum = builder.enumType('SurveyInvitationStat
 });
 
 export const SurveyQuestionOptionRef = builder.objectRef<SurveyOption>('SurveyQuestionOption').implement({
+  subGraphs: ALL_GRAPHS,
   fields: (t) => ({
     key: t.exposeID('key', { description: 'Stable across versions when kept while editing; answers name options by it.' }),
     label: t.exposeString('label'),
@@ -46,6 +45,7 @@ export const SurveyQuestionOptionRef = builder.objectRef<SurveyOption>('SurveyQu
 });
 
 export const SurveyQuestionRef = builder.objectRef<SurveyQuestion>('SurveyQuestion').implement({
+  subGraphs: ALL_GRAPHS,
   fields: (t) => ({
     key: t.exposeID('key', { description: 'Answers name the question by this key.' }),
     kind: t.field({ type: SurveyQuestionKindEnum, resolve: (q) => q.kind }),
@@ -206,23 +206,6 @@ export const SurveyCampaignRef = builder.prismaNode('SurveyCampaign', {
   }),
 });
 
-export const DischargedPatientRef = builder.prismaNode('DischargedPatient', {
-  id: { field: 'id' },
-  nullable: true,
-  subGraphs: HOSPITAL,
-  // Declared here and enforced below: without PATIENT_DATA, RLS hides every row.
-  authScopes: { role: 'PATIENT_DATA' },
-  description: 'A discharged patient from the records office\'s list: personal health data, for PATIENT_DATA holders only.',
-  fields: (t) => ({
-    medicalRecordNo: t.exposeString('medicalRecordNo', { description: '住院号' }),
-    name: t.exposeString('name'),
-    contact: t.exposeString('contact', { description: 'Postal address or phone for the follow-up letter.' }),
-    department: t.exposeString('department', { nullable: true, description: '科室' }),
-    dischargedOn: t.string({ resolve: (p) => p.dischargedOn.toISOString().slice(0, 10) }),
-    invitations: t.relation('invitations', { query: { orderBy: { createdAt: 'asc' } } }),
-  }),
-});
-
 export const SurveyInvitationRef = builder.prismaNode('SurveyInvitation', {
   id: { field: 'id' },
   nullable: true,
@@ -245,7 +228,6 @@ export const SurveyInvitationRef = builder.prismaNode('SurveyInvitation', {
       select: { respondentContact: true, patient: { select: { contact: true } } },
       resolve: (i) => i.respondentContact ?? i.patient?.contact ?? null,
     }),
-    patient: t.relation('patient', { nullable: true, subGraphs: HOSPITAL, description: 'Null without PATIENT_DATA.' }),
     visit: t.relation('visit', { nullable: true }),
     guest: t.relation('guest', { nullable: true }),
     status: t.field({ type: SurveyInvitationStatusEnum, resolve: (i) => invitationStatus(i) }),
@@ -428,19 +410,4 @@ builder.queryFields((t) => ({
     resolve: (query, _root, args, ctx) =>
       ctx.db.survey.findMany({ ...query, where: args.status?.length ? { status: { in: args.status } } : {}, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
   }, connectionNamed('Survey'), edgeNamed('Survey')),
-  dischargedPatients: t.prismaField({
-    type: ['DischargedPatient'],
-    subGraphs: HOSPITAL,
-    authScopes: { role: 'PATIENT_DATA' },
-    description: 'Discharged patients of one month (YYYY-MM), from the imported lists.',
-    args: { month: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, ctx) => {
-      // A malformed or out-of-range month is refused (BAD_USER_INPUT), not read as year 0.
-      const month = isoMonth.safeParse(args.month);
-      if (!month.success) throw new GraphQLError(`month: ${month.error.issues[0]?.message}`, { extensions: { code: 'BAD_USER_INPUT' } });
-      const from = new Date(`${args.month}-01T00:00:00Z`);
-      const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
-      return ctx.db.dischargedPatient.findMany({ ...query, where: { dischargedOn: { gte: from, lt: to } }, orderBy: [{ dischargedOn: 'asc' }, { medicalRecordNo: 'asc' }] });
-    },
-  }),
 }));

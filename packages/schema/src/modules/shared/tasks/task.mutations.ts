@@ -21,7 +21,7 @@ import {
 } from './task.service.ts';
 
 const T = TENANT_GRAPHS;
-registerDomainError(TaskError, 'TaskError', TASK_ERROR_CODES, 'A task or checklist change was refused; nothing was changed.');
+registerDomainError(TaskError, 'TaskError', TASK_ERROR_CODES, 'A task or checklist change was refused; nothing was changed.', T);
 const errors = (name: string) => ({ types: [TaskError, ValidationError], directResult: true as const, union: { name } });
 const createErrors = (name: string) => ({ types: [TaskError, ValidationError, IdempotencyError], directResult: true as const, union: { name } });
 

@@ -10,6 +10,7 @@ import { recordAudit } from '../../core/audit/audit.service.ts';
 import { isMember } from '../../../shared/members.ts';
 import { appendEvent } from '../../core/events/event.service.ts';
 import { loadPlan } from '../visits/visit.plan-loader.ts';
+import { registerVisitHooks, type PlanOnce } from '../visits/visit.hooks.ts';
 import { ITINERARY_KINDS, MEAL_KINDS, VISIT_PURPOSES } from '../visits/visit.plan.ts';
 import { addMinutes, dueAt, milestones, TASK_ANCHORS, type TaskAnchor } from './task.due.ts';
 import { TaskError } from './task.errors.ts';
@@ -192,13 +193,13 @@ export async function instantiateChecklist(deps: ServiceDeps, input: { visitId: 
  * A milestone moved (arrival delayed, itinerary or meal changed): open tasks that follow it move
  * with it. Tasks whose meal or item is gone keep their time.
  */
-export async function refreshDueTimes(deps: ServiceDeps, visitId: string) {
+export async function refreshDueTimes(deps: ServiceDeps, visitId: string, planNow: PlanOnce = () => loadPlan(deps.db, visitId)) {
   const tasks = await deps.db.task.findMany({
     where: { visitId, status: { in: OPEN_STATUSES }, anchor: { not: null } },
   });
   if (tasks.length === 0) return 0;
   const visit = await deps.db.visit.findUniqueOrThrow({ where: { id: visitId }, select: { createdAt: true } });
-  const plan = await loadPlan(deps.db, visitId);
+  const plan = await planNow();
   let moved = 0;
   for (const task of tasks) {
     const due = dueAt(plan, visit.createdAt, {
@@ -213,6 +214,9 @@ export async function refreshDueTimes(deps: ServiceDeps, visitId: string) {
   }
   return moved;
 }
+
+// Open tasks follow the plan: when a visit's plan changes, in the same transaction.
+registerVisitHooks({ onPlanChanged: (deps, visitId, plan) => refreshDueTimes(deps, visitId, plan) });
 
 // ── tasks ───────────────────────────────────────────────────────────────────────────────────────
 

@@ -10,7 +10,7 @@ import { assertMembership, changeVisit, notifyAssigned } from './visit.service.t
 import { VisitError } from './visit.errors.ts';
 import { BUDGET_CATEGORIES, DIETARY_CATEGORIES, ITINERARY_KINDS, MEAL_KINDS, VEHICLE_KINDS } from './visit.plan.ts';
 export { BUDGET_CATEGORIES, DIETARY_CATEGORIES, ITINERARY_KINDS, MEAL_KINDS, VEHICLE_KINDS };
-import { refreshDueTimes } from '../tasks/task.service.ts';
+import { planChanged, planOnce } from './visit.hooks.ts';
 
 export const RECORD_KINDS = [
   'guest', 'contact', 'travelLeg', 'host', 'itineraryItem', 'lodging', 'meal', 'vehicle', 'gift', 'budgetLine',
@@ -233,7 +233,7 @@ export async function updateTravelProgress(deps: ServiceDeps, input: z.input<typ
     where: { id: leg.id },
     data: { actualDepartureAt: data.actualDepartureAt, expectedArrivalAt: data.expectedArrivalAt },
   });
-  await refreshDueTimes(deps, leg.visitId);
+  await planChanged(deps, leg.visitId, planOnce(deps.db, leg.visitId));
   await notifyAssigned(deps, leg.visitId, 'visit.travel_progress', {
     legId: leg.id,
     direction: leg.direction,

@@ -52,7 +52,7 @@ import {
 } from './visit-parts.service.ts';
 
 const T = TENANT_GRAPHS;
-registerDomainError(VisitError, 'VisitError', VISIT_ERROR_CODES, 'A change to a visit was refused; nothing was changed.');
+registerDomainError(VisitError, 'VisitError', VISIT_ERROR_CODES, 'A change to a visit was refused; nothing was changed.', T);
 
 const VisitPayload = builder.objectRef<{ visitId: string; recordId?: string | null; recordType?: string }>('VisitPayload').implement({
   subGraphs: T,

@@ -17,8 +17,7 @@ import { VISIT_PURPOSES, type VisitPlan, type VisitStatus } from './visit.plan.t
 export { VISIT_PURPOSES };
 import { VisitError } from './visit.errors.ts';
 import { appendEvent } from '../../core/events/event.service.ts';
-import { refreshDueTimes } from '../tasks/task.service.ts';
-import { startPostVisitReview } from '../assessments/assessment.service.ts';
+import { planChanged, planOnce, visitCompleted, type PlanOnce } from './visit.hooks.ts';
 
 
 /** Event-log topic of visit notifications (subject: the visit). */
@@ -91,18 +90,22 @@ export async function changeVisit<T>(deps: ServiceDeps, options: ChangeOptions, 
     targetId: visit.id,
     data: { version: visit.version + 1, ...(options.auditData ? { change: options.auditData } : {}) },
   });
-  if (options.material && (visit.status === 'APPROVED' || visit.status === 'PENDING_APPROVAL')) {
-    await reopenApproval(deps, visit.id, visit.status, options.action);
+  if (options.material) {
+    // The plan after the change, loaded once for re-approval and every hook that reads it.
+    const plan = planOnce(deps.db, visit.id);
+    if (visit.status === 'APPROVED' || visit.status === 'PENDING_APPROVAL') {
+      await reopenApproval(deps, visit.id, visit.status, options.action, plan);
+    }
+    // Dates, travel, meals or the itinerary may have moved: the modules that follow them hear it (tasks' due times).
+    await planChanged(deps, visit.id, plan);
   }
-  // Dates, travel, meals or the itinerary may have moved: so do the open tasks that follow them.
-  if (options.material) await refreshDueTimes(deps, visit.id);
   return result;
 }
 
 /** A material change after approval: back to PENDING_APPROVAL with a new version, and notify. */
-async function reopenApproval(deps: ServiceDeps, visitId: string, status: VisitStatus, action: string) {
+async function reopenApproval(deps: ServiceDeps, visitId: string, status: VisitStatus, action: string, planNow: PlanOnce) {
   const latest = await deps.db.visitPlanVersion.findFirst({ where: { visitId }, orderBy: { number: 'desc' } });
-  const plan = await loadPlan(deps.db, visitId);
+  const plan = await planNow();
   await deps.db.visitPlanVersion.updateMany({ where: { visitId, decision: 'PENDING' }, data: { decision: 'SUPERSEDED' } });
   const version = await deps.db.visitPlanVersion.create({
     data: {
@@ -245,8 +248,8 @@ export async function changeVisitStatus(
         await deps.db.visitPlanVersion.updateMany({ where: { visitId: visit.id, decision: 'PENDING' }, data: { decision: 'SUPERSEDED' } });
       }
       const updated = await deps.db.visit.update({ where: { id: visit.id }, data: { status: input.to } });
-      // 总结: a completed visit gets its post-visit review, in draft, for its coordinator.
-      if (input.to === 'COMPLETED') await startPostVisitReview(deps, visit.id);
+      // 总结: a completed visit gets its post-visit review, in draft, for its coordinator (assessments' hook).
+      if (input.to === 'COMPLETED') await visitCompleted(deps, visit.id);
       if (visit.status === 'APPROVED' || input.to === 'CANCELLED') {
         await notifyAssigned(deps, visit.id, 'visit.status_changed', { from: visit.status, to: input.to, reason: input.reason ?? null });
       }
