@@ -2,8 +2,7 @@
 // (`... on Error { code message path }` works on every result union), ValidationError, Forbidden, and
 // one object type per module error class, whose `code` values are that module's documented code enum.
 import { builder, ForbiddenError } from '../builder.ts';
-import { DomainError, ValidationError } from './errors.ts';
-import { IDEMPOTENCY_ERROR_CODES, IdempotencyError } from './idempotency.ts';
+import { DomainError, ValidationError, type DomainErrorType } from './errors.ts';
 
 /** The code of any error returned as data. */
 export function errorCode(error: Error): string {
@@ -56,26 +55,25 @@ builder.objectType(ForbiddenError, {
   fields: () => ({}),
 });
 
-type ErrorClass<C extends string> = abstract new (code: C, message: string) => DomainError<C>;
+const registered = new Set<unknown>();
 
 /**
- * Registers a module's error class as a GraphQL object type implementing `Error`; its codes become the
- * enum `<name>Code`, the documented value set of its `code`.
+ * The GraphQL type of a module's error class (made by `domainError`): an object type implementing `Error`
+ * named after the class, whose codes become the enum `<name>Code`, the documented value set of its
+ * `code`. Registered once, the first time a field lists the class among its errors (mutationField does).
  */
-export function registerDomainError<C extends string>(
-  errorClass: ErrorClass<C>,
-  name: string,
-  codes: readonly C[],
-  description: string,
-) {
+export function registerDomainError<C extends string>(errorClass: DomainErrorType<C>): DomainErrorType<C> {
+  if (registered.has(errorClass)) return errorClass;
+  registered.add(errorClass);
+  const name = errorClass.typeName;
   builder.enumType(`${name}Code`, {
-    values: codes as unknown as C[],
+    values: errorClass.codes as unknown as C[],
     description: `The values of \`${name}.code\`.`,
     extensions: { errorCodes: true },
   });
   const ref = builder.objectRef<DomainError<C>>(name);
   builder.objectType(ref, {
-    description: `${description} \`code\` is one of \`${name}Code\`.`,
+    description: `${errorClass.description} \`code\` is one of \`${name}Code\`.`,
     interfaces: [ErrorInterface],
     isTypeOf: (value) => value instanceof errorClass,
     fields: () => ({}),
@@ -85,9 +83,12 @@ export function registerDomainError<C extends string>(
   return errorClass;
 }
 
-registerDomainError(
-  IdempotencyError,
-  'IdempotencyError',
-  IDEMPOTENCY_ERROR_CODES,
-  'A retry with an idempotency key that cannot be answered with the first result; nothing was changed.',
-);
+/** The error classes a field returns as data: module errors (registered on first use) and the shared ones. */
+export function errorTypes<E extends (abstract new (...args: never[]) => Error)[]>(...classes: E): E {
+  for (const errorClass of classes) if (isDomainErrorType(errorClass)) registerDomainError(errorClass);
+  return classes;
+}
+
+function isDomainErrorType(value: unknown): value is DomainErrorType {
+  return typeof value === 'function' && typeof (value as { typeName?: unknown }).typeName === 'string' && Array.isArray((value as { codes?: unknown }).codes);
+}

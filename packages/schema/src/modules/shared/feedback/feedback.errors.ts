@@ -1,4 +1,4 @@
-import { DomainError } from '../../../shared/errors.ts';
+import { DomainError, domainError } from '../../../shared/errors.ts';
 
 export const FEEDBACK_ERROR_CODES = [
   'NOT_FOUND',
@@ -24,9 +24,8 @@ export const FEEDBACK_ERROR_CODES = [
 ] as const;
 export type FeedbackErrorCode = (typeof FEEDBACK_ERROR_CODES)[number];
 
-export class FeedbackError extends DomainError<FeedbackErrorCode> {
-  override name = 'FeedbackError';
-}
+export const FeedbackError = domainError('FeedbackError', FEEDBACK_ERROR_CODES, 'A feedback operation was refused; nothing was changed.');
+export type FeedbackError = InstanceType<typeof FeedbackError>;
 
 /** The one refusal of a token that cannot be used, whatever the reason. */
 export const invalidToken = () => new FeedbackError('INVALID_TOKEN', 'This survey link is not valid (it may have expired or been used already)');
