@@ -75,7 +75,7 @@ export interface MutationSpec<Fields extends InputFieldMap, Payload> {
   name: string;
   description?: string;
   subGraphs?: SubGraph[];
-  authScopes?: FieldAuthScopes<Types, object, { input: InputShapeFromFields<Fields> }>;
+  authScopes?: FieldAuthScopes<Types, object, { input: Record<string, unknown> }>;
   /** The module's error classes (made by `domainError`) or other error types returned as data. */
   errors: ErrorClass[];
   /** The fields of `<Name>Input` (without `idempotencyKey`, which `idempotency` adds). */

@@ -2,7 +2,7 @@ import { DomainError, domainError } from '../../../shared/errors.ts';
 
 export const FEEDBACK_ERROR_CODES = [
   'NOT_FOUND',
-  /** `expectedRevision` is not the survey's current revision: someone changed it meanwhile. */
+  /** `expectedVersion` is not the survey's current version: someone changed it meanwhile. */
   'CONFLICT',
   /** A closed survey no longer changes, invites or accepts answers. */
   'SURVEY_CLOSED',

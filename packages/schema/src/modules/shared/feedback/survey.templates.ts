@@ -75,5 +75,5 @@ export const SURVEY_TEMPLATES: Record<TenantKind, SurveyContentInput> = {
 /** Creates and publishes the kind's survey in the acting tenant (at tenant creation). */
 export async function seedSurveyTemplates(deps: ServiceDeps, kind: TenantKind) {
   const survey = await createSurvey(deps, SURVEY_TEMPLATES[kind]);
-  return publishSurvey(deps, { surveyId: survey.id, expectedRevision: survey.revision });
+  return publishSurvey(deps, { surveyId: survey.id, expectedVersion: survey.revision });
 }

@@ -12,6 +12,7 @@ export const VISIT_ERROR_CODES = [
   'INVALID_REFERENCE',
   'DUPLICATE',
   'FOLLOW_UP_INCOMPLETE',
+  /** No longer returned: a reused idempotency key is an IdempotencyError, as in every module (the value stays for old clients). */
   'IDEMPOTENCY_KEY_REUSED',
 ] as const;
 export type VisitErrorCode = (typeof VISIT_ERROR_CODES)[number];
