@@ -73,7 +73,7 @@ describe('createTask with an idempotency key', () => {
     const key = unique('shared-key');
     await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title: unique('t') }, key }, { token: coordinator.token });
     const other = await t.gql(
-      `mutation($key: String) { createDepartment(input: { name: "${unique('科')}" }, idempotencyKey: $key) { __typename ... on IdempotencyError { code } } }`,
+      `mutation($key: String) { createDepartment(input: { idempotencyKey: $key, name: "${unique('科')}" }) { __typename ... on IdempotencyError { code } } }`,
       { key },
       { token: gov.adminToken },
     );
@@ -97,13 +97,13 @@ describe('every other create mutation', () => {
 
   it('createDepartment, createChecklistTemplate, createAssessmentTemplate, createSurvey: the first result, once (not NAME_TAKEN)', async () => {
     const dep = unique('接待科');
-    await twice(gov.adminToken, `mutation($key: String) { createDepartment(input: { name: "${dep}" }, idempotencyKey: $key) { __typename ... on DepartmentPayload { department { id name } } } }`, {});
+    await twice(gov.adminToken, `mutation($key: String) { createDepartment(input: { idempotencyKey: $key, name: "${dep}" }) { __typename ... on DepartmentPayload { department { id name } } } }`, {});
     expect(await count(`SELECT count(*)::int AS n FROM departments WHERE tenant_id = $1 AND name = $2`, [gov.id, dep])).toBe(1);
 
     const checklist = unique('清单');
     await twice(
       gov.adminToken,
-      `mutation($key: String) { createChecklistTemplate(input: { name: "${checklist}", items: [{ phase: PREPARATION, title: "a" }] }, idempotencyKey: $key) {
+      `mutation($key: String) { createChecklistTemplate(input: { idempotencyKey: $key, name: "${checklist}", items: [{ phase: PREPARATION, title: "a" }] }) {
          __typename ... on ChecklistTemplatePayload { template { id name } } } }`,
       {},
     );
@@ -112,8 +112,8 @@ describe('every other create mutation', () => {
     const assessment = unique('考核');
     await twice(
       gov.adminToken,
-      `mutation($key: String) { createAssessmentTemplate(input: { name: "${assessment}", kind: DRILL, subjectType: ORGANIZATION,
-         criteria: [{ title: "准备", weight: 1, scaleKind: PASS_FAIL }] }, idempotencyKey: $key) {
+      `mutation($key: String) { createAssessmentTemplate(input: { idempotencyKey: $key, name: "${assessment}", kind: DRILL, subjectType: ORGANIZATION,
+         criteria: [{ title: "准备", weight: 1, scaleKind: PASS_FAIL }] }) {
          __typename ... on AssessmentTemplatePayload { template { id name } } } }`,
       {},
     );
@@ -122,7 +122,7 @@ describe('every other create mutation', () => {
     const before = await count(`SELECT count(*)::int AS n FROM surveys WHERE tenant_id = $1`, [gov.id]);
     await twice(
       coordinator.token,
-      `mutation($key: String) { createSurvey(input: { title: "${unique('问卷')}", questions: [] }, idempotencyKey: $key) {
+      `mutation($key: String) { createSurvey(input: { idempotencyKey: $key, title: "${unique('问卷')}", questions: [] }) {
          __typename ... on SurveyPayload { survey { id } } } }`,
       {},
     );
@@ -131,11 +131,11 @@ describe('every other create mutation', () => {
 
   it('createServicePoint (hospital) and createHotelArea (hotel): the first result, once', async () => {
     const point = unique('导医台');
-    await twice(hospital.adminToken, `mutation($key: String) { createServicePoint(input: { name: "${point}", kind: GUIDE_DESK }, idempotencyKey: $key) {
+    await twice(hospital.adminToken, `mutation($key: String) { createServicePoint(input: { idempotencyKey: $key, name: "${point}", kind: GUIDE_DESK }) {
       __typename ... on ServicePointPayload { servicePoint { id name } } } }`, {});
     expect(await count(`SELECT count(*)::int AS n FROM service_points WHERE tenant_id = $1 AND name = $2`, [hospital.id, point])).toBe(1);
     const area = unique('会场');
-    await twice(hotel.adminToken, `mutation($key: String) { createHotelArea(input: { name: "${area}", kind: MEETING_VENUE }, idempotencyKey: $key) {
+    await twice(hotel.adminToken, `mutation($key: String) { createHotelArea(input: { idempotencyKey: $key, name: "${area}", kind: MEETING_VENUE }) {
       __typename ... on HotelAreaPayload { hotelArea { id name } } } }`, {});
     expect(await count(`SELECT count(*)::int AS n FROM hotel_areas WHERE tenant_id = $1 AND name = $2`, [hotel.id, area])).toBe(1);
   });
@@ -143,7 +143,7 @@ describe('every other create mutation', () => {
   it('createApiKey and createSurveyCampaign: a retry creates nothing and says the first one was applied (secrets are shown once)', async () => {
     const key = unique('secret-key');
     const name = unique('集成');
-    const CREATE_KEY = `mutation($name: String!, $key: String) { createApiKey(name: $name, role: VIEWER, idempotencyKey: $key) {
+    const CREATE_KEY = `mutation($name: String!, $key: String) { createApiKey(input: { name: $name, role: VIEWER, idempotencyKey: $key }) {
       __typename ... on CreateApiKeySuccess { secret apiKey { id } } ... on IdempotencyError { code message } } }`;
     const first = await t.gql(CREATE_KEY, { name, key }, { token: gov.adminToken });
     expect(first.data.createApiKey.__typename).toBe('CreateApiKeySuccess');

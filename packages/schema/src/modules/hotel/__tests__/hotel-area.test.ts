@@ -28,7 +28,7 @@ describe('hotel areas', () => {
     expect(bad.data.createHotelArea).toEqual({ __typename: 'ValidationError', fieldErrors: [{ path: ['capacity'] }] });
     const floors = await t.gql(`{ hotelAreas(kind: GUEST_ROOM_FLOOR) { name } }`, {}, { token: hotel.adminToken });
     expect(floors.data.hotelAreas.map((a: { name: string }) => a.name)).toContain('客房十层');
-    const del = await t.gql(`mutation($id: ID!) { deleteHotelArea(id: $id) { __typename } }`, { id: created.data.createHotelArea.hotelArea.id }, { token: hotel.adminToken });
+    const del = await t.gql(`mutation($id: ID!) { deleteHotelArea(input: { id: $id }) { __typename } }`, { id: created.data.createHotelArea.hotelArea.id }, { token: hotel.adminToken });
     expect(del.data.deleteHotelArea.__typename).toBe('DeleteHotelAreaPayload');
   });
 

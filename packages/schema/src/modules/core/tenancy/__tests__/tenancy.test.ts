@@ -111,7 +111,7 @@ describe('tenant settings and departments (tenant admin)', () => {
     const child = await create('车辆组', officeId);
     expect(child.data.createDepartment.department.parent).toEqual({ name: '接待办' });
     expect((await create('接待办')).data.createDepartment).toEqual({ __typename: 'TenancyError', code: 'NAME_TAKEN' });
-    const del = await t.gql(`mutation($id: ID!) { deleteDepartment(id: $id) { __typename ... on TenancyError { code } } }`, { id: officeId }, { token: gov.adminToken });
+    const del = await t.gql(`mutation($id: ID!) { deleteDepartment(input: { id: $id }) { __typename ... on TenancyError { code } } }`, { id: officeId }, { token: gov.adminToken });
     expect(del.data.deleteDepartment).toEqual({ __typename: 'TenancyError', code: 'IN_USE' });
     const tree = await t.gql(`{ departments { name children { name } } }`, {}, { token: gov.adminToken });
     expect(tree.data.departments).toEqual(expect.arrayContaining([{ name: '接待办', children: [{ name: '车辆组' }] }]));

@@ -14,11 +14,11 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const CREATE = `mutation($input: AssessmentTemplateInput!) { createAssessmentTemplate(input: $input) {
+const CREATE = `mutation($input: CreateAssessmentTemplateInput!) { createAssessmentTemplate(input: $input) {
   __typename ... on AssessmentTemplatePayload { template { id draftCriteria { key title } } } } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateAssessmentTemplateInput!) { updateAssessmentTemplate(id: $id, input: $input) {
   __typename ... on AssessmentTemplatePayload { template { name } } ... on AssessmentError { code message } } }`;
-const PUBLISH = `mutation($id: ID!) { publishAssessmentTemplate(id: $id) {
+const PUBLISH = `mutation($id: ID!) { publishAssessmentTemplate(input: { id: $id }) {
   __typename ... on AssessmentTemplateVersionPayload { version { number } } ... on AssessmentError { code message } } }`;
 
 async function template(name: string) {

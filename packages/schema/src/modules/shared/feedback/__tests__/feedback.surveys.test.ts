@@ -125,7 +125,7 @@ describe('publishing and versions', () => {
     });
     // Only coordinators (and admins) design surveys.
     const staff = await gov.member(['STAFF']);
-    const forbidden = await t.gql(`mutation($input: SurveyInput!) { createSurvey(input: $input) { __typename } }`, { input: EVERY_KIND }, { token: staff.token });
+    const forbidden = await t.gql(`mutation($input: CreateSurveyInput!) { createSurvey(input: $input) { __typename } }`, { input: EVERY_KIND }, { token: staff.token });
     expect(forbidden.errors).toBeUndefined();
     expect(forbidden.data.createSurvey.__typename).toBe('ForbiddenError');
   });

@@ -121,7 +121,7 @@ export function visitApi(t: TestApp) {
     async remove(token: string, visitId: string, recordId: string, expectedVersion?: number): Promise<Payload> {
       const v = expectedVersion ?? (await api.version(token, visitId));
       const data = await gql(
-        `mutation($visitId: ID!, $v: Int!, $recordId: ID!) { removeVisitRecord(visitId: $visitId, expectedVersion: $v, recordId: $recordId) { ${PAYLOAD} } }`,
+        `mutation($visitId: ID!, $v: Int!, $recordId: ID!) { removeVisitRecord(input: { visitId: $visitId, expectedVersion: $v, recordId: $recordId }) { ${PAYLOAD} } }`,
         { visitId, v, recordId },
         token,
       );
@@ -141,7 +141,7 @@ export function visitApi(t: TestApp) {
     async setStatus(token: string, visitId: string, to: string, expectedVersion?: number): Promise<Payload> {
       const v = expectedVersion ?? (await api.version(token, visitId));
       const data = await gql(
-        `mutation($id: ID!, $v: Int!, $to: VisitStatus!) { changeVisitStatus(id: $id, expectedVersion: $v, to: $to) { ${PAYLOAD} } }`,
+        `mutation($id: ID!, $v: Int!, $to: VisitStatus!) { changeVisitStatus(input: { id: $id, expectedVersion: $v, to: $to }) { ${PAYLOAD} } }`,
         { id: visitId, v, to },
         token,
       );
@@ -151,7 +151,7 @@ export function visitApi(t: TestApp) {
     async submit(token: string, visitId: string, expectedVersion?: number): Promise<Payload> {
       const v = expectedVersion ?? (await api.version(token, visitId));
       const data = await gql(
-        `mutation($id: ID!, $v: Int!) { submitVisitForApproval(id: $id, expectedVersion: $v) { ${PAYLOAD} } }`,
+        `mutation($id: ID!, $v: Int!) { submitVisitForApproval(input: { id: $id, expectedVersion: $v }) { ${PAYLOAD} } }`,
         { id: visitId, v },
         token,
       );
@@ -163,7 +163,7 @@ export function visitApi(t: TestApp) {
       const v = expectedVersion ?? (await api.version(token, visitId));
       return t.gql(
         `mutation($id: ID!, $v: Int!, $approve: Boolean!, $comment: String) {
-           decideVisitPlan(id: $id, expectedVersion: $v, approve: $approve, comment: $comment) { ${PAYLOAD} } }`,
+           decideVisitPlan(input: { id: $id, expectedVersion: $v, approve: $approve, comment: $comment }) { ${PAYLOAD} } }`,
         { id: visitId, v, approve, comment },
         { token },
       );
@@ -172,7 +172,7 @@ export function visitApi(t: TestApp) {
     async escalate(token: string, visitId: string, note: string, expectedVersion?: number): Promise<Payload> {
       const v = expectedVersion ?? (await api.version(token, visitId));
       const data = await gql(
-        `mutation($id: ID!, $v: Int!, $note: String!) { recordVisitEscalation(id: $id, expectedVersion: $v, note: $note) { ${PAYLOAD} } }`,
+        `mutation($id: ID!, $v: Int!, $note: String!) { recordVisitEscalation(input: { id: $id, expectedVersion: $v, note: $note }) { ${PAYLOAD} } }`,
         { id: visitId, v, note },
         token,
       );
@@ -200,7 +200,7 @@ export async function rankIdsByLevel(t: TestApp, adminToken: string): Promise<Ma
 
 export async function assignRank(t: TestApp, adminToken: string, membershipId: string, rankId: string) {
   const res = await t.gql(
-    `mutation($m: ID!, $r: ID) { assignRank(membershipId: $m, rankId: $r) { __typename ... on AssignRankPayload { membership { rank { level } } } } }`,
+    `mutation($m: ID!, $r: ID) { assignRank(input: { membershipId: $m, rankId: $r }) { __typename ... on AssignRankPayload { membership { rank { level } } } } }`,
     { m: membershipId, r: rankId },
     { token: adminToken },
   );

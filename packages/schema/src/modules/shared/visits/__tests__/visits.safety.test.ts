@@ -243,7 +243,7 @@ describe('tenant isolation', () => {
       await attempt(`remove A's ${kind} from B's visit`, async () => api.remove(bToken, bVisit, aIds[kind]!, await bVersion()));
     }
     await attempt('updateTravelProgress', async () =>
-      (await api.gql(`mutation($id: ID!) { updateTravelProgress(legId: $id, actualDepartureAt: "2030-05-10T00:00:00Z") { ${PAYLOAD} } }`, { id: aIds.travelLeg }, bToken)).updateTravelProgress,
+      (await api.gql(`mutation($id: ID!) { updateTravelProgress(input: { legId: $id, actualDepartureAt: "2030-05-10T00:00:00Z" }) { ${PAYLOAD} } }`, { id: aIds.travelLeg }, bToken)).updateTravelProgress,
     );
 
     for (const [label, result] of results) expect(result, label).toMatchObject({ __typename: 'VisitError', code: 'NOT_FOUND' });
