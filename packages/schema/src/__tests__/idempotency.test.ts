@@ -25,16 +25,16 @@ afterAll(() => t?.close());
 
 const count = async (sql: string, params: unknown[]) => ((await ownerQuery(sql, params)) as { n: number }[])[0]!.n;
 
-const CREATE_TASK = `mutation($input: CreateTaskInput!, $key: String) { createTask(input: $input, idempotencyKey: $key) {
+const CREATE_TASK = `mutation($input: CreateTaskInput!) { createTask(input: $input) {
   __typename ... on TaskPayload { task { id title } } ... on IdempotencyError { code message } ... on ValidationError { fieldErrors { path } } } }`;
 
 describe('createTask with an idempotency key', () => {
   it('a retry returns the first result and creates one task', async () => {
     const key = unique('task-key');
     const title = unique('备车');
-    const first = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title }, key }, { token: coordinator.token });
+    const first = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title, idempotencyKey: key } }, { token: coordinator.token });
     expect(first.data.createTask.__typename, JSON.stringify(first)).toBe('TaskPayload');
-    const retry = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title }, key }, { token: coordinator.token });
+    const retry = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title, idempotencyKey: key } }, { token: coordinator.token });
     expect(retry.errors).toBeUndefined();
     expect(retry.data).toEqual(first.data);
     expect(await count(`SELECT count(*)::int AS n FROM tasks WHERE tenant_id = $1 AND title = $2`, [gov.id, title])).toBe(1);
@@ -48,7 +48,7 @@ describe('createTask with an idempotency key', () => {
     const key = unique('task-key');
     const title = unique('接站');
     const results = await Promise.all(
-      Array.from({ length: 4 }, () => t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title }, key }, { token: coordinator.token })),
+      Array.from({ length: 4 }, () => t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title, idempotencyKey: key } }, { token: coordinator.token })),
     );
     const ids = new Set(results.map((r) => r.data?.createTask?.task?.id));
     expect(ids.size, JSON.stringify(results.map((r) => r.data ?? r.errors))).toBe(1);
@@ -58,28 +58,29 @@ describe('createTask with an idempotency key', () => {
   it('the same key with other input is refused (IDEMPOTENCY_KEY_REUSED) and creates nothing; with the same input it replays', async () => {
     const key = unique('task-key');
     const title = unique('订房');
-    const first = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title }, key }, { token: coordinator.token });
+    const first = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title, idempotencyKey: key } }, { token: coordinator.token });
     expect(first.data.createTask.__typename).toBe('TaskPayload');
     for (const input of [{ phase: 'PREPARATION', title: `${title}（改）` }, { phase: 'RECEPTION', title }, { phase: 'PREPARATION', title, description: '多订一间' }]) {
-      const other = await t.gql(CREATE_TASK, { input, key }, { token: coordinator.token });
+      const other = await t.gql(CREATE_TASK, { input: { ...input, idempotencyKey: key } }, { token: coordinator.token });
       expect(other.data.createTask, JSON.stringify(input)).toMatchObject({ __typename: 'IdempotencyError', code: 'IDEMPOTENCY_KEY_REUSED' });
     }
     expect(await count(`SELECT count(*)::int AS n FROM tasks WHERE tenant_id = $1 AND title LIKE $2`, [gov.id, `${title}%`])).toBe(1);
-    const same = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title }, key }, { token: coordinator.token });
+    const same = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title, idempotencyKey: key } }, { token: coordinator.token });
     expect(same.data).toEqual(first.data);
   });
 
   it('a key used for another operation, or malformed, is refused with a typed error', async () => {
     const key = unique('shared-key');
-    await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title: unique('t') }, key }, { token: coordinator.token });
+    await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title: unique('t'), idempotencyKey: key } }, { token: coordinator.token });
     const other = await t.gql(
       `mutation($key: String) { createDepartment(input: { idempotencyKey: $key, name: "${unique('科')}" }) { __typename ... on IdempotencyError { code } } }`,
       { key },
       { token: gov.adminToken },
     );
     expect(other.data.createDepartment).toEqual({ __typename: 'IdempotencyError', code: 'IDEMPOTENCY_KEY_REUSED' });
-    const short = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title: 'x' }, key: 'short' }, { token: coordinator.token });
-    expect(short.data.createTask.__typename).toBe('ValidationError');
+    const short = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title: 'x', idempotencyKey: 'short' } }, { token: coordinator.token });
+    // The key is a field of the input: the error names it by its path from the argument.
+    expect(short.data.createTask).toEqual({ __typename: 'ValidationError', fieldErrors: [{ path: ['input', 'idempotencyKey'] }] });
   });
 });
 
@@ -157,12 +158,12 @@ describe('every other create mutation', () => {
     const survey = await api.publishedSurvey(coordinator.token);
     const campaignKey = unique('campaign-key');
     const campaignName = unique('活动');
-    const CAMPAIGN = `mutation($input: SurveyCampaignInput!, $key: String) { createSurveyCampaign(input: $input, idempotencyKey: $key) {
+    const CAMPAIGN = `mutation($input: CreateSurveyCampaignInput!) { createSurveyCampaign(input: $input) {
       __typename ... on SurveyCampaignPayload { campaign { id } issued { token } } ... on IdempotencyError { code } } }`;
     const input = { surveyId: survey.id, name: campaignName, respondents: [{ kind: 'OTHER', name: '甲', contact: '13900000000' }] };
-    const firstCampaign = await t.gql(CAMPAIGN, { input, key: campaignKey }, { token: coordinator.token });
+    const firstCampaign = await t.gql(CAMPAIGN, { input: { ...input, idempotencyKey: campaignKey } }, { token: coordinator.token });
     expect(firstCampaign.data.createSurveyCampaign.__typename, JSON.stringify(firstCampaign)).toBe('SurveyCampaignPayload');
-    const retryCampaign = await t.gql(CAMPAIGN, { input, key: campaignKey }, { token: coordinator.token });
+    const retryCampaign = await t.gql(CAMPAIGN, { input: { ...input, idempotencyKey: campaignKey } }, { token: coordinator.token });
     expect(retryCampaign.data.createSurveyCampaign).toEqual({ __typename: 'IdempotencyError', code: 'ALREADY_APPLIED' });
     expect(await count(`SELECT count(*)::int AS n FROM survey_campaigns WHERE tenant_id = $1 AND name = $2`, [gov.id, campaignName])).toBe(1);
     expect(await count(`SELECT count(*)::int AS n FROM survey_invitations WHERE campaign_id = $1`, [rawId(firstCampaign.data.createSurveyCampaign.campaign.id)])).toBe(1);

@@ -133,9 +133,9 @@ describe('dates', () => {
     const { id, version } = created.data.createVisit.visit;
     for (const [checkIn, checkOut] of [['2031-02-27', '2031-02-30'], ['0000-01-01', '2031-03-03']]) {
       const res = await t.gql(
-        `mutation($v: ID!, $n: Int!, $input: LodgingInput!) { saveLodging(visitId: $v, expectedVersion: $n, input: $input) {
+        `mutation($input: SaveLodgingInput!) { saveLodging(input: $input) {
            __typename ... on ValidationError { fieldErrors { path message } } } }`,
-        { v: id, n: version, input: { hotelName: '国宾馆', checkIn, checkOut } },
+        { input: { visitId: id, expectedVersion: version, hotelName: '国宾馆', checkIn, checkOut } },
         { token: coordinator.token },
       );
       expect(res.data.saveLodging.__typename, JSON.stringify(res)).toBe('ValidationError');
@@ -160,7 +160,7 @@ describe('dates', () => {
         { id: templateId, on },
         { token: gov.adminToken },
       );
-      expect(res.data.startAssessment, JSON.stringify(res)).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['assessedOn'] }] });
+      expect(res.data.startAssessment, JSON.stringify(res)).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['input', 'assessedOn'] }] });
     }
     expect(await count(`SELECT count(*)::int AS n FROM assessments WHERE tenant_id = $1`, [gov.id])).toBe(0);
     const trends = await t.gql(`{ assessmentTrends(filter: { from: "2031-02-30" }) { edges { cursor } } }`, {}, { token: gov.adminToken });

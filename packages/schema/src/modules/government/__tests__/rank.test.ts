@@ -27,7 +27,7 @@ describe('rank ladder', () => {
     const dup = await t.gql(`mutation { defineRank(input: { name: "一级巡视员", level: 5 }) { __typename ... on GovernmentError { code } } }`, {}, { token: gov.adminToken });
     expect(dup.data.defineRank).toEqual({ __typename: 'GovernmentError', code: 'NAME_TAKEN' });
     const bad = await t.gql(`mutation { defineRank(input: { name: "x", level: 0 }) { __typename ... on ValidationError { fieldErrors { path } } } }`, {}, { token: gov.adminToken });
-    expect(bad.data.defineRank).toEqual({ __typename: 'ValidationError', fieldErrors: [{ path: ['level'] }] });
+    expect(bad.data.defineRank).toEqual({ __typename: 'ValidationError', fieldErrors: [{ path: ['input', 'level'] }] });
 
     const host = await gov.member(['COORDINATOR']);
     const assigned = await t.gql(`mutation($m: ID!, $r: ID) { assignRank(input: { membershipId: $m, rankId: $r }) { ... on AssignRankPayload { membership { rank { name } } } } }`,

@@ -101,9 +101,8 @@ describe('templates and versions', () => {
   it('an assessment keeps the version it used; editing and publishing again makes the next version', async () => {
     const tpl = await template(hotel, 'versioned', [{ title: 'A', weight: 1, scaleKind: 'POINTS', scaleMax: 10 }]);
     const first = await start(hotel, tpl.id, '2030-02-01');
-    const edited = await gql(hotel, `mutation($id: ID!, $input: UpdateAssessmentTemplateInput!) { updateAssessmentTemplate(id: $id, input: $input) { __typename } }`, {
-      id: tpl.id,
-      input: { criteria: [{ key: tpl.keys[0], title: 'A (renamed)', weight: 2, scaleKind: 'POINTS', scaleMax: 10 }, { title: 'B', weight: 1, scaleKind: 'PASS_FAIL' }] },
+    const edited = await gql(hotel, `mutation($input: UpdateAssessmentTemplateInput!) { updateAssessmentTemplate(input: $input) { __typename } }`, {
+      input: { id: tpl.id, criteria: [{ key: tpl.keys[0], title: 'A (renamed)', weight: 2, scaleKind: 'POINTS', scaleMax: 10 }, { title: 'B', weight: 1, scaleKind: 'PASS_FAIL' }] },
     });
     expect(edited.data.updateAssessmentTemplate.__typename).toBe('AssessmentTemplatePayload');
     // Not published yet: new assessments still use version 1.
@@ -144,10 +143,9 @@ describe('findings', () => {
   it('a finding becomes a corrective task, and closes when the task is done (and opens again when reopened)', async () => {
     const tpl = await template(hotel, 'drill with findings', [{ title: 'response', weight: 1, scaleKind: 'POINTS', scaleMax: 5 }]);
     const id = await start(hotel, tpl.id, '2030-04-01');
-    const added = await gql(hotel, `mutation($id: ID!, $input: FindingInput!) { addFinding(assessmentId: $id, input: $input) {
+    const added = await gql(hotel, `mutation($input: AddFindingInput!) { addFinding(input: $input) {
       __typename ... on FindingPayload { finding { id open severity task { id title phase status assignee { id } } } } ... on AssessmentError { code } } }`, {
-      id,
-      input: { criterionKey: tpl.keys[0], severity: 'HIGH', description: '监控室响应慢', correctiveAction: '增加值班人员', ownerMembershipId: staff.membershipId },
+      input: { assessmentId: id, criterionKey: tpl.keys[0], severity: 'HIGH', description: '监控室响应慢', correctiveAction: '增加值班人员', ownerMembershipId: staff.membershipId },
     });
     const finding = added.data.addFinding.finding;
     expect(finding).toMatchObject({ open: true, severity: 'HIGH', task: { title: '整改：增加值班人员', phase: 'FOLLOW_UP', status: 'TODO', assignee: { id: staff.membershipId } } });

@@ -722,8 +722,8 @@ describe('comments, evidence and ad-hoc tasks', () => {
 
     // Update: clear the assignee, change the title; a stale version is refused.
     const updated = await gql(
-      `mutation($id: ID!, $i: UpdateTaskInput!) { updateTask(id: $id, expectedVersion: 1, input: $i) { __typename ... on TaskPayload { task { title assignee { id } version } } } }`,
-      { id: x.id, i: { title: '准备欢迎横幅和鲜花', assigneeMembershipId: null } },
+      `mutation($i: UpdateTaskInput!) { updateTask(input: $i) { __typename ... on TaskPayload { task { title assignee { id } version } } } }`,
+      { i: { id: x.id, expectedVersion: 1, title: '准备欢迎横幅和鲜花', assigneeMembershipId: null } },
       coordinator.token,
     );
     expect(updated.updateTask).toEqual({ __typename: 'TaskPayload', task: { title: '准备欢迎横幅和鲜花', assignee: null, version: 2 } });

@@ -13,21 +13,21 @@ export const PAYLOAD = `__typename
   ... on ValidationError { fieldErrors { path message } }`;
 
 export const SAVE_INPUT = {
-  saveVisitGuest: 'VisitGuestInput',
-  saveVisitContact: 'VisitContactInput',
-  saveTravelLeg: 'TravelLegInput',
-  saveVisitHost: 'VisitHostInput',
-  saveItineraryItem: 'ItineraryItemInput',
-  saveLodging: 'LodgingInput',
-  saveMeal: 'MealInput',
-  saveVehicle: 'VehicleInput',
-  saveGift: 'GiftInput',
-  saveBudgetLine: 'BudgetLineInput',
+  saveVisitGuest: 'SaveVisitGuestInput',
+  saveVisitContact: 'SaveVisitContactInput',
+  saveTravelLeg: 'SaveTravelLegInput',
+  saveVisitHost: 'SaveVisitHostInput',
+  saveItineraryItem: 'SaveItineraryItemInput',
+  saveLodging: 'SaveLodgingInput',
+  saveMeal: 'SaveMealInput',
+  saveVehicle: 'SaveVehicleInput',
+  saveGift: 'SaveGiftInput',
+  saveBudgetLine: 'SaveBudgetLineInput',
 } as const;
 export type SaveField = keyof typeof SAVE_INPUT;
 
 export interface Payload {
-  __typename: 'VisitPayload' | 'VisitError' | 'ValidationError';
+  __typename: 'VisitPayload' | 'VisitError' | 'ValidationError' | 'IdempotencyError';
   recordId?: string | null;
   visit?: { id: string; version: number; status: string };
   code?: string;
@@ -68,8 +68,8 @@ export function visitApi(t: TestApp) {
 
     async createVisit(token: string, input: Record<string, unknown>, idempotencyKey?: string): Promise<Payload> {
       const data = await gql(
-        `mutation($input: CreateVisitInput!, $key: String) { createVisit(input: $input, idempotencyKey: $key) { ${PAYLOAD} } }`,
-        { input, key: idempotencyKey },
+        `mutation($input: CreateVisitInput!) { createVisit(input: $input) { ${PAYLOAD} } }`,
+        { input: { ...input, idempotencyKey } },
         token,
       );
       return data.createVisit;
@@ -105,9 +105,8 @@ export function visitApi(t: TestApp) {
     ): Promise<Payload> {
       const expectedVersion = options.expectedVersion ?? (await api.version(token, visitId));
       const data = await gql(
-        `mutation($visitId: ID!, $v: Int!, $input: ${SAVE_INPUT[field]}!, $key: String) {
-           ${field}(visitId: $visitId, expectedVersion: $v, input: $input, idempotencyKey: $key) { ${PAYLOAD} } }`,
-        { visitId, v: expectedVersion, input, key: options.key },
+        `mutation($input: ${SAVE_INPUT[field]}!) { ${field}(input: $input) { ${PAYLOAD} } }`,
+        { input: { ...input, visitId, expectedVersion, idempotencyKey: options.key } },
         token,
       );
       return data[field];
@@ -131,8 +130,8 @@ export function visitApi(t: TestApp) {
     async updateVisit(token: string, visitId: string, input: Record<string, unknown>, expectedVersion?: number): Promise<Payload> {
       const v = expectedVersion ?? (await api.version(token, visitId));
       const data = await gql(
-        `mutation($id: ID!, $v: Int!, $input: UpdateVisitInput!) { updateVisit(id: $id, expectedVersion: $v, input: $input) { ${PAYLOAD} } }`,
-        { id: visitId, v, input },
+        `mutation($input: UpdateVisitInput!) { updateVisit(input: $input) { ${PAYLOAD} } }`,
+        { input: { ...input, id: visitId, expectedVersion: v } },
         token,
       );
       return data.updateVisit;
@@ -182,8 +181,8 @@ export function visitApi(t: TestApp) {
     async followUp(token: string, visitId: string, input: Record<string, unknown>, expectedVersion?: number): Promise<Payload> {
       const v = expectedVersion ?? (await api.version(token, visitId));
       const data = await gql(
-        `mutation($id: ID!, $v: Int!, $input: VisitFollowUpInput!) { recordVisitFollowUp(id: $id, expectedVersion: $v, input: $input) { ${PAYLOAD} } }`,
-        { id: visitId, v, input },
+        `mutation($input: RecordVisitFollowUpInput!) { recordVisitFollowUp(input: $input) { ${PAYLOAD} } }`,
+        { input: { ...input, id: visitId, expectedVersion: v } },
         token,
       );
       return data.recordVisitFollowUp;

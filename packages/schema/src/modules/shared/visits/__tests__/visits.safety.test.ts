@@ -97,7 +97,7 @@ describe('bad input', () => {
     const title = unique('倒序');
     const before = await fingerprint(a.id);
     const backwards = await api.createVisit(coordinator.token, api.visitInput({ title, startsAt: L('2030-05-10T17:00'), endsAt: L('2030-05-10T09:00') }));
-    expect(backwards).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['endsAt'] }] });
+    expect(backwards).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['input', 'endsAt'] }] });
     expect(await fingerprint(a.id)).toEqual(before);
 
     const v = await api.newVisit(coordinator.token);
@@ -111,13 +111,13 @@ describe('bad input', () => {
     const stored = await fingerprint(a.id);
     for (const [field, input, path] of cases) {
       const res = await t.gql(
-        `mutation($v: ID!, $input: ${SAVE_INPUT[field]}!) { ${field}(visitId: $v, expectedVersion: 1, input: $input) { ${PAYLOAD} } }`,
-        { v, input },
+        `mutation($input: ${SAVE_INPUT[field]}!) { ${field}(input: $input) { ${PAYLOAD} } }`,
+        { input: { ...input, visitId: v, expectedVersion: 1 } },
         { token: coordinator.token },
       );
       expect(res.errors, `${field} ${JSON.stringify(input)}`).toBeUndefined();
       expect(res.data[field], field).toMatchObject({ __typename: 'ValidationError' });
-      expect(res.data[field].fieldErrors.map((e: { path: string[] }) => e.path), field).toContainEqual(path);
+      expect(res.data[field].fieldErrors.map((e: { path: string[] }) => e.path), field).toContainEqual(['input', ...path]);
     }
     expect(await fingerprint(a.id)).toEqual(stored);
   });
