@@ -59,7 +59,7 @@ describe('createTenant (platform admin)', () => {
     );
     expect(invalid.data.createTenant.__typename).toBe('ValidationError');
     const paths = invalid.data.createTenant.fieldErrors.map((e: { path: string[] }) => e.path.join('.'));
-    expect(paths).toEqual(expect.arrayContaining(['slug', 'name', 'timeZone', 'currency', 'admin.email', 'admin.password']));
+    expect(paths).toEqual(expect.arrayContaining(['input.slug', 'input.name', 'input.timeZone', 'input.currency', 'input.admin.email', 'input.admin.password']));
     // A valid slug with one bad field: still nothing at all is created.
     const oneBad = await t.gql(
       CREATE,

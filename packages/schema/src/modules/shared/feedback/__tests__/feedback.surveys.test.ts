@@ -114,7 +114,7 @@ describe('publishing and versions', () => {
     });
     expect(bad.__typename).toBe('ValidationError');
     expect(bad.fieldErrors.map((e: { path: string[] }) => e.path.join('.')).sort()).toEqual(
-      ['language', 'questions.0.options', 'questions.1.options', 'questions.2.options', 'title'].sort(),
+      ['input.language', 'input.questions.0.options', 'input.questions.1.options', 'input.questions.2.options', 'input.title'].sort(),
     );
     // An empty draft is fine; publishing it is not.
     const empty = await api.createSurvey(coordinator.token, { title: '空问卷', questions: [] });

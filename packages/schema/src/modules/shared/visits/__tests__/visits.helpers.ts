@@ -9,7 +9,7 @@ export const L = (local: string) => new Date(`${local}:00+08:00`).toISOString();
 
 export const PAYLOAD = `__typename
   ... on VisitPayload { recordId visit { id version status } }
-  ... on VisitError { code message }
+  ... on Error { code message }
   ... on ValidationError { fieldErrors { path message } }`;
 
 export const SAVE_INPUT = {
