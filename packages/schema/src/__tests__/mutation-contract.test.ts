@@ -15,6 +15,7 @@ import {
 } from 'graphql';
 import { createPlatformAdmin, createTenant, startTestApp, unique, type TestApp, type TestTenant } from '@jiedai/testing';
 import { printSchemas } from '../build-schemas.ts';
+import { answersFor, feedbackApi } from '../modules/shared/feedback/__tests__/feedback.helpers.ts';
 import { SUB_GRAPHS } from '../builder.ts';
 
 const printed = printSchemas();
@@ -133,5 +134,19 @@ describe('FieldError.path through the gateway: the path from the argument, for z
     );
     expect(res.errors).toBeUndefined();
     expect(res.data.createDepartment).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN' });
+  });
+
+  it('an anonymous respondent gives the token inside the input, also as one variable for the whole input', async () => {
+    const api = feedbackApi(t);
+    const coordinator = await tenant.member(['COORDINATOR']);
+    const survey = await api.publishedSurvey(coordinator.token);
+    const { tokens } = await api.invite(coordinator.token, survey.id, 1);
+    const res = await t.gql(
+      `mutation($input: SubmitSurveyResponseInput!) { submitSurveyResponse(input: $input) {
+         __typename ... on SubmitSurveyResponsePayload { submittedAt } ... on Error { code message } } }`,
+      { input: { token: tokens[0], answers: answersFor(survey.questions, { rating: 5, nps: 10, purpose: 0, food: 5 }) } },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data.submitSurveyResponse).toMatchObject({ __typename: 'SubmitSurveyResponsePayload', submittedAt: expect.any(String) });
   });
 });
