@@ -13,7 +13,7 @@ export const CREATE_TITLE = '基准任务 bench task';
 
 export const TASK_CHANGED = `subscription { taskChanged { cursor kind task { id title } } }`;
 
-export const UPDATE_TITLE = `mutation Touch($id: ID!, $title: String!) { updateTask(id: $id, input: { title: $title }) {
+export const UPDATE_TITLE = `mutation Touch($id: ID!, $title: String!) { updateTask(input: { id: $id, title: $title }) {
   __typename ... on TaskPayload { task { id version } } ... on Error { message } } }`;
 
 /** Cheap checks on the text (the load generator must not become the bottleneck): no errors, right object. */

@@ -29,7 +29,7 @@ export async function createPlatformAdmin(t: TestApp): Promise<{ userId: string;
 
 export async function signIn(t: TestApp, email: string, password = PASSWORD): Promise<string> {
   const res = await t.gql(
-    `mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) {
+    `mutation($email: String!, $password: String!) { signIn(input: { email: $email, password: $password }) {
        __typename ... on SignInSuccess { token } ... on Error { message } } }`,
     { email, password },
   );
@@ -112,7 +112,7 @@ export async function invite(
 /** The invited person (signed in, no tenant chosen) accepts; returns the new membership's global id. */
 export async function acceptInvitation(t: TestApp, token: string, invitationId: string): Promise<string> {
   const res = await t.gql(
-    `mutation($id: ID!) { acceptMemberInvitation(id: $id) {
+    `mutation($id: ID!) { acceptMemberInvitation(input: { id: $id }) {
        __typename ... on AcceptMemberInvitationPayload { membershipId } ... on Error { message } } }`,
     { id: invitationId },
     { token },

@@ -1,5 +1,5 @@
 // Survey respondents have no account: their personal token is the permission, and it arrives as the
-// `token` argument of `surveyInvitation` / `submitSurveyResponse`. The token's text names its tenant
+// `token` argument of `surveyInvitation` / the `input.token` of `submitSurveyResponse`. The token's text names its tenant
 // (like an API key's), so before the operation's transaction starts, this reads that argument and
 // turns an anonymous caller into a `surveyRespondent` credential: the transaction then runs in the
 // token's tenant, under RLS, with no user and no role.
@@ -13,7 +13,7 @@
 //   * one token per operation;
 //   * the tenant is a selector, not a proof: the resolvers find the invitation by the token's SHA-256
 //     inside that tenant's RLS scope, or refuse it like any forged token.
-import { getOperationAST, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { getOperationAST, Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import { parseSurveyToken, SURVEY_RESPONDENT_FIELDS, type Credential } from '@jiedai/schema';
 
 export function surveyRespondentCredential(
@@ -48,11 +48,21 @@ export function surveyRespondentCredential(
   if (respondent.length === 0) return null;
   if (fields.some((f) => f.name.value !== '__typename' && !SURVEY_RESPONDENT_FIELDS.includes(f.name.value))) return null;
   const tokens = new Set<unknown>();
-  for (const field of respondent) {
-    const value = field.arguments?.find((a) => a.name.value === 'token')?.value;
-    tokens.add(value?.kind === Kind.STRING ? value.value : value?.kind === Kind.VARIABLE ? variables?.[value.name.value] : undefined);
-  }
+  for (const field of respondent) tokens.add(tokenOf(field, variables));
   if (tokens.size !== 1) return null;
   const parsed = parseSurveyToken([...tokens][0]);
   return parsed ? { type: 'surveyRespondent', tenantId: parsed.tenantId, tokenHash: parsed.tokenHash } : null;
+}
+
+/** The token a respondent field names: its `token` argument (a query), or its input's `token` (a mutation). */
+function tokenOf(field: FieldNode, variables: Record<string, unknown> | null | undefined): unknown {
+  const valueOf = (value: ValueNode | undefined): unknown =>
+    value?.kind === Kind.STRING ? value.value : value?.kind === Kind.VARIABLE ? variables?.[value.name.value] : undefined;
+  const argument = (name: string) => field.arguments?.find((a) => a.name.value === name)?.value;
+  const token = argument('token');
+  if (token) return valueOf(token);
+  const input = argument('input');
+  if (input?.kind === Kind.OBJECT) return valueOf(input.fields.find((f) => f.name.value === 'token')?.value);
+  const given = valueOf(input);
+  return given !== null && typeof given === 'object' ? (given as { token?: unknown }).token : undefined;
 }

@@ -25,16 +25,16 @@ afterAll(() => t?.close());
 
 const count = async (sql: string, params: unknown[]) => ((await ownerQuery(sql, params)) as { n: number }[])[0]!.n;
 
-const CREATE_TASK = `mutation($input: CreateTaskInput!, $key: String) { createTask(input: $input, idempotencyKey: $key) {
+const CREATE_TASK = `mutation($input: CreateTaskInput!) { createTask(input: $input) {
   __typename ... on TaskPayload { task { id title } } ... on IdempotencyError { code message } ... on ValidationError { fieldErrors { path } } } }`;
 
 describe('createTask with an idempotency key', () => {
   it('a retry returns the first result and creates one task', async () => {
     const key = unique('task-key');
     const title = unique('备车');
-    const first = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title }, key }, { token: coordinator.token });
+    const first = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title, idempotencyKey: key } }, { token: coordinator.token });
     expect(first.data.createTask.__typename, JSON.stringify(first)).toBe('TaskPayload');
-    const retry = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title }, key }, { token: coordinator.token });
+    const retry = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title, idempotencyKey: key } }, { token: coordinator.token });
     expect(retry.errors).toBeUndefined();
     expect(retry.data).toEqual(first.data);
     expect(await count(`SELECT count(*)::int AS n FROM tasks WHERE tenant_id = $1 AND title = $2`, [gov.id, title])).toBe(1);
@@ -48,7 +48,7 @@ describe('createTask with an idempotency key', () => {
     const key = unique('task-key');
     const title = unique('接站');
     const results = await Promise.all(
-      Array.from({ length: 4 }, () => t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title }, key }, { token: coordinator.token })),
+      Array.from({ length: 4 }, () => t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title, idempotencyKey: key } }, { token: coordinator.token })),
     );
     const ids = new Set(results.map((r) => r.data?.createTask?.task?.id));
     expect(ids.size, JSON.stringify(results.map((r) => r.data ?? r.errors))).toBe(1);
@@ -58,28 +58,29 @@ describe('createTask with an idempotency key', () => {
   it('the same key with other input is refused (IDEMPOTENCY_KEY_REUSED) and creates nothing; with the same input it replays', async () => {
     const key = unique('task-key');
     const title = unique('订房');
-    const first = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title }, key }, { token: coordinator.token });
+    const first = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title, idempotencyKey: key } }, { token: coordinator.token });
     expect(first.data.createTask.__typename).toBe('TaskPayload');
     for (const input of [{ phase: 'PREPARATION', title: `${title}（改）` }, { phase: 'RECEPTION', title }, { phase: 'PREPARATION', title, description: '多订一间' }]) {
-      const other = await t.gql(CREATE_TASK, { input, key }, { token: coordinator.token });
+      const other = await t.gql(CREATE_TASK, { input: { ...input, idempotencyKey: key } }, { token: coordinator.token });
       expect(other.data.createTask, JSON.stringify(input)).toMatchObject({ __typename: 'IdempotencyError', code: 'IDEMPOTENCY_KEY_REUSED' });
     }
     expect(await count(`SELECT count(*)::int AS n FROM tasks WHERE tenant_id = $1 AND title LIKE $2`, [gov.id, `${title}%`])).toBe(1);
-    const same = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title }, key }, { token: coordinator.token });
+    const same = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title, idempotencyKey: key } }, { token: coordinator.token });
     expect(same.data).toEqual(first.data);
   });
 
   it('a key used for another operation, or malformed, is refused with a typed error', async () => {
     const key = unique('shared-key');
-    await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title: unique('t') }, key }, { token: coordinator.token });
+    await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title: unique('t'), idempotencyKey: key } }, { token: coordinator.token });
     const other = await t.gql(
-      `mutation($key: String) { createDepartment(input: { name: "${unique('科')}" }, idempotencyKey: $key) { __typename ... on IdempotencyError { code } } }`,
+      `mutation($key: String) { createDepartment(input: { idempotencyKey: $key, name: "${unique('科')}" }) { __typename ... on IdempotencyError { code } } }`,
       { key },
       { token: gov.adminToken },
     );
     expect(other.data.createDepartment).toEqual({ __typename: 'IdempotencyError', code: 'IDEMPOTENCY_KEY_REUSED' });
-    const short = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title: 'x' }, key: 'short' }, { token: coordinator.token });
-    expect(short.data.createTask.__typename).toBe('ValidationError');
+    const short = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title: 'x', idempotencyKey: 'short' } }, { token: coordinator.token });
+    // The key is a field of the input: the error names it by its path from the argument.
+    expect(short.data.createTask).toEqual({ __typename: 'ValidationError', fieldErrors: [{ path: ['input', 'idempotencyKey'] }] });
   });
 });
 
@@ -97,13 +98,13 @@ describe('every other create mutation', () => {
 
   it('createDepartment, createChecklistTemplate, createAssessmentTemplate, createSurvey: the first result, once (not NAME_TAKEN)', async () => {
     const dep = unique('接待科');
-    await twice(gov.adminToken, `mutation($key: String) { createDepartment(input: { name: "${dep}" }, idempotencyKey: $key) { __typename ... on DepartmentPayload { department { id name } } } }`, {});
+    await twice(gov.adminToken, `mutation($key: String) { createDepartment(input: { idempotencyKey: $key, name: "${dep}" }) { __typename ... on DepartmentPayload { department { id name } } } }`, {});
     expect(await count(`SELECT count(*)::int AS n FROM departments WHERE tenant_id = $1 AND name = $2`, [gov.id, dep])).toBe(1);
 
     const checklist = unique('清单');
     await twice(
       gov.adminToken,
-      `mutation($key: String) { createChecklistTemplate(input: { name: "${checklist}", items: [{ phase: PREPARATION, title: "a" }] }, idempotencyKey: $key) {
+      `mutation($key: String) { createChecklistTemplate(input: { idempotencyKey: $key, name: "${checklist}", items: [{ phase: PREPARATION, title: "a" }] }) {
          __typename ... on ChecklistTemplatePayload { template { id name } } } }`,
       {},
     );
@@ -112,8 +113,8 @@ describe('every other create mutation', () => {
     const assessment = unique('考核');
     await twice(
       gov.adminToken,
-      `mutation($key: String) { createAssessmentTemplate(input: { name: "${assessment}", kind: DRILL, subjectType: ORGANIZATION,
-         criteria: [{ title: "准备", weight: 1, scaleKind: PASS_FAIL }] }, idempotencyKey: $key) {
+      `mutation($key: String) { createAssessmentTemplate(input: { idempotencyKey: $key, name: "${assessment}", kind: DRILL, subjectType: ORGANIZATION,
+         criteria: [{ title: "准备", weight: 1, scaleKind: PASS_FAIL }] }) {
          __typename ... on AssessmentTemplatePayload { template { id name } } } }`,
       {},
     );
@@ -122,7 +123,7 @@ describe('every other create mutation', () => {
     const before = await count(`SELECT count(*)::int AS n FROM surveys WHERE tenant_id = $1`, [gov.id]);
     await twice(
       coordinator.token,
-      `mutation($key: String) { createSurvey(input: { title: "${unique('问卷')}", questions: [] }, idempotencyKey: $key) {
+      `mutation($key: String) { createSurvey(input: { idempotencyKey: $key, title: "${unique('问卷')}", questions: [] }) {
          __typename ... on SurveyPayload { survey { id } } } }`,
       {},
     );
@@ -131,11 +132,11 @@ describe('every other create mutation', () => {
 
   it('createServicePoint (hospital) and createHotelArea (hotel): the first result, once', async () => {
     const point = unique('导医台');
-    await twice(hospital.adminToken, `mutation($key: String) { createServicePoint(input: { name: "${point}", kind: GUIDE_DESK }, idempotencyKey: $key) {
+    await twice(hospital.adminToken, `mutation($key: String) { createServicePoint(input: { idempotencyKey: $key, name: "${point}", kind: GUIDE_DESK }) {
       __typename ... on ServicePointPayload { servicePoint { id name } } } }`, {});
     expect(await count(`SELECT count(*)::int AS n FROM service_points WHERE tenant_id = $1 AND name = $2`, [hospital.id, point])).toBe(1);
     const area = unique('会场');
-    await twice(hotel.adminToken, `mutation($key: String) { createHotelArea(input: { name: "${area}", kind: MEETING_VENUE }, idempotencyKey: $key) {
+    await twice(hotel.adminToken, `mutation($key: String) { createHotelArea(input: { idempotencyKey: $key, name: "${area}", kind: MEETING_VENUE }) {
       __typename ... on HotelAreaPayload { hotelArea { id name } } } }`, {});
     expect(await count(`SELECT count(*)::int AS n FROM hotel_areas WHERE tenant_id = $1 AND name = $2`, [hotel.id, area])).toBe(1);
   });
@@ -143,7 +144,7 @@ describe('every other create mutation', () => {
   it('createApiKey and createSurveyCampaign: a retry creates nothing and says the first one was applied (secrets are shown once)', async () => {
     const key = unique('secret-key');
     const name = unique('集成');
-    const CREATE_KEY = `mutation($name: String!, $key: String) { createApiKey(name: $name, role: VIEWER, idempotencyKey: $key) {
+    const CREATE_KEY = `mutation($name: String!, $key: String) { createApiKey(input: { name: $name, role: VIEWER, idempotencyKey: $key }) {
       __typename ... on CreateApiKeySuccess { secret apiKey { id } } ... on IdempotencyError { code message } } }`;
     const first = await t.gql(CREATE_KEY, { name, key }, { token: gov.adminToken });
     expect(first.data.createApiKey.__typename).toBe('CreateApiKeySuccess');
@@ -157,12 +158,12 @@ describe('every other create mutation', () => {
     const survey = await api.publishedSurvey(coordinator.token);
     const campaignKey = unique('campaign-key');
     const campaignName = unique('活动');
-    const CAMPAIGN = `mutation($input: SurveyCampaignInput!, $key: String) { createSurveyCampaign(input: $input, idempotencyKey: $key) {
+    const CAMPAIGN = `mutation($input: CreateSurveyCampaignInput!) { createSurveyCampaign(input: $input) {
       __typename ... on SurveyCampaignPayload { campaign { id } issued { token } } ... on IdempotencyError { code } } }`;
     const input = { surveyId: survey.id, name: campaignName, respondents: [{ kind: 'OTHER', name: '甲', contact: '13900000000' }] };
-    const firstCampaign = await t.gql(CAMPAIGN, { input, key: campaignKey }, { token: coordinator.token });
+    const firstCampaign = await t.gql(CAMPAIGN, { input: { ...input, idempotencyKey: campaignKey } }, { token: coordinator.token });
     expect(firstCampaign.data.createSurveyCampaign.__typename, JSON.stringify(firstCampaign)).toBe('SurveyCampaignPayload');
-    const retryCampaign = await t.gql(CAMPAIGN, { input, key: campaignKey }, { token: coordinator.token });
+    const retryCampaign = await t.gql(CAMPAIGN, { input: { ...input, idempotencyKey: campaignKey } }, { token: coordinator.token });
     expect(retryCampaign.data.createSurveyCampaign).toEqual({ __typename: 'IdempotencyError', code: 'ALREADY_APPLIED' });
     expect(await count(`SELECT count(*)::int AS n FROM survey_campaigns WHERE tenant_id = $1 AND name = $2`, [gov.id, campaignName])).toBe(1);
     expect(await count(`SELECT count(*)::int AS n FROM survey_invitations WHERE campaign_id = $1`, [rawId(firstCampaign.data.createSurveyCampaign.campaign.id)])).toBe(1);

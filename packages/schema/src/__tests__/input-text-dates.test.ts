@@ -52,7 +52,7 @@ describe('text PostgreSQL cannot store (NUL, lone surrogates)', () => {
   it('is refused inside a list of input objects (checklist template items)', async () => {
     const name = unique('checklist');
     const res = await t.gql(
-      `mutation($input: ChecklistTemplateInput!) { createChecklistTemplate(input: $input) { __typename } }`,
+      `mutation($input: CreateChecklistTemplateInput!) { createChecklistTemplate(input: $input) { __typename } }`,
       { input: { name, items: [{ phase: 'PREPARATION', title: 'fine' }, { phase: 'PREPARATION', title: 'bad\u0000' }] } },
       { token: gov.adminToken },
     );
@@ -70,20 +70,20 @@ describe('text PostgreSQL cannot store (NUL, lone surrogates)', () => {
     );
     badUserInput(added);
     expect(await count(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [email])).toBe(0);
-    const signIn = await t.gql(`mutation { signIn(email: "a\\u0000@x.test", password: "x") { __typename } }`);
+    const signIn = await t.gql(`mutation { signIn(input: { email: "a\\u0000@x.test", password: "x" }) { __typename } }`);
     badUserInput(signIn);
   });
 
   it('refuses a lone surrogate (it would be stored as U+FFFD), accepts a surrogate pair', async () => {
     const name = unique('dept');
     const lone = await t.gql(
-      `mutation($input: DepartmentInput!) { createDepartment(input: $input) { __typename } }`,
+      `mutation($input: CreateDepartmentInput!) { createDepartment(input: $input) { __typename } }`,
       { input: { name: `${name}\ud800` } },
       { token: gov.adminToken },
     );
     badUserInput(lone);
     const pair = await t.gql(
-      `mutation($input: DepartmentInput!) { createDepartment(input: $input) { __typename } }`,
+      `mutation($input: CreateDepartmentInput!) { createDepartment(input: $input) { __typename } }`,
       { input: { name: `${name}𠮷` } },
       { token: gov.adminToken },
     );
@@ -133,9 +133,9 @@ describe('dates', () => {
     const { id, version } = created.data.createVisit.visit;
     for (const [checkIn, checkOut] of [['2031-02-27', '2031-02-30'], ['0000-01-01', '2031-03-03']]) {
       const res = await t.gql(
-        `mutation($v: ID!, $n: Int!, $input: LodgingInput!) { saveLodging(visitId: $v, expectedVersion: $n, input: $input) {
+        `mutation($input: SaveLodgingInput!) { saveLodging(input: $input) {
            __typename ... on ValidationError { fieldErrors { path message } } } }`,
-        { v: id, n: version, input: { hotelName: '国宾馆', checkIn, checkOut } },
+        { input: { visitId: id, expectedVersion: version, hotelName: '国宾馆', checkIn, checkOut } },
         { token: coordinator.token },
       );
       expect(res.data.saveLodging.__typename, JSON.stringify(res)).toBe('ValidationError');
@@ -147,20 +147,20 @@ describe('dates', () => {
 
   it('refuses an impossible assessment date (startAssessment) and filter date (assessmentTrends)', async () => {
     const tpl = await t.gql(
-      `mutation($input: AssessmentTemplateInput!) { createAssessmentTemplate(input: $input) { ... on AssessmentTemplatePayload { template { id } } } }`,
+      `mutation($input: CreateAssessmentTemplateInput!) { createAssessmentTemplate(input: $input) { ... on AssessmentTemplatePayload { template { id } } } }`,
       { input: { name: unique('tpl'), kind: 'DRILL', subjectType: 'ORGANIZATION', criteria: [{ title: 'ok', weight: 1, scaleKind: 'PASS_FAIL' }] } },
       { token: gov.adminToken },
     );
     const templateId = tpl.data.createAssessmentTemplate.template.id;
-    await t.gql(`mutation($id: ID!) { publishAssessmentTemplate(id: $id) { __typename } }`, { id: templateId }, { token: gov.adminToken });
+    await t.gql(`mutation($id: ID!) { publishAssessmentTemplate(input: { id: $id }) { __typename } }`, { id: templateId }, { token: gov.adminToken });
     for (const on of ['2031-02-30', '0000-01-01']) {
       const res = await t.gql(
-        `mutation($id: ID!, $on: String!) { startAssessment(templateId: $id, assessedOn: $on) {
+        `mutation($id: ID!, $on: String!) { startAssessment(input: { templateId: $id, assessedOn: $on }) {
            __typename ... on ValidationError { fieldErrors { path message } } } }`,
         { id: templateId, on },
         { token: gov.adminToken },
       );
-      expect(res.data.startAssessment, JSON.stringify(res)).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['assessedOn'] }] });
+      expect(res.data.startAssessment, JSON.stringify(res)).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['input', 'assessedOn'] }] });
     }
     expect(await count(`SELECT count(*)::int AS n FROM assessments WHERE tenant_id = $1`, [gov.id])).toBe(0);
     const trends = await t.gql(`{ assessmentTrends(filter: { from: "2031-02-30" }) { edges { cursor } } }`, {}, { token: gov.adminToken });

@@ -29,13 +29,13 @@ beforeAll(async () => {
   ).createTask.task.id;
   ids.survey = (await ok(a, `{ surveys(first: 1) { nodes { id } } }`)).surveys.nodes[0].id;
   const template = (
-    await ok(a, `mutation($input: AssessmentTemplateInput!) { createAssessmentTemplate(input: $input) { ... on AssessmentTemplatePayload { template { id } } } }`, {
+    await ok(a, `mutation($input: CreateAssessmentTemplateInput!) { createAssessmentTemplate(input: $input) { ... on AssessmentTemplatePayload { template { id } } } }`, {
       input: { name: unique('演练'), kind: 'DRILL', subjectType: 'ORGANIZATION', criteria: [{ title: '到场', weight: 1, scaleKind: 'PASS_FAIL' }] },
     })
   ).createAssessmentTemplate.template.id;
-  await ok(a, `mutation($id: ID!) { publishAssessmentTemplate(id: $id) { __typename } }`, { id: template });
+  await ok(a, `mutation($id: ID!) { publishAssessmentTemplate(input: { id: $id }) { __typename } }`, { id: template });
   ids.assessment = (
-    await ok(a, `mutation($id: ID!) { startAssessment(templateId: $id, assessedOn: "2030-06-02") { ... on AssessmentPayload { assessment { id } } } }`, { id: template })
+    await ok(a, `mutation($id: ID!) { startAssessment(input: { templateId: $id, assessedOn: "2030-06-02" }) { ... on AssessmentPayload { assessment { id } } } }`, { id: template })
   ).startAssessment.assessment.id;
 });
 

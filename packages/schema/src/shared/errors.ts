@@ -1,6 +1,8 @@
 // Errors that services throw and GraphQL returns as data (mutation result unions). Services know no
-// GraphQL: each module declares its codes and an error class here-shaped; its GraphQL file registers
-// the type with `registerDomainError`. Anything else thrown stays a masked top-level error.
+// GraphQL: each module makes its one error class with `domainError(name, codes, description)`, which
+// carries what the GraphQL side needs (the type `<name>` and the enum `<name>Code`); the GraphQL type is
+// registered the first time a field names the class (shared/graphql-errors.ts). Anything else thrown
+// stays a masked top-level error.
 import { z } from 'zod';
 
 export abstract class DomainError<Code extends string = string> extends Error {
@@ -12,6 +14,32 @@ export abstract class DomainError<Code extends string = string> extends Error {
   }
 }
 
+/** What `domainError` attaches to its class: enough for the GraphQL side to register its type. */
+export interface DomainErrorType<Code extends string = string> {
+  /** The GraphQL object type's name; its codes become the enum `<typeName>Code`. */
+  readonly typeName: string;
+  readonly codes: readonly Code[];
+  readonly description: string;
+  new (code: Code, message: string): DomainError<Code>;
+}
+
+/**
+ * A module's error class, from one line: `export const TaskError = domainError('TaskError', TASK_ERROR_CODES, '…')`
+ * (and `export type TaskError = InstanceType<typeof TaskError>`). It is the class services throw and the
+ * GraphQL type its mutations list in their results (registered on first use, see graphql-errors.ts).
+ * A module that needs more on its error extends the class.
+ */
+export function domainError<const Code extends string>(typeName: string, codes: readonly Code[], description: string) {
+  const errorClass = class extends DomainError<Code> {
+    static readonly typeName = typeName;
+    static readonly codes = codes;
+    static readonly description = description;
+    override name = typeName;
+  };
+  Object.defineProperty(errorClass, 'name', { value: typeName });
+  return errorClass satisfies DomainErrorType<Code>;
+}
+
 export interface FieldIssue {
   path: string[];
   message: string;
@@ -21,6 +49,14 @@ export class ValidationError extends Error {
   override name = 'ValidationError';
   constructor(readonly fieldErrors: FieldIssue[]) {
     super(fieldErrors.map((e) => `${e.path.join('.') || 'input'}: ${e.message}`).join('; '));
+  }
+
+  /**
+   * The same errors with `prefix` before every path: services report paths relative to their own input
+   * (`["email"]`), the GraphQL layer as paths from the argument (`["input", "email"]`).
+   */
+  under(...prefix: string[]): ValidationError {
+    return new ValidationError(this.fieldErrors.map((e) => ({ ...e, path: [...prefix, ...e.path] })));
   }
 }
 

@@ -1,9 +1,8 @@
 // GraphQL side of shared/errors.ts: the `Error` interface every failure returned as data implements
 // (`... on Error { code message path }` works on every result union), ValidationError, Forbidden, and
 // one object type per module error class, whose `code` values are that module's documented code enum.
-import { builder, ForbiddenError, SUB_GRAPHS, TENANT_GRAPHS, type SubGraph } from '../builder.ts';
-import { DomainError, ValidationError } from './errors.ts';
-import { IDEMPOTENCY_ERROR_CODES, IdempotencyError } from './idempotency.ts';
+import { builder, ForbiddenError, SUB_GRAPHS, type SubGraph } from '../builder.ts';
+import { DomainError, ValidationError, type DomainErrorType } from './errors.ts';
 
 /** The code of any error returned as data. */
 export function errorCode(error: Error): string {
@@ -13,8 +12,8 @@ export function errorCode(error: Error): string {
   return (error as { code?: string }).code ?? 'ERROR';
 }
 
-// The error types of every module are in every schema that reaches them: core ones in all (the
-// public schema included), a module's own in the graphs of that module.
+// The shared error types are in every schema (the public one included); a module's own error type is in
+// the schemas of the fields that return it (registerDomainError).
 export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
   subGraphs: [...SUB_GRAPHS],
   description:
@@ -62,30 +61,36 @@ builder.objectType(ForbiddenError, {
   fields: () => ({}),
 });
 
-type ErrorClass<C extends string> = abstract new (code: C, message: string) => DomainError<C>;
+/** The schemas each registered error type is in: the union of those of the fields that list it. */
+const graphsOf = new Map<unknown, SubGraph[]>();
 
 /**
- * Registers a module's error class as a GraphQL object type implementing `Error`, in the given
- * schemas; its codes become the enum `<name>Code`, the documented value set of its `code`, in the
- * same schemas.
+ * The GraphQL type of a module's error class (made by `domainError`): an object type implementing `Error`
+ * named after the class, whose codes become the enum `<name>Code`, the documented value set of its
+ * `code`. Registered the first time a field lists the class among its errors (mutationField does), in
+ * that field's schemas; a later field in other schemas adds them (sub-graphs are opt-in: the type and
+ * its code enum are exactly in the schemas that can return it). Pothos reads a type's `subGraphs` when
+ * the schemas are built, after every module has declared its fields, so the list may grow until then.
  */
-export function registerDomainError<C extends string>(
-  errorClass: ErrorClass<C>,
-  name: string,
-  codes: readonly C[],
-  description: string,
-  subGraphs: readonly SubGraph[],
-) {
+export function registerDomainError<C extends string>(errorClass: DomainErrorType<C>, subGraphs: readonly SubGraph[]): DomainErrorType<C> {
+  const known = graphsOf.get(errorClass);
+  if (known) {
+    for (const graph of subGraphs) if (!known.includes(graph)) known.push(graph);
+    return errorClass;
+  }
+  const graphs = [...subGraphs];
+  graphsOf.set(errorClass, graphs);
+  const name = errorClass.typeName;
   builder.enumType(`${name}Code`, {
-    values: codes as unknown as C[],
-    subGraphs: [...subGraphs],
+    values: errorClass.codes as unknown as C[],
+    subGraphs: graphs,
     description: `The values of \`${name}.code\`.`,
     extensions: { errorCodes: true },
   });
   const ref = builder.objectRef<DomainError<C>>(name);
   builder.objectType(ref, {
-    subGraphs: [...subGraphs],
-    description: `${description} \`code\` is one of \`${name}Code\`.`,
+    subGraphs: graphs,
+    description: `${errorClass.description} \`code\` is one of \`${name}Code\`.`,
     interfaces: [ErrorInterface],
     isTypeOf: (value) => value instanceof errorClass,
     fields: () => ({}),
@@ -95,10 +100,12 @@ export function registerDomainError<C extends string>(
   return errorClass;
 }
 
-registerDomainError(
-  IdempotencyError,
-  'IdempotencyError',
-  IDEMPOTENCY_ERROR_CODES,
-  'A retry with an idempotency key that cannot be answered with the first result; nothing was changed.',
-  TENANT_GRAPHS,
-);
+/** The error classes a field in `subGraphs` returns as data: module errors (registered there) and the shared ones. */
+export function errorTypes<E extends (abstract new (...args: never[]) => Error)[]>(subGraphs: readonly SubGraph[], ...classes: E): E {
+  for (const errorClass of classes) if (isDomainErrorType(errorClass)) registerDomainError(errorClass, subGraphs);
+  return classes;
+}
+
+function isDomainErrorType(value: unknown): value is DomainErrorType {
+  return typeof value === 'function' && typeof (value as { typeName?: unknown }).typeName === 'string' && Array.isArray((value as { codes?: unknown }).codes);
+}

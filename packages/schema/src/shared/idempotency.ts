@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Prisma } from '@jiedai/db';
 import type { ServiceDeps } from '../context.ts';
-import { DomainError, parseInput } from './errors.ts';
+import { domainError, parseInput } from './errors.ts';
 
 export const IDEMPOTENCY_ERROR_CODES = [
   /** The key was used for another operation, or for this one with other input. */
@@ -15,9 +15,12 @@ export const IDEMPOTENCY_ERROR_CODES = [
 ] as const;
 export type IdempotencyErrorCode = (typeof IDEMPOTENCY_ERROR_CODES)[number];
 
-export class IdempotencyError extends DomainError<IdempotencyErrorCode> {
-  override name = 'IdempotencyError';
-}
+export const IdempotencyError = domainError(
+  'IdempotencyError',
+  IDEMPOTENCY_ERROR_CODES,
+  'A retry with an idempotency key that cannot be answered with the first result; nothing was changed.',
+);
+export type IdempotencyError = InstanceType<typeof IdempotencyError>;
 
 /**
  * The operation a key is stored with: its name and a hash of its input (as the IETF Idempotency-Key draft and
@@ -28,6 +31,11 @@ export function keyed(operation: string, input: unknown): string {
   const { idempotencyKey: _key, ...rest } = (input ?? {}) as Record<string, unknown>;
   return `${operation}#${createHash('sha256').update(JSON.stringify(rest)).digest('base64url').slice(0, 32)}`;
 }
+
+/** The length limits of an idempotency key (a UUID fits). */
+export const IDEMPOTENCY_KEY_MIN_LENGTH = 8;
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 200;
+const keySchema = z.object({ idempotencyKey: z.string().min(IDEMPOTENCY_KEY_MIN_LENGTH).max(IDEMPOTENCY_KEY_MAX_LENGTH) });
 
 const reusedKey = () => new IdempotencyError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another operation');
 
@@ -40,7 +48,8 @@ export async function idempotent<T extends Prisma.InputJsonValue>(
   reused: () => Error = reusedKey,
 ): Promise<T> {
   if (!key) return fn();
-  const parsedKey = parseInput(z.string().min(8).max(200), key);
+  // Services report paths relative to their input: the key is the input's `idempotencyKey`.
+  const parsedKey = parseInput(keySchema, { idempotencyKey: key }).idempotencyKey;
   const tenantId = deps.access.tenantId!;
   const inserted = await deps.db.$queryRaw<{ key: string }[]>`
     INSERT INTO idempotency_keys (tenant_id, key, operation) VALUES (${tenantId}::uuid, ${parsedKey}, ${operation})
@@ -101,4 +110,7 @@ export async function idempotentOnce<R>(
   throw new IdempotencyError('ALREADY_APPLIED', `This key already created ${typename} ${globalId}; its secret was shown once and is not shown again`);
 }
 
-export const IDEMPOTENCY_KEY_DESCRIPTION = 'Retrying with the same key returns the first result and changes nothing twice.';
+export const IDEMPOTENCY_KEY_DESCRIPTION =
+  `Optional, ${IDEMPOTENCY_KEY_MIN_LENGTH} to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters (a UUID fits); a shorter or longer key is refused ` +
+  'as a ValidationError naming ["input", "idempotencyKey"]. Retrying with the same key and the same input returns the first result ' +
+  'and changes nothing twice; the same key with other input is refused (IdempotencyError IDEMPOTENCY_KEY_REUSED).';

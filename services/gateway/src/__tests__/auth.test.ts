@@ -27,7 +27,7 @@ let hospital: TestTenant; // tenant B
 /** Everything secret or personal these tests used; none of it may show up in the gateway's logs. */
 const used = { passwords: new Set<string>([PASSWORD]), emails: new Set<string>(), tokens: new Set<string>(), apiKeys: new Set<string>() };
 
-const SIGN_IN = `mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) {
+const SIGN_IN = `mutation($email: String!, $password: String!) { signIn(input: { email: $email, password: $password }) {
   __typename
   ... on SignInSuccess { token viewer { id email memberships { id roles tenant { id kind name } } } }
   ... on SignInError { code message }
@@ -53,7 +53,7 @@ async function signInOk(email: string, password: string) {
 
 const ADD_MEMBER = `mutation($input: AddMemberInput!) { addMember(input: $input) {
   __typename ... on MemberInvitationPayload { invitation { id roles } } ... on Error { message } ... on IdentityError { code } } }`;
-const ACCEPT = `mutation($id: ID!) { acceptMemberInvitation(id: $id) {
+const ACCEPT = `mutation($id: ID!) { acceptMemberInvitation(input: { id: $id }) {
   __typename ... on AcceptMemberInvitationPayload { membershipId roles } ... on Error { message } ... on IdentityError { code } } }`;
 
 async function addMember(adminToken: string, input: { email: string; password?: string; roles: string[]; displayName?: string }) {
@@ -380,7 +380,7 @@ describe('a user of two tenants', () => {
 });
 
 describe('API keys', () => {
-  const CREATE = `mutation($name: String!, $role: ApiKeyRole!) { createApiKey(name: $name, role: $role) {
+  const CREATE = `mutation($name: String!, $role: ApiKeyRole!) { createApiKey(input: { name: $name, role: $role }) {
     __typename ... on CreateApiKeySuccess { secret apiKey { id name prefix role lastUsedAt revokedAt } } ... on Error { message } } }`;
   const LIST = `{ apiKeys(first: 100) { edges { node { id name prefix role lastUsedAt revokedAt } } } }`;
 
@@ -462,7 +462,7 @@ describe('API keys', () => {
     expectRefused(await t.gql(`{ tenant { id } }`, {}, { token: truncated }), 401, 'truncated key');
 
     const revoked = await t.gql(
-      `mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on RevokeApiKeySuccess { apiKey { id revokedAt } } } }`,
+      `mutation($id: ID!) { revokeApiKey(input: { id: $id }) { __typename ... on RevokeApiKeySuccess { apiKey { id revokedAt } } } }`,
       { id: apiKey.id },
       { token: hotel.adminToken },
     );
@@ -479,7 +479,7 @@ describe('memberships and roles', () => {
     const before = await t.gql(`{ tenant { id } }`, {}, { token: member.token });
     expect(before.data).toEqual({ tenant: { id: hotel.globalId } });
     const removed = await t.gql(
-      `mutation($id: ID!) { removeMember(membershipId: $id) { __typename ... on RemoveMemberPayload { removedMembershipId } } }`,
+      `mutation($id: ID!) { removeMember(input: { membershipId: $id }) { __typename ... on RemoveMemberPayload { removedMembershipId } } }`,
       { id: member.membershipId },
       { token: hotel.adminToken },
     );
@@ -495,7 +495,7 @@ describe('memberships and roles', () => {
     const depName = unique('staff-dep');
     const attempts = async (token: string) => ({
       addMember: await addMember(token, { email, password: 'password-by-staff-test', roles: ['TENANT_ADMIN'] }),
-      createApiKey: await t.gql(`mutation($n: String!) { createApiKey(name: $n, role: COORDINATOR) { __typename } }`, { n: keyName }, { token }),
+      createApiKey: await t.gql(`mutation($n: String!) { createApiKey(input: { name: $n, role: COORDINATOR }) { __typename } }`, { n: keyName }, { token }),
       createDepartment: await t.gql(
         `mutation($n: String!) { createDepartment(input: { name: $n }) { __typename } }`,
         { n: depName },
@@ -566,7 +566,7 @@ describe('memberships and roles', () => {
     const mine = await t.gql(`{ members(role: TENANT_ADMIN, first: 10) { edges { node { id } } } }`, {}, { token: office.adminToken });
     expect(mine.data.members.edges).toHaveLength(1);
     const adminMembership = mine.data.members.edges[0].node.id as string;
-    const REMOVE = `mutation($id: ID!) { removeMember(membershipId: $id) { __typename ... on IdentityError { code message } } }`;
+    const REMOVE = `mutation($id: ID!) { removeMember(input: { membershipId: $id }) { __typename ... on IdentityError { code message } } }`;
     const DEMOTE = `mutation($id: ID!) { updateMember(input: { membershipId: $id, roles: [STAFF] }) {
       __typename ... on IdentityError { code message } ... on MembershipPayload { membership { roles } } } }`;
     const adminRoles = async (membershipId: string) =>

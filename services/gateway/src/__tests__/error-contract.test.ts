@@ -49,7 +49,7 @@ describe('a tenant field asked for without a tenant', () => {
 describe('failures as data', () => {
   it('every failure member answers `... on Error { code message path }`: validation, module and authorization errors', async () => {
     const staff = await tenant.member(['STAFF']);
-    const CREATE = `mutation($input: DepartmentInput!) { createDepartment(input: $input) { __typename ... on Error { code message path } } }`;
+    const CREATE = `mutation($input: CreateDepartmentInput!) { createDepartment(input: $input) { __typename ... on Error { code message path } } }`;
     const forbidden = await t.gql(CREATE, { input: { name: 'x' } }, { token: staff.token });
     expect(forbidden.data.createDepartment).toMatchObject({ __typename: 'ForbiddenError', code: 'FORBIDDEN', path: null });
     const invalid = await t.gql(CREATE, { input: { name: '' } }, { token: tenant.adminToken });

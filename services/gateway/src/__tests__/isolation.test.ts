@@ -37,7 +37,7 @@ beforeAll(async () => {
   const staff = await b.member(['STAFF']);
   bIds.membership = staff.membershipId;
   const key = await t.gql(
-    `mutation { createApiKey(name: "B partner", role: VIEWER) { ... on CreateApiKeySuccess { apiKey { id } } } }`,
+    `mutation { createApiKey(input: { name: "B partner", role: VIEWER }) { ... on CreateApiKeySuccess { apiKey { id } } } }`,
     {},
     { token: b.adminToken },
   );
@@ -107,10 +107,10 @@ describe('tenant isolation', () => {
   it("A's admin cannot change B's records: NOT_FOUND, and nothing in B changes", async () => {
     const before = await bRowCounts();
     const attempts = [
-      [`mutation($id: ID!) { updateDepartment(id: $id, input: { name: "hijacked" }) { __typename ... on TenancyError { code } } }`, 'updateDepartment'],
-      [`mutation($id: ID!) { deleteDepartment(id: $id) { __typename ... on TenancyError { code } } }`, 'deleteDepartment'],
-      [`mutation($id: ID!) { revokeApiKey(id: $id) { __typename ... on IdentityError { code } } }`, 'revokeApiKey'],
-      [`mutation($id: ID!) { removeMember(membershipId: $id) { __typename ... on IdentityError { code } } }`, 'removeMember'],
+      [`mutation($id: ID!) { updateDepartment(input: { id: $id, name: "hijacked" }) { __typename ... on TenancyError { code } } }`, 'updateDepartment'],
+      [`mutation($id: ID!) { deleteDepartment(input: { id: $id }) { __typename ... on TenancyError { code } } }`, 'deleteDepartment'],
+      [`mutation($id: ID!) { revokeApiKey(input: { id: $id }) { __typename ... on IdentityError { code } } }`, 'revokeApiKey'],
+      [`mutation($id: ID!) { removeMember(input: { membershipId: $id }) { __typename ... on IdentityError { code } } }`, 'removeMember'],
       [`mutation($id: ID!) { updateMember(input: { membershipId: $id, roles: [TENANT_ADMIN] }) { __typename ... on IdentityError { code } } }`, 'updateMember'],
     ] as const;
     const ids = { updateDepartment: bIds.department, deleteDepartment: bIds.department, revokeApiKey: bIds.apiKey, removeMember: bIds.membership, updateMember: bIds.membership };
@@ -136,7 +136,7 @@ describe('tenant isolation', () => {
     expect(res.status).toBe(403);
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const key = await t.gql(
-      `mutation { createApiKey(name: "A partner", role: VIEWER) { ... on CreateApiKeySuccess { secret } } }`,
+      `mutation { createApiKey(input: { name: "A partner", role: VIEWER }) { ... on CreateApiKeySuccess { secret } } }`,
       {},
       { token: a.adminToken },
     );

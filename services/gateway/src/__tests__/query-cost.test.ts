@@ -56,7 +56,7 @@ describe('the cost of an operation counts list arguments given in variables', ()
     t.statements.length = 0;
     const scores = Array.from({ length: 5_000 }, (_, i) => ({ criterionKey: `c${i}`, value: 1 }));
     const res = await t.gql(
-      `mutation($id: ID!, $scores: [AssessmentScoreInput!]!) { recordAssessmentScores(id: $id, scores: $scores) { __typename } }`,
+      `mutation($id: ID!, $scores: [AssessmentScoreInput!]!) { recordAssessmentScores(input: { id: $id, scores: $scores }) { __typename } }`,
       { id: globalId('Assessment', randomUUID()), scores },
       { token: tenant.adminToken },
     );

@@ -60,7 +60,7 @@ describe('two gateways with Redis', () => {
   it('sign-in failures counted on gateway 1 lock the e-mail on gateway 2', async () => {
     const email = `${unique('nobody')}@redis.test`;
     const attempt = (t: TestApp) =>
-      t.gql(`mutation($e: String!) { signIn(email: $e, password: "wrong-password") { __typename ... on SignInError { code } } }`, { e: email });
+      t.gql(`mutation($e: String!) { signIn(input: { email: $e, password: "wrong-password" }) { __typename ... on SignInError { code } } }`, { e: email });
     for (let i = 0; i < 5; i++) expect((await attempt(one)).data.signIn.code).toBe('INVALID_CREDENTIALS');
     expect((await attempt(two)).data.signIn.code).toBe('TOO_MANY_ATTEMPTS');
   });

@@ -73,7 +73,7 @@ async function readyz(): Promise<{ status: number; body: any }> {
   return { status: res.status, body: await res.json() };
 }
 
-const SIGN_IN = `mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) {
+const SIGN_IN = `mutation($email: String!, $password: String!) { signIn(input: { email: $email, password: $password }) {
   __typename ... on SignInSuccess { token } ... on SignInError { code } } }`;
 
 /** A sign-in and how long it took. */

@@ -94,7 +94,7 @@ async function gql(port: number, query: string, variables: Record<string, unknow
 async function signIn(port: number, email: string): Promise<string> {
   const data = await gql(
     port,
-    `mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) {
+    `mutation($email: String!, $password: String!) { signIn(input: { email: $email, password: $password }) {
        __typename ... on SignInSuccess { token } ... on Error { message } } }`,
     { email, password: DEMO_PASSWORD },
   );

@@ -17,7 +17,7 @@ const VISIT_INPUT = () => ({
   startsAt: '2030-05-10T01:00:00.000Z',
   endsAt: '2030-05-10T09:00:00.000Z',
 });
-const CREATE_VISIT = `mutation($input: CreateVisitInput!, $key: String) { createVisit(input: $input, idempotencyKey: $key) {
+const CREATE_VISIT = `mutation($input: CreateVisitInput!) { createVisit(input: $input) {
   __typename ... on VisitPayload { visit { id } } ... on Error { message } } }`;
 const CREATE_TASK = `mutation($input: CreateTaskInput!) { createTask(input: $input) {
   __typename ... on TaskPayload { task { id } } ... on Error { message } } }`;
@@ -82,12 +82,12 @@ describe('the statements of an operation', () => {
     const key = unique('key-rollback');
     const before = await ownerQuery(`SELECT (SELECT count(*) FROM visits WHERE tenant_id = $1)::int AS visits,
       (SELECT count(*) FROM idempotency_keys WHERE tenant_id = $1)::int AS keys`, [tenant.id]);
-    const bad = await t.gql(CREATE_VISIT, { input: { ...VISIT_INPUT(), endsAt: '2030-05-09T01:00:00.000Z' }, key }, { token: tenant.adminToken });
+    const bad = await t.gql(CREATE_VISIT, { input: { ...VISIT_INPUT(), endsAt: '2030-05-09T01:00:00.000Z', idempotencyKey: key } }, { token: tenant.adminToken });
     expect(bad.data.createVisit.__typename).toBe('ValidationError');
     const after = await ownerQuery(`SELECT (SELECT count(*) FROM visits WHERE tenant_id = $1)::int AS visits,
       (SELECT count(*) FROM idempotency_keys WHERE tenant_id = $1)::int AS keys`, [tenant.id]);
     expect(after).toEqual(before);
-    const good = await t.gql(CREATE_VISIT, { input: VISIT_INPUT(), key }, { token: tenant.adminToken });
+    const good = await t.gql(CREATE_VISIT, { input: { ...VISIT_INPUT(), idempotencyKey: key } }, { token: tenant.adminToken });
     expect(good.data.createVisit.__typename).toBe('VisitPayload');
   });
 

@@ -311,7 +311,7 @@ describe('graphql-ws on /graphql', () => {
     const mixed = await t.gql(
       `mutation($name: String!) {
          a: createDepartment(input: { name: $name }) { __typename }
-         b: deleteDepartment(id: "not-a-global-id") { __typename }
+         b: deleteDepartment(input: { id: "not-a-global-id" }) { __typename }
        }`,
       { name: dropped },
       { token: a.adminToken },

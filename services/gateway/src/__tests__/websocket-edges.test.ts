@@ -107,7 +107,7 @@ afterEach(() => {
 });
 
 async function removeMember(membershipId: string) {
-  const res = await t.gql(`mutation($id: ID!) { removeMember(membershipId: $id) { __typename } }`, { id: membershipId }, { token: a.adminToken });
+  const res = await t.gql(`mutation($id: ID!) { removeMember(input: { membershipId: $id }) { __typename } }`, { id: membershipId }, { token: a.adminToken });
   expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
 }
 

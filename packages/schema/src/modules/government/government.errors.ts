@@ -1,6 +1,5 @@
-import { DomainError } from '../../shared/errors.ts';
+import { DomainError, domainError } from '../../shared/errors.ts';
 
 export const GOVERNMENT_ERROR_CODES = ['NAME_TAKEN', 'NOT_FOUND', 'IN_USE'] as const;
-export class GovernmentError extends DomainError<(typeof GOVERNMENT_ERROR_CODES)[number]> {
-  override name = 'GovernmentError';
-}
+export const GovernmentError = domainError('GovernmentError', GOVERNMENT_ERROR_CODES, 'A rank-ladder change was refused.');
+export type GovernmentError = InstanceType<typeof GovernmentError>;

@@ -1,10 +1,9 @@
 // The hospital's monthly discharge follow-up (PATIENT_DATA): imports the records office's list and
 // invites every patient not yet invited this month; answers like any campaign of the feedback module.
 import { builder } from '../../builder.ts';
-import { serviceDeps } from '../../context.ts';
-import { atomically } from '../../shared/mutation.ts';
-import { IDEMPOTENCY_KEY_DESCRIPTION, idempotentOnce, keyed } from '../../shared/idempotency.ts';
-import { CampaignPayload, createErrors, withLinks } from '../shared/feedback/survey.mutations.ts';
+import { mutationField } from '../../shared/mutation.ts';
+import { FeedbackError } from '../shared/feedback/feedback.errors.ts';
+import { CampaignPayload, withLinks } from '../shared/feedback/survey.mutations.ts';
 import { SurveyRef } from '../shared/feedback/survey.ts';
 import { createDischargeFollowUpCampaign } from './discharge-follow-up.service.ts';
 import { HOSPITAL } from './service-point.ts';
@@ -19,9 +18,16 @@ const PatientInput = builder.inputType('DischargedPatientInput', {
     dischargedOn: t.string({ required: true, description: 'YYYY-MM-DD' }),
   }),
 });
-const DischargeInput = builder.inputType('DischargeFollowUpInput', {
+
+mutationField({
+  name: 'createDischargeFollowUpCampaign',
+  payload: CampaignPayload,
   subGraphs: HOSPITAL,
-  fields: (t) => ({
+  authScopes: { role: 'PATIENT_DATA' },
+  description:
+    "The month's discharged-patient follow-up (以信函形式进行回访出院病人): imports the records office's list (API or CSV) and invites every patient not yet invited this month.",
+  errors: [FeedbackError],
+  input: (t) => ({
     surveyId: t.globalID({ required: true, for: [SurveyRef] }),
     month: t.string({ required: true, description: 'The month of discharge, YYYY-MM: one campaign per month, importing again adds who is missing.' }),
     patients: t.field({ type: [PatientInput], required: false }),
@@ -31,36 +37,15 @@ const DischargeInput = builder.inputType('DischargeFollowUpInput', {
     }),
     expiresInDays: t.int({ required: false }),
   }),
+  idempotency: { once: { id: (p) => p.campaignId, typename: 'SurveyCampaign' } },
+  run: async (deps, input, ctx) => {
+    const { campaign, issued, patients } = await createDischargeFollowUpCampaign(deps, {
+      surveyId: input.surveyId.id,
+      month: input.month,
+      patients: input.patients,
+      csv: input.csv,
+      expiresInDays: input.expiresInDays,
+    });
+    return { campaignId: campaign.id, issued: withLinks(ctx, issued), patients };
+  },
 });
-
-builder.mutationFields((t) => ({
-  createDischargeFollowUpCampaign: t.field({
-    type: CampaignPayload,
-    subGraphs: HOSPITAL,
-    authScopes: { role: 'PATIENT_DATA' },
-    description:
-      "The month's discharged-patient follow-up (以信函形式进行回访出院病人): imports the records office's list (API or CSV) and invites every patient not yet invited this month.",
-    args: { input: t.arg({ type: DischargeInput, required: true }), idempotencyKey: t.arg.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }) },
-    errors: createErrors('CreateDischargeFollowUpCampaignResult'),
-    resolve: async (_root, { input, idempotencyKey }, ctx) => {
-      const { campaign, issued, patients } = await atomically(ctx, () =>
-        idempotentOnce(
-          serviceDeps(ctx),
-          idempotencyKey,
-          keyed('createDischargeFollowUpCampaign', input),
-          () =>
-            createDischargeFollowUpCampaign(serviceDeps(ctx), {
-              surveyId: input.surveyId.id,
-              month: input.month,
-              patients: input.patients,
-              csv: input.csv,
-              expiresInDays: input.expiresInDays,
-            }),
-          (r) => r.campaign.id,
-          'SurveyCampaign',
-        ),
-      );
-      return { campaignId: campaign.id, issued: withLinks(ctx, issued), patients };
-    },
-  }),
-}));

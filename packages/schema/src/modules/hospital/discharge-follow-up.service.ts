@@ -56,13 +56,13 @@ export function parseDischargeCsv(csv: string): { rows: unknown[]; issues: Field
     records = parseCsv(csv, { columns: (header: string[]) => header.map((h) => CSV_COLUMNS[h.trim().toLowerCase()] ?? CSV_COLUMNS[h.trim()] ?? `_${h}`), bom: true, trim: true, skip_empty_lines: true, relax_column_count: false });
   } catch (error) {
     const line = (error as { lines?: number }).lines;
-    return { rows: [], issues: [{ path: ['input', 'csv'], message: `not a valid CSV${line ? ` (near line ${line})` : ''}` }] };
+    return { rows: [], issues: [{ path: ['csv'], message: `not a valid CSV${line ? ` (near line ${line})` : ''}` }] };
   }
   const issues: FieldIssue[] = [];
   if (records.length > 0) {
     const present = new Set(Object.keys(records[0]!));
     for (const needed of ['medicalRecordNo', 'name', 'contact', 'dischargedOn']) {
-      if (!present.has(needed)) issues.push({ path: ['input', 'csv'], message: `missing column ${needed} (住院号, 姓名, 联系方式, 出院日期)` });
+      if (!present.has(needed)) issues.push({ path: ['csv'], message: `missing column ${needed} (住院号, 姓名, 联系方式, 出院日期)` });
     }
   }
   const rows = records.map((r) =>
@@ -81,8 +81,8 @@ export async function createDischargeFollowUpCampaign(
   const issues: FieldIssue[] = [...fromCsv.issues];
   const patients: z.output<typeof patientInput>[] = [];
   const rows: { path: string[]; value: unknown }[] = [
-    ...(data.patients ?? []).map((value, i) => ({ path: ['input', 'patients', String(i)], value })),
-    ...fromCsv.rows.map((value, i) => ({ path: ['input', 'csv', `row ${i + 2}`], value })),
+    ...(data.patients ?? []).map((value, i) => ({ path: ['patients', String(i)], value })),
+    ...fromCsv.rows.map((value, i) => ({ path: ['csv', `row ${i + 2}`], value })),
   ];
   for (const row of rows) {
     const parsed = patientInput.safeParse(row.value);

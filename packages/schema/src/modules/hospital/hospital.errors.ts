@@ -1,6 +1,5 @@
-import { DomainError } from '../../shared/errors.ts';
+import { DomainError, domainError } from '../../shared/errors.ts';
 
 export const HOSPITAL_ERROR_CODES = ['NAME_TAKEN', 'NOT_FOUND', 'INVALID_REFERENCE'] as const;
-export class HospitalError extends DomainError<(typeof HOSPITAL_ERROR_CODES)[number]> {
-  override name = 'HospitalError';
-}
+export const HospitalError = domainError('HospitalError', HOSPITAL_ERROR_CODES, 'A service-point change was refused.');
+export type HospitalError = InstanceType<typeof HospitalError>;

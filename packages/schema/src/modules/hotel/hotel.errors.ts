@@ -1,6 +1,5 @@
-import { DomainError } from '../../shared/errors.ts';
+import { DomainError, domainError } from '../../shared/errors.ts';
 
 export const HOTEL_ERROR_CODES = ['NAME_TAKEN', 'NOT_FOUND'] as const;
-export class HotelError extends DomainError<(typeof HOTEL_ERROR_CODES)[number]> {
-  override name = 'HotelError';
-}
+export const HotelError = domainError('HotelError', HOTEL_ERROR_CODES, 'A hotel-area change was refused.');
+export type HotelError = InstanceType<typeof HotelError>;

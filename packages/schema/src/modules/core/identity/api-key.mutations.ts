@@ -1,8 +1,5 @@
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
-import { serviceDeps } from '../../../context.ts';
-import { ValidationError } from '../../../shared/errors.ts';
-import { atomically } from '../../../shared/mutation.ts';
-import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotentOnce, keyed } from '../../../shared/idempotency.ts';
+import { mutationField } from '../../../shared/mutation.ts';
 import { IdentityError } from './identity.errors.ts';
 import { ApiKeyRef } from './api-key.ts';
 import { createApiKey, revokeApiKey } from './api-key.service.ts';
@@ -25,27 +22,23 @@ const RevokeApiKeySuccess = builder.objectRef<{ apiKey: { id: string } }>('Revok
   fields: (t) => ({ apiKey: t.field({ type: ApiKeyRef, resolve: (p) => p.apiKey as never }) }),
 });
 
-builder.mutationFields((t) => ({
-  createApiKey: t.field({
-    type: CreateApiKeySuccess,
-    subGraphs: TENANT_GRAPHS,
-    authScopes: { role: 'TENANT_ADMIN' },
-    args: { name: t.arg.string({ required: true }), role: t.arg({ type: ApiKeyRoleEnum, required: true }), idempotencyKey: t.arg.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }) },
-    errors: { types: [ValidationError, IdempotencyError], directResult: true, union: { name: 'CreateApiKeyResult' } },
-    // The secret is shown once: a retry with the key creates no second key and says so (ALREADY_APPLIED).
-    resolve: (_root, { idempotencyKey, ...args }, ctx) =>
-      atomically(ctx, () =>
-        idempotentOnce(serviceDeps(ctx), idempotencyKey, keyed('createApiKey', args), () => createApiKey(serviceDeps(ctx), args), (r) => r.apiKey.id, 'ApiKey'),
-      ),
-  }),
-  revokeApiKey: t.field({
-    type: RevokeApiKeySuccess,
-    subGraphs: TENANT_GRAPHS,
-    authScopes: { role: 'TENANT_ADMIN' },
-    args: { id: t.arg.globalID({ required: true, for: [ApiKeyRef] }) },
-    errors: { types: [IdentityError], directResult: true, union: { name: 'RevokeApiKeyResult' } },
-    resolve: async (_root, args, ctx) => ({
-      apiKey: await atomically(ctx, () => revokeApiKey(serviceDeps(ctx), args.id.id)),
-    }),
-  }),
-}));
+mutationField({
+  name: 'createApiKey',
+  payload: CreateApiKeySuccess,
+  subGraphs: TENANT_GRAPHS,
+  authScopes: { role: 'TENANT_ADMIN' },
+  errors: [],
+  input: (t) => ({ name: t.string({ required: true }), role: t.field({ type: ApiKeyRoleEnum, required: true }) }),
+  // The secret is shown once: a retry with the key creates no second key and says so (ALREADY_APPLIED).
+  idempotency: { once: { id: (p) => p.apiKey.id, typename: 'ApiKey' } },
+  run: (deps, input) => createApiKey(deps, input),
+});
+mutationField({
+  name: 'revokeApiKey',
+  payload: RevokeApiKeySuccess,
+  subGraphs: TENANT_GRAPHS,
+  authScopes: { role: 'TENANT_ADMIN' },
+  errors: [IdentityError],
+  input: (t) => ({ id: t.globalID({ required: true, for: [ApiKeyRef] }) }),
+  run: async (deps, input) => ({ apiKey: await revokeApiKey(deps, input.id.id) }),
+});

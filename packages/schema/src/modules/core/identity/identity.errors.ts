@@ -1,11 +1,10 @@
-import { DomainError } from '../../../shared/errors.ts';
+import { domainError } from '../../../shared/errors.ts';
 
 export const SIGN_IN_ERROR_CODES = ['INVALID_CREDENTIALS', 'TOO_MANY_ATTEMPTS'] as const;
 export type SignInErrorCode = (typeof SIGN_IN_ERROR_CODES)[number];
 
 /** The same INVALID_CREDENTIALS for an unknown e-mail and a wrong password. */
-export class SignInError extends DomainError<SignInErrorCode> {
-  override name = 'SignInError';
+export class SignInError extends domainError('SignInError', SIGN_IN_ERROR_CODES, 'Sign-in refused. Unknown e-mail and wrong password look the same.') {
   constructor(code: SignInErrorCode, message: string, readonly retryAfterSeconds: number | null = null) {
     super(code, message);
   }
@@ -13,6 +12,5 @@ export class SignInError extends DomainError<SignInErrorCode> {
 
 export const IDENTITY_ERROR_CODES = ['NOT_FOUND', 'ALREADY_MEMBER', 'LAST_ADMIN', 'INVALID_REFERENCE'] as const;
 export type IdentityErrorCode = (typeof IDENTITY_ERROR_CODES)[number];
-export class IdentityError extends DomainError<IdentityErrorCode> {
-  override name = 'IdentityError';
-}
+export const IdentityError = domainError('IdentityError', IDENTITY_ERROR_CODES, 'A membership change was refused.');
+export type IdentityError = InstanceType<typeof IdentityError>;

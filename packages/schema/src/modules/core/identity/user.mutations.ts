@@ -1,20 +1,9 @@
 import { ALL_GRAPHS, builder, TENANT_GRAPHS } from '../../../builder.ts';
-import { serviceDeps } from '../../../context.ts';
-import { ValidationError } from '../../../shared/errors.ts';
-import { registerDomainError } from '../../../shared/graphql-errors.ts';
-import { atomically } from '../../../shared/mutation.ts';
-import {
-  IDENTITY_ERROR_CODES,
-  IdentityError,
-  SIGN_IN_ERROR_CODES,
-  SignInError,
-} from './identity.errors.ts';
+import { mutationField } from '../../../shared/mutation.ts';
+import { IdentityError, SignInError } from './identity.errors.ts';
 import { MembershipRef, RoleEnum, SignInSuccess } from './user.ts';
 import { DepartmentRef } from '../tenancy/department.ts';
 import { acceptMemberInvitation, inviteMember, removeMember, signIn, updateMember } from './user.service.ts';
-
-registerDomainError(SignInError, 'SignInError', SIGN_IN_ERROR_CODES, 'Sign-in refused. Unknown e-mail and wrong password look the same.', ALL_GRAPHS);
-registerDomainError(IdentityError, 'IdentityError', IDENTITY_ERROR_CODES, 'A membership change was refused.', ALL_GRAPHS);
 
 const MembershipPayload = builder.objectRef<{ membership: { id: string } }>('MembershipPayload').implement({
   subGraphs: TENANT_GRAPHS,
@@ -61,9 +50,34 @@ const RemoveMemberPayload = builder.objectRef<{ removedMembershipId: string }>('
   }),
 });
 
-const AddMemberInput = builder.inputType('AddMemberInput', {
+mutationField({
+  name: 'signIn',
+  subGraphs: ALL_GRAPHS,
+  payload: SignInSuccess,
+  errors: [SignInError],
+  input: (t) => ({ email: t.string({ required: true }), password: t.string({ required: true }) }),
+  run: (deps, input, ctx) =>
+    signIn(
+      {
+        db: deps.db,
+        passwords: ctx.services.passwords,
+        tokens: ctx.services.tokens,
+        guard: ctx.services.signInGuard,
+        clientAddress: ctx.clientAddress,
+      },
+      input,
+    ),
+});
+mutationField({
+  name: 'addMember',
+  payload: MemberInvitationPayload,
   subGraphs: TENANT_GRAPHS,
-  fields: (t) => ({
+  authScopes: { role: 'TENANT_ADMIN' },
+  description:
+    'Invites a person by e-mail: a pending invitation they accept signed in (acceptMemberInvitation). An unknown e-mail ' +
+    'gets a new account with the display name and password given; an existing account is never attached nor revealed.',
+  errors: [IdentityError],
+  input: (t) => ({
     email: t.string({ required: true }),
     displayName: t.string({ required: true, description: 'For a new account (an existing one keeps its own).' }),
     password: t.string({ required: false, description: 'Initial password for a new account (ignored for an existing one).' }),
@@ -71,87 +85,49 @@ const AddMemberInput = builder.inputType('AddMemberInput', {
     departmentId: t.globalID({ required: false, for: [DepartmentRef] }),
     title: t.string({ required: false }),
   }),
+  run: (deps, input, ctx) =>
+    inviteMember(
+      { ...deps, passwords: ctx.services.passwords },
+      { ...input, password: input.password ?? undefined, departmentId: input.departmentId?.id ?? null },
+    ),
 });
-
-const UpdateMemberInput = builder.inputType('UpdateMemberInput', {
+mutationField({
+  name: 'acceptMemberInvitation',
+  subGraphs: ALL_GRAPHS,
+  payload: AcceptedInvitationPayload,
+  authScopes: { authenticated: true },
+  description: "The signed-in person accepts a pending invitation of theirs (see viewer.memberInvitations), whatever tenant they act in.",
+  errors: [IdentityError],
+  input: (t) => ({ id: t.globalID({ required: true, for: [MemberInvitationRef] }) }),
+  run: (deps, input) => acceptMemberInvitation(deps, input.id.id),
+});
+mutationField({
+  name: 'updateMember',
+  payload: MembershipPayload,
   subGraphs: TENANT_GRAPHS,
-  fields: (t) => ({
+  authScopes: { role: 'TENANT_ADMIN' },
+  errors: [IdentityError],
+  input: (t) => ({
     membershipId: t.globalID({ required: true, for: [MembershipRef] }),
     roles: t.field({ type: [RoleEnum], required: false }),
     departmentId: t.globalID({ required: false, for: [DepartmentRef] }),
     title: t.string({ required: false }),
   }),
+  run: async (deps, input) => ({
+    membership: await updateMember(deps, {
+      membershipId: input.membershipId.id,
+      roles: input.roles ?? undefined,
+      departmentId: input.departmentId === undefined ? undefined : (input.departmentId?.id ?? null),
+      title: input.title,
+    }),
+  }),
 });
-
-builder.mutationFields((t) => ({
-  signIn: t.field({
-    type: SignInSuccess,
-    args: { email: t.arg.string({ required: true }), password: t.arg.string({ required: true }) },
-    errors: { types: [SignInError, ValidationError], directResult: true, union: { name: 'SignInResult' } },
-    resolve: (_root, args, ctx) =>
-      atomically(ctx, () =>
-        signIn(
-          {
-            db: ctx.db,
-            passwords: ctx.services.passwords,
-            tokens: ctx.services.tokens,
-            guard: ctx.services.signInGuard,
-            clientAddress: ctx.clientAddress,
-          },
-          args,
-        ),
-      ),
-  }),
-  addMember: t.field({
-    type: MemberInvitationPayload,
-    subGraphs: TENANT_GRAPHS,
-    authScopes: { role: 'TENANT_ADMIN' },
-    description:
-      'Invites a person by e-mail: a pending invitation they accept signed in (acceptMemberInvitation). An unknown e-mail ' +
-      'gets a new account with the display name and password given; an existing account is never attached nor revealed.',
-    args: { input: t.arg({ type: AddMemberInput, required: true }) },
-    errors: { types: [IdentityError, ValidationError], directResult: true, union: { name: 'AddMemberResult' } },
-    resolve: (_root, { input }, ctx) =>
-      atomically(ctx, () =>
-        inviteMember(
-          { ...serviceDeps(ctx), passwords: ctx.services.passwords },
-          { ...input, password: input.password ?? undefined, departmentId: input.departmentId?.id ?? null },
-        ),
-      ),
-  }),
-  acceptMemberInvitation: t.field({
-    type: AcceptedInvitationPayload,
-    authScopes: { authenticated: true },
-    description: "The signed-in person accepts a pending invitation of theirs (see viewer.memberInvitations), whatever tenant they act in.",
-    args: { id: t.arg.globalID({ required: true, for: [MemberInvitationRef] }) },
-    errors: { types: [IdentityError, ValidationError], directResult: true, union: { name: 'AcceptMemberInvitationResult' } },
-    resolve: (_root, args, ctx) => atomically(ctx, () => acceptMemberInvitation(serviceDeps(ctx), args.id.id)),
-  }),
-  updateMember: t.field({
-    type: MembershipPayload,
-    subGraphs: TENANT_GRAPHS,
-    authScopes: { role: 'TENANT_ADMIN' },
-    args: { input: t.arg({ type: UpdateMemberInput, required: true }) },
-    errors: { types: [IdentityError, ValidationError], directResult: true, union: { name: 'UpdateMemberResult' } },
-    resolve: async (_root, { input }, ctx) => ({
-      membership: await atomically(ctx, () =>
-        updateMember(serviceDeps(ctx), {
-          membershipId: input.membershipId.id,
-          roles: input.roles ?? undefined,
-          departmentId: input.departmentId === undefined ? undefined : (input.departmentId?.id ?? null),
-          title: input.title,
-        }),
-      ),
-    }),
-  }),
-  removeMember: t.field({
-    type: RemoveMemberPayload,
-    subGraphs: TENANT_GRAPHS,
-    authScopes: { role: 'TENANT_ADMIN' },
-    args: { membershipId: t.arg.globalID({ required: true, for: [MembershipRef] }) },
-    errors: { types: [IdentityError], directResult: true, union: { name: 'RemoveMemberResult' } },
-    resolve: async (_root, args, ctx) => ({
-      removedMembershipId: (await atomically(ctx, () => removeMember(serviceDeps(ctx), args.membershipId.id))).id,
-    }),
-  }),
-}));
+mutationField({
+  name: 'removeMember',
+  payload: RemoveMemberPayload,
+  subGraphs: TENANT_GRAPHS,
+  authScopes: { role: 'TENANT_ADMIN' },
+  errors: [IdentityError],
+  input: (t) => ({ membershipId: t.globalID({ required: true, for: [MembershipRef] }) }),
+  run: async (deps, input) => ({ removedMembershipId: (await removeMember(deps, input.membershipId.id)).id }),
+});

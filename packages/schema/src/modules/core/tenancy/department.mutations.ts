@@ -1,8 +1,5 @@
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
-import { serviceDeps } from '../../../context.ts';
-import { ValidationError } from '../../../shared/errors.ts';
-import { atomically } from '../../../shared/mutation.ts';
-import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotentCreate, keyed } from '../../../shared/idempotency.ts';
+import { mutationField, type InputFields } from '../../../shared/mutation.ts';
 import { TenancyError } from './tenancy.errors.ts';
 import { DepartmentRef } from './department.ts';
 import { createDepartment, deleteDepartment, updateDepartment } from './department.service.ts';
@@ -17,58 +14,42 @@ const DeleteDepartmentPayload = builder.objectRef<{ id: string }>('DeleteDepartm
   fields: (t) => ({ deletedDepartmentId: t.globalID({ resolve: (p) => ({ type: 'Department', id: p.id }) }) }),
 });
 
-const DepartmentInput = builder.inputType('DepartmentInput', {
+/** The fields of a department, as createDepartment and updateDepartment take them. */
+const departmentFields = (t: InputFields) => ({
+  name: t.string({ required: true }),
+  code: t.string({ required: false }),
+  parentId: t.globalID({ required: false, for: [DepartmentRef] }),
+});
+
+mutationField({
+  name: 'createDepartment',
+  payload: DepartmentPayload,
   subGraphs: TENANT_GRAPHS,
-  fields: (t) => ({
-    name: t.string({ required: true }),
-    code: t.string({ required: false }),
-    parentId: t.globalID({ required: false, for: [DepartmentRef] }),
+  authScopes: { role: 'TENANT_ADMIN' },
+  errors: [TenancyError],
+  input: departmentFields,
+  idempotency: {
+    reload: { id: (p) => p.department.id, load: async (deps, id) => ({ department: await deps.db.department.findUniqueOrThrow({ where: { id } }) }) },
+  },
+  run: async (deps, input) => ({ department: await createDepartment(deps, { ...input, parentId: input.parentId?.id ?? null }) }),
+});
+mutationField({
+  name: 'updateDepartment',
+  payload: DepartmentPayload,
+  subGraphs: TENANT_GRAPHS,
+  authScopes: { role: 'TENANT_ADMIN' },
+  errors: [TenancyError],
+  input: (t) => ({ id: t.globalID({ required: true, for: [DepartmentRef] }), ...departmentFields(t) }),
+  run: async (deps, { id, ...input }) => ({
+    department: await updateDepartment(deps, id.id, { ...input, parentId: input.parentId?.id ?? null }),
   }),
 });
-
-const errors = (name: string) => ({
-  types: [TenancyError, ValidationError],
-  directResult: true as const,
-  union: { name },
+mutationField({
+  name: 'deleteDepartment',
+  payload: DeleteDepartmentPayload,
+  subGraphs: TENANT_GRAPHS,
+  authScopes: { role: 'TENANT_ADMIN' },
+  errors: [TenancyError],
+  input: (t) => ({ id: t.globalID({ required: true, for: [DepartmentRef] }) }),
+  run: (deps, input) => deleteDepartment(deps, input.id.id),
 });
-
-builder.mutationFields((t) => ({
-  createDepartment: t.field({
-    type: DepartmentPayload,
-    subGraphs: TENANT_GRAPHS,
-    authScopes: { role: 'TENANT_ADMIN' },
-    args: { input: t.arg({ type: DepartmentInput, required: true }), idempotencyKey: t.arg.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }) },
-    errors: { ...errors('CreateDepartmentResult'), types: [TenancyError, ValidationError, IdempotencyError] },
-    resolve: async (_root, { input, idempotencyKey }, ctx) => ({
-      department: await atomically(ctx, () =>
-        idempotentCreate(
-          serviceDeps(ctx),
-          idempotencyKey,
-          keyed('createDepartment', input),
-          () => createDepartment(serviceDeps(ctx), { ...input, parentId: input.parentId?.id ?? null }),
-          (id) => ctx.db.department.findUniqueOrThrow({ where: { id } }),
-        ),
-      ),
-    }),
-  }),
-  updateDepartment: t.field({
-    type: DepartmentPayload,
-    subGraphs: TENANT_GRAPHS,
-    authScopes: { role: 'TENANT_ADMIN' },
-    args: { id: t.arg.globalID({ required: true, for: [DepartmentRef] }), input: t.arg({ type: DepartmentInput, required: true }) },
-    errors: errors('UpdateDepartmentResult'),
-    resolve: async (_root, { id, input }, ctx) => ({
-      department: await atomically(ctx, () =>
-        updateDepartment(serviceDeps(ctx), id.id, { ...input, parentId: input.parentId?.id ?? null }),
-      ),
-    }),
-  }),
-  deleteDepartment: t.field({
-    type: DeleteDepartmentPayload,
-    subGraphs: TENANT_GRAPHS,
-    authScopes: { role: 'TENANT_ADMIN' },
-    args: { id: t.arg.globalID({ required: true, for: [DepartmentRef] }) },
-    errors: errors('DeleteDepartmentResult'),
-    resolve: (_root, { id }, ctx) => atomically(ctx, () => deleteDepartment(serviceDeps(ctx), id.id)),
-  }),
-}));

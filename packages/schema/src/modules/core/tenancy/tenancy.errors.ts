@@ -1,7 +1,6 @@
-import { DomainError } from '../../../shared/errors.ts';
+import { DomainError, domainError } from '../../../shared/errors.ts';
 
 export const TENANCY_ERROR_CODES = ['SLUG_TAKEN', 'NAME_TAKEN', 'NOT_FOUND', 'IN_USE', 'INVALID_REFERENCE'] as const;
 export type TenancyErrorCode = (typeof TENANCY_ERROR_CODES)[number];
-export class TenancyError extends DomainError<TenancyErrorCode> {
-  override name = 'TenancyError';
-}
+export const TenancyError = domainError('TenancyError', TENANCY_ERROR_CODES, 'A tenant or department change was refused.');
+export type TenancyError = InstanceType<typeof TenancyError>;

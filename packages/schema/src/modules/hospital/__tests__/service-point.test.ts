@@ -35,9 +35,9 @@ describe('service points', () => {
     const pharmacies = await t.gql(`{ servicePoints(kind: PHARMACY) { name } }`, {}, { token: hospital.adminToken });
     expect(pharmacies.data.servicePoints).toEqual([{ name: '西药房' }]);
     const id = created.data.createServicePoint.servicePoint.id;
-    const del = await t.gql(`mutation($id: ID!) { deleteServicePoint(id: $id) { ... on DeleteServicePointPayload { deletedServicePointId } } }`, { id }, { token: hospital.adminToken });
+    const del = await t.gql(`mutation($id: ID!) { deleteServicePoint(input: { id: $id }) { ... on DeleteServicePointPayload { deletedServicePointId } } }`, { id }, { token: hospital.adminToken });
     expect(del.data.deleteServicePoint.deletedServicePointId).toBe(id);
-    const again = await t.gql(`mutation($id: ID!) { deleteServicePoint(id: $id) { __typename ... on HospitalError { code } } }`, { id }, { token: hospital.adminToken });
+    const again = await t.gql(`mutation($id: ID!) { deleteServicePoint(input: { id: $id }) { __typename ... on HospitalError { code } } }`, { id }, { token: hospital.adminToken });
     expect(again.data.deleteServicePoint).toEqual({ __typename: 'HospitalError', code: 'NOT_FOUND' });
   });
 });

@@ -1,4 +1,4 @@
-import { DomainError } from '../../../shared/errors.ts';
+import { domainError } from '../../../shared/errors.ts';
 
 export const ASSESSMENT_ERROR_CODES = [
   'NOT_FOUND',
@@ -17,8 +17,7 @@ export const ASSESSMENT_ERROR_CODES = [
 ] as const;
 export type AssessmentErrorCode = (typeof ASSESSMENT_ERROR_CODES)[number];
 
-export class AssessmentError extends DomainError<AssessmentErrorCode> {
-  override name = 'AssessmentError';
+export class AssessmentError extends domainError('AssessmentError', ASSESSMENT_ERROR_CODES, 'An assessment change was refused; nothing was changed.') {
   constructor(code: AssessmentErrorCode, message: string, readonly path: string[] = []) {
     super(code, message);
   }

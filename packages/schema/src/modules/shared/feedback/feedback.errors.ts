@@ -1,8 +1,8 @@
-import { DomainError } from '../../../shared/errors.ts';
+import { DomainError, domainError } from '../../../shared/errors.ts';
 
 export const FEEDBACK_ERROR_CODES = [
   'NOT_FOUND',
-  /** `expectedRevision` is not the survey's current revision: someone changed it meanwhile. */
+  /** `expectedVersion` is not the survey's current version: someone changed it meanwhile. */
   'CONFLICT',
   /** A closed survey no longer changes, invites or accepts answers. */
   'SURVEY_CLOSED',
@@ -24,9 +24,8 @@ export const FEEDBACK_ERROR_CODES = [
 ] as const;
 export type FeedbackErrorCode = (typeof FEEDBACK_ERROR_CODES)[number];
 
-export class FeedbackError extends DomainError<FeedbackErrorCode> {
-  override name = 'FeedbackError';
-}
+export const FeedbackError = domainError('FeedbackError', FEEDBACK_ERROR_CODES, 'A feedback operation was refused; nothing was changed.');
+export type FeedbackError = InstanceType<typeof FeedbackError>;
 
 /** The one refusal of a token that cannot be used, whatever the reason. */
 export const invalidToken = () => new FeedbackError('INVALID_TOKEN', 'This survey link is not valid (it may have expired or been used already)');

@@ -12,13 +12,12 @@
 // runs without a tenant (see services/gateway/src/survey-respondent.ts).
 import { ALL_GRAPHS, builder } from '../../../builder.ts';
 import { serviceDeps } from '../../../context.ts';
-import { ErrorInterface } from '../../../shared/graphql-errors.ts';
-import { atomically } from '../../../shared/mutation.ts';
+import { ErrorInterface, errorTypes } from '../../../shared/graphql-errors.ts';
+import { mutationField } from '../../../shared/mutation.ts';
 import { ANSWER_ERROR_CODES, FeedbackError, SurveyAnswersError, type AnswerIssue } from './feedback.errors.ts';
 import { respondentForm, submitSurveyResponse, type RespondentForm } from './survey-response.service.ts';
 import { hashSurveyToken, parseSurveyToken } from './survey-token.ts';
 import { SurveyQuestionRef } from './survey.ts';
-import './survey.mutations.ts'; // registers FeedbackError's GraphQL type
 
 const AnswerErrorCodeEnum = builder.enumType('SurveyAnswerErrorCode', { values: ANSWER_ERROR_CODES, subGraphs: ALL_GRAPHS });
 
@@ -79,43 +78,41 @@ builder.queryFields((t) => ({
     type: RespondentSurveyRef,
     description: 'The survey of a respondent\'s personal link. No account needed: the token is the permission.',
     args: { token: t.arg.string({ required: true }) },
-    errors: { types: [FeedbackError], directResult: true, union: { name: 'SurveyInvitationResult' } },
+    errors: { types: errorTypes(ALL_GRAPHS, FeedbackError), directResult: true, union: { name: 'SurveyInvitationResult' } },
     resolve: (_root, args, ctx) => respondentForm(serviceDeps(ctx), args.token),
   }),
 }));
 
-builder.mutationFields((t) => ({
-  submitSurveyResponse: t.field({
-    type: SubmittedRef,
-    description:
-      'Answers the survey of a personal link, once. Refused answers come back as SurveyAnswersError (one issue per answer) and store nothing. ' +
-      'Limited per link and per client address (RATE_LIMITED).',
-    args: {
-      token: t.arg.string({ required: true }),
-      answers: t.arg({ type: [AnswerInput], required: true }),
-      complaint: t.arg.boolean({ required: false, description: 'The respondent wants this treated as a complaint (投诉): it is followed up.' }),
-    },
-    errors: { types: [FeedbackError, SurveyAnswersError], directResult: true, union: { name: 'SubmitSurveyResponseResult' } },
-    resolve: async (_root, args, ctx) => {
-      // Counted before anything else, valid token or not (keys: the token's hash, never the token);
-      // a stored response no longer counts against the client address (many respondents, one address).
-      const tokenHash = parseSurveyToken(args.token)?.tokenHash ?? hashSurveyToken(args.token);
-      const wait = await ctx.services.feedback.responseGuard.attempt(tokenHash, ctx.clientAddress);
-      if (wait > 0) throw new FeedbackError('RATE_LIMITED', `Too many attempts: try again in ${wait} seconds`);
-      const response = await atomically(ctx, () =>
-        submitSurveyResponse(serviceDeps(ctx), {
-          token: args.token,
-          complaint: args.complaint,
-          answers: args.answers.map((a) => ({
-            questionKey: String(a.questionKey),
-            number: a.number,
-            optionKeys: a.optionKeys?.map(String) ?? null,
-            text: a.text,
-          })),
-        }),
-      );
-      await ctx.services.feedback.responseGuard.succeeded(tokenHash, ctx.clientAddress);
-      return { submittedAt: response.submittedAt };
-    },
+mutationField({
+  name: 'submitSurveyResponse',
+  subGraphs: ALL_GRAPHS,
+  payload: SubmittedRef,
+  description:
+    'Answers the survey of a personal link, once. Refused answers come back as SurveyAnswersError (one issue per answer) and store nothing. ' +
+    'Limited per link and per client address (RATE_LIMITED).',
+  errors: [FeedbackError, SurveyAnswersError],
+  input: (t) => ({
+    token: t.string({ required: true, description: 'The personal token of the link.' }),
+    answers: t.field({ type: [AnswerInput], required: true }),
+    complaint: t.boolean({ required: false, description: 'The respondent wants this treated as a complaint (投诉): it is followed up.' }),
   }),
-}));
+  run: async (deps, input, ctx) => {
+    // Counted before anything else, valid token or not (keys: the token's hash, never the token);
+    // a stored response no longer counts against the client address (many respondents, one address).
+    const tokenHash = parseSurveyToken(input.token)?.tokenHash ?? hashSurveyToken(input.token);
+    const wait = await ctx.services.feedback.responseGuard.attempt(tokenHash, ctx.clientAddress);
+    if (wait > 0) throw new FeedbackError('RATE_LIMITED', `Too many attempts: try again in ${wait} seconds`);
+    const response = await submitSurveyResponse(deps, {
+      token: input.token,
+      complaint: input.complaint,
+      answers: input.answers.map((a) => ({
+        questionKey: String(a.questionKey),
+        number: a.number,
+        optionKeys: a.optionKeys?.map(String) ?? null,
+        text: a.text,
+      })),
+    });
+    await ctx.services.feedback.responseGuard.succeeded(tokenHash, ctx.clientAddress);
+    return { submittedAt: response.submittedAt };
+  },
+});

@@ -3,15 +3,12 @@
 // discharge follow-up, answer with the same payload); reminders; recording how a negative answer was
 // followed up. Each runs in a savepoint.
 import { ALL_GRAPHS, builder, TENANT_GRAPHS } from '../../../builder.ts';
-import { serviceDeps, type Context } from '../../../context.ts';
+import type { Context } from '../../../context.ts';
 import { hasRole } from '../../../shared/access.ts';
-import { ValidationError } from '../../../shared/errors.ts';
-import { registerDomainError } from '../../../shared/graphql-errors.ts';
-import { atomically } from '../../../shared/mutation.ts';
-import { IDEMPOTENCY_KEY_DESCRIPTION, IdempotencyError, idempotent, idempotentOnce, keyed } from '../../../shared/idempotency.ts';
+import { mutationField, type InputFields } from '../../../shared/mutation.ts';
 import { RoleEnum } from '../../core/identity/user.ts';
 import { VisitGuestRef, VisitRef } from '../visits/visit.ts';
-import { FEEDBACK_ERROR_CODES, FeedbackError } from './feedback.errors.ts';
+import { FeedbackError } from './feedback.errors.ts';
 import {
   createSurveyCampaign,
   remindSurveyCampaign,
@@ -22,9 +19,6 @@ import { closeSurvey, createSurvey, publishSurvey, saveSurveyDraft, type SurveyC
 import { SurveyCampaignRef, SurveyInvitationRef, SurveyQuestionKindEnum, SurveyRef, SurveyResponseRef } from './survey.ts';
 
 const T = TENANT_GRAPHS;
-registerDomainError(FeedbackError, 'FeedbackError', FEEDBACK_ERROR_CODES, 'A feedback operation was refused; nothing was changed.', ALL_GRAPHS);
-const errors = (name: string) => ({ types: [FeedbackError, ValidationError], directResult: true as const, union: { name } });
-export const createErrors = (name: string) => ({ types: [FeedbackError, ValidationError, IdempotencyError], directResult: true as const, union: { name } });
 const coordinator = { role: 'COORDINATOR' } as const;
 
 // ── payloads ────────────────────────────────────────────────────────────────────────────────────
@@ -94,15 +88,13 @@ const QuestionInput = builder.inputType('SurveyQuestionInput', {
     options: t.field({ type: [OptionInput], required: false, description: 'Choice questions: two or more.' }),
   }),
 });
-const SurveyInput = builder.inputType('SurveyInput', {
-  subGraphs: T,
-  fields: (t) => ({
-    title: t.string({ required: true }),
-    description: t.string({ required: false }),
-    language: t.string({ required: false, description: "BCP 47; default the tenant's locale." }),
-    ownerRole: t.field({ type: RoleEnum, required: false, description: 'Who follows up negative answers (default COORDINATOR).' }),
-    questions: t.field({ type: [QuestionInput], required: true }),
-  }),
+/** The content of a survey, as createSurvey and saveSurveyDraft take it. */
+const surveyFields = (t: InputFields) => ({
+  title: t.string({ required: true }),
+  description: t.string({ required: false }),
+  language: t.string({ required: false, description: "BCP 47; default the tenant's locale." }),
+  ownerRole: t.field({ type: RoleEnum, required: false, description: 'Who follows up negative answers (default COORDINATOR).' }),
+  questions: t.field({ type: [QuestionInput], required: true }),
 });
 // Discharged patients are invited only through the discharge follow-up (their data stays behind PATIENT_DATA).
 const RespondentInputKind = builder.enumType('SurveyRespondentInputKind', { values: ['VISIT_GUEST', 'HOTEL_GUEST', 'OTHER'] as const, subGraphs: T });
@@ -114,16 +106,6 @@ const RespondentInput = builder.inputType('SurveyRespondentInput', {
     contact: t.string({ required: false, description: 'Where to send the link: phone, e-mail or address.' }),
     visitId: t.globalID({ required: false, for: [VisitRef] }),
     visitGuestId: t.globalID({ required: false, for: [VisitGuestRef] }),
-  }),
-});
-const CampaignInput = builder.inputType('SurveyCampaignInput', {
-  subGraphs: T,
-  fields: (t) => ({
-    surveyId: t.globalID({ required: true, for: [SurveyRef] }),
-    name: t.string({ required: true }),
-    expiresInDays: t.int({ required: false, description: 'How long the links work (default 30 days).' }),
-    respondents: t.field({ type: [RespondentInput], required: false }),
-    guestsOfVisitId: t.globalID({ required: false, for: [VisitRef], description: 'Invite every guest of this visit (post-visit survey).' }),
   }),
 });
 type SurveyInputArg = { questions: { key?: string | number | null; options?: { key?: string | number | null }[] | null }[]; [k: string]: unknown };
@@ -140,111 +122,111 @@ const content = (input: SurveyInputArg): SurveyContentInput =>
 
 // ── mutations ───────────────────────────────────────────────────────────────────────────────────
 
-builder.mutationFields((t) => ({
-  createSurvey: t.field({
-    type: SurveyPayload,
-    subGraphs: T,
-    authScopes: coordinator,
-    description: 'A new survey, as a draft (version 1).',
-    args: { input: t.arg({ type: SurveyInput, required: true }), idempotencyKey: t.arg.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }) },
-    errors: createErrors('CreateSurveyResult'),
-    resolve: (_root, args, ctx) =>
-      atomically(ctx, () =>
-        idempotent(serviceDeps(ctx), args.idempotencyKey, keyed('createSurvey', args.input), async () => ({
-          surveyId: (await createSurvey(serviceDeps(ctx), content(args.input as never))).id,
-        })),
-      ),
+/** A survey and the version the change was made against (a stale version: CONFLICT). */
+const versioned = (t: InputFields) => ({
+  id: t.globalID({ required: true, for: [SurveyRef] }),
+  expectedVersion: t.int({ required: true, description: "The survey's `version` (not a content version of `versions`)." }),
+});
+
+mutationField({
+  name: 'createSurvey',
+  payload: SurveyPayload,
+  subGraphs: T,
+  authScopes: coordinator,
+  description: 'A new survey, as a draft (version 1).',
+  errors: [FeedbackError],
+  input: surveyFields,
+  idempotency: 'replay',
+  run: async (deps, input) => ({ surveyId: (await createSurvey(deps, content(input))).id }),
+});
+mutationField({
+  name: 'saveSurveyDraft',
+  payload: SurveyPayload,
+  subGraphs: T,
+  authScopes: coordinator,
+  description: 'Replaces the draft with this content; on a published survey, starts the next version\'s draft.',
+  errors: [FeedbackError],
+  input: (t) => ({ ...versioned(t), ...surveyFields(t) }),
+  run: async (deps, { id, expectedVersion, ...input }) => ({
+    surveyId: (await saveSurveyDraft(deps, { surveyId: id.id, expectedVersion, content: content(input) })).id,
   }),
-  saveSurveyDraft: t.field({
-    type: SurveyPayload,
-    subGraphs: T,
-    authScopes: coordinator,
-    description: 'Replaces the draft with this content; on a published survey, starts the next version\'s draft.',
-    args: {
-      id: t.arg.globalID({ required: true, for: [SurveyRef] }),
-      expectedRevision: t.arg.int({ required: true }),
-      input: t.arg({ type: SurveyInput, required: true }),
-    },
-    errors: errors('SaveSurveyDraftResult'),
-    resolve: async (_root, args, ctx) => ({
-      surveyId: (await atomically(ctx, () =>
-        saveSurveyDraft(serviceDeps(ctx), { surveyId: args.id.id, expectedRevision: args.expectedRevision, content: content(args.input as never) }),
-      )).id,
-    }),
+});
+mutationField({
+  name: 'publishSurvey',
+  payload: SurveyPayload,
+  subGraphs: T,
+  authScopes: coordinator,
+  description: 'Freezes the draft as the current version: invitations issued from now on answer it.',
+  errors: [FeedbackError],
+  input: versioned,
+  run: async (deps, input) => ({ surveyId: (await publishSurvey(deps, { surveyId: input.id.id, expectedVersion: input.expectedVersion })).id }),
+});
+mutationField({
+  name: 'closeSurvey',
+  payload: SurveyPayload,
+  subGraphs: T,
+  authScopes: coordinator,
+  description: 'No more invitations or answers (open links stop working); results stay.',
+  errors: [FeedbackError],
+  input: versioned,
+  run: async (deps, input) => ({ surveyId: (await closeSurvey(deps, { surveyId: input.id.id, expectedVersion: input.expectedVersion })).id }),
+});
+mutationField({
+  name: 'createSurveyCampaign',
+  payload: CampaignPayload,
+  subGraphs: T,
+  authScopes: coordinator,
+  description: 'Invites a list of respondents (or every guest of a visit) to the survey\'s current version.',
+  errors: [FeedbackError],
+  input: (t) => ({
+    surveyId: t.globalID({ required: true, for: [SurveyRef] }),
+    name: t.string({ required: true }),
+    expiresInDays: t.int({ required: false, description: 'How long the links work (default 30 days).' }),
+    respondents: t.field({ type: [RespondentInput], required: false }),
+    guestsOfVisitId: t.globalID({ required: false, for: [VisitRef], description: 'Invite every guest of this visit (post-visit survey).' }),
   }),
-  publishSurvey: t.field({
-    type: SurveyPayload,
-    subGraphs: T,
-    authScopes: coordinator,
-    description: 'Freezes the draft as the current version: invitations issued from now on answer it.',
-    args: { id: t.arg.globalID({ required: true, for: [SurveyRef] }), expectedRevision: t.arg.int({ required: true }) },
-    errors: errors('PublishSurveyResult'),
-    resolve: async (_root, args, ctx) => ({
-      surveyId: (await atomically(ctx, () => publishSurvey(serviceDeps(ctx), { surveyId: args.id.id, expectedRevision: args.expectedRevision }))).id,
-    }),
+  // The links are shown once: a retry with the key creates nothing and says so (ALREADY_APPLIED).
+  idempotency: { once: { id: (p) => p.campaignId, typename: 'SurveyCampaign' } },
+  run: async (deps, input, ctx) => {
+    const { campaign, issued } = await createSurveyCampaign(deps, {
+      surveyId: input.surveyId.id,
+      name: input.name,
+      expiresInDays: input.expiresInDays,
+      guestsOfVisitId: input.guestsOfVisitId?.id ?? null,
+      respondents: input.respondents?.map((r) => ({
+        kind: r.kind,
+        name: r.name,
+        contact: r.contact,
+        visitId: r.visitId?.id ?? null,
+        visitGuestId: r.visitGuestId?.id ?? null,
+      })),
+    });
+    return { campaignId: campaign.id, issued: withLinks(ctx, issued) };
+  },
+});
+mutationField({
+  name: 'remindSurveyCampaign',
+  payload: CampaignPayload,
+  subGraphs: T,
+  // Coordinators send reminders; for a discharge follow-up, the records office (PATIENT_DATA) too.
+  authScopes: (_root, _args, ctx) => hasRole(ctx.access, 'COORDINATOR') || hasRole(ctx.access, 'PATIENT_DATA'),
+  description: 'Re-issues the link of everyone in the campaign who has not answered (their old link stops working).',
+  errors: [FeedbackError],
+  input: (t) => ({ campaignId: t.globalID({ required: true, for: [SurveyCampaignRef] }), expiresInDays: t.int({ required: false }) }),
+  run: async (deps, input, ctx) => {
+    const { campaign, issued } = await remindSurveyCampaign(deps, { campaignId: input.campaignId.id, expiresInDays: input.expiresInDays });
+    return { campaignId: campaign.id, issued: withLinks(ctx, issued) };
+  },
+});
+mutationField({
+  name: 'resolveSurveyFollowUp',
+  payload: ResponsePayload,
+  subGraphs: T,
+  authScopes: { role: 'STAFF' },
+  description: 'Records how a negative answer was followed up, and marks its follow-up task done.',
+  errors: [FeedbackError],
+  input: (t) => ({ responseId: t.globalID({ required: true, for: [SurveyResponseRef] }), resolution: t.string({ required: true }) }),
+  run: async (deps, input) => ({
+    responseId: (await resolveSurveyFollowUp(deps, { responseId: input.responseId.id, resolution: input.resolution })).id,
   }),
-  closeSurvey: t.field({
-    type: SurveyPayload,
-    subGraphs: T,
-    authScopes: coordinator,
-    description: 'No more invitations or answers (open links stop working); results stay.',
-    args: { id: t.arg.globalID({ required: true, for: [SurveyRef] }), expectedRevision: t.arg.int({ required: true }) },
-    errors: errors('CloseSurveyResult'),
-    resolve: async (_root, args, ctx) => ({
-      surveyId: (await atomically(ctx, () => closeSurvey(serviceDeps(ctx), { surveyId: args.id.id, expectedRevision: args.expectedRevision }))).id,
-    }),
-  }),
-  createSurveyCampaign: t.field({
-    type: CampaignPayload,
-    subGraphs: T,
-    authScopes: coordinator,
-    description: 'Invites a list of respondents (or every guest of a visit) to the survey\'s current version.',
-    args: { input: t.arg({ type: CampaignInput, required: true }), idempotencyKey: t.arg.string({ required: false, description: IDEMPOTENCY_KEY_DESCRIPTION }) },
-    errors: createErrors('CreateSurveyCampaignResult'),
-    resolve: async (_root, { input, idempotencyKey }, ctx) => {
-      // The links are shown once: a retry with the key creates nothing and says so (ALREADY_APPLIED).
-      const { campaign, issued } = await atomically(ctx, () =>
-        idempotentOnce(serviceDeps(ctx), idempotencyKey, keyed('createSurveyCampaign', input), () => createSurveyCampaign(serviceDeps(ctx), {
-          surveyId: input.surveyId.id,
-          name: input.name,
-          expiresInDays: input.expiresInDays,
-          guestsOfVisitId: input.guestsOfVisitId?.id ?? null,
-          respondents: input.respondents?.map((r) => ({
-            kind: r.kind,
-            name: r.name,
-            contact: r.contact,
-            visitId: r.visitId?.id ?? null,
-            visitGuestId: r.visitGuestId?.id ?? null,
-          })),
-        }), (r) => r.campaign.id, 'SurveyCampaign'),
-      );
-      return { campaignId: campaign.id, issued: withLinks(ctx, issued) };
-    },
-  }),
-  remindSurveyCampaign: t.field({
-    type: CampaignPayload,
-    subGraphs: T,
-    // Coordinators send reminders; for a discharge follow-up, the records office (PATIENT_DATA) too.
-    authScopes: (_root, _args, ctx) => hasRole(ctx.access, 'COORDINATOR') || hasRole(ctx.access, 'PATIENT_DATA'),
-    description: 'Re-issues the link of everyone in the campaign who has not answered (their old link stops working).',
-    args: { campaignId: t.arg.globalID({ required: true, for: [SurveyCampaignRef] }), expiresInDays: t.arg.int({ required: false }) },
-    errors: errors('RemindSurveyCampaignResult'),
-    resolve: async (_root, args, ctx) => {
-      const { campaign, issued } = await atomically(ctx, () =>
-        remindSurveyCampaign(serviceDeps(ctx), { campaignId: args.campaignId.id, expiresInDays: args.expiresInDays }),
-      );
-      return { campaignId: campaign.id, issued: withLinks(ctx, issued) };
-    },
-  }),
-  resolveSurveyFollowUp: t.field({
-    type: ResponsePayload,
-    subGraphs: T,
-    authScopes: { role: 'STAFF' },
-    description: 'Records how a negative answer was followed up, and marks its follow-up task done.',
-    args: { responseId: t.arg.globalID({ required: true, for: [SurveyResponseRef] }), resolution: t.arg.string({ required: true }) },
-    errors: errors('ResolveSurveyFollowUpResult'),
-    resolve: async (_root, args, ctx) => ({
-      responseId: (await atomically(ctx, () => resolveSurveyFollowUp(serviceDeps(ctx), { responseId: args.responseId.id, resolution: args.resolution }))).id,
-    }),
-  }),
-}));
+});

@@ -1,6 +1,6 @@
 // Surveys: designed by admins as a draft, frozen by publishing into a numbered version (editing a
 // published survey starts the next version's draft), closed when done. Every change takes the
-// survey's `expectedRevision` (a stale one gets CONFLICT and changes nothing) and is audited.
+// survey's `expectedVersion` (a stale one gets CONFLICT and changes nothing) and is audited.
 import { z } from 'zod';
 import type { Prisma, Survey } from '@jiedai/db';
 import type { ServiceDeps } from '../../../context.ts';
@@ -52,15 +52,15 @@ export async function createSurvey(deps: ServiceDeps, input: SurveyContentInput)
   return survey;
 }
 
-/** Checks the revision and the status, then bumps the revision (a concurrent change gets CONFLICT). */
-async function changeSurvey(deps: ServiceDeps, surveyId: string, expectedRevision: number): Promise<Survey> {
+/** Checks the version (column `revision`) and the status, then bumps it (a concurrent change gets CONFLICT). */
+async function changeSurvey(deps: ServiceDeps, surveyId: string, expectedVersion: number): Promise<Survey> {
   const survey = await deps.db.survey.findUnique({ where: { id: surveyId } });
   if (!survey) throw new FeedbackError('NOT_FOUND', 'No such survey');
-  if (survey.revision !== expectedRevision) {
-    throw new FeedbackError('CONFLICT', `The survey changed meanwhile: it is at revision ${survey.revision}, not ${expectedRevision}`);
+  if (survey.revision !== expectedVersion) {
+    throw new FeedbackError('CONFLICT', `The survey changed meanwhile: it is at version ${survey.revision}, not ${expectedVersion}`);
   }
   if (survey.status === 'CLOSED') throw new FeedbackError('SURVEY_CLOSED', 'A closed survey no longer changes');
-  const bumped = await deps.db.survey.updateMany({ where: { id: survey.id, revision: expectedRevision }, data: { revision: { increment: 1 } } });
+  const bumped = await deps.db.survey.updateMany({ where: { id: survey.id, revision: expectedVersion }, data: { revision: { increment: 1 } } });
   if (bumped.count !== 1) throw new FeedbackError('CONFLICT', 'The survey changed meanwhile');
   return survey;
 }
@@ -70,9 +70,9 @@ async function changeSurvey(deps: ServiceDeps, surveyId: string, expectedRevisio
  * new draft numbered after its latest version (the published one stays what invitations answer
  * until this draft is published). Questions keep their keys when given them.
  */
-export async function saveSurveyDraft(deps: ServiceDeps, input: { surveyId: string; expectedRevision: number; content: SurveyContentInput }) {
+export async function saveSurveyDraft(deps: ServiceDeps, input: { surveyId: string; expectedVersion: number; content: SurveyContentInput }) {
   const data = parseInput(contentInput, input.content);
-  const survey = await changeSurvey(deps, input.surveyId, input.expectedRevision);
+  const survey = await changeSurvey(deps, input.surveyId, input.expectedVersion);
   const questions = normalizeQuestions(data.questions) as unknown as Prisma.InputJsonValue;
   const draft = await deps.db.surveyVersion.findFirst({ where: { surveyId: survey.id, publishedAt: null } });
   let number: number;
@@ -105,8 +105,8 @@ export async function saveSurveyDraft(deps: ServiceDeps, input: { surveyId: stri
 }
 
 /** Freezes the draft as the survey's current version: new invitations answer it from now on. */
-export async function publishSurvey(deps: ServiceDeps, input: { surveyId: string; expectedRevision: number }) {
-  const survey = await changeSurvey(deps, input.surveyId, input.expectedRevision);
+export async function publishSurvey(deps: ServiceDeps, input: { surveyId: string; expectedVersion: number }) {
+  const survey = await changeSurvey(deps, input.surveyId, input.expectedVersion);
   const draft = await deps.db.surveyVersion.findFirst({ where: { surveyId: survey.id, publishedAt: null } });
   if (!draft) throw new FeedbackError('NO_DRAFT', 'There is no draft to publish: edit the survey first');
   if (readQuestions(draft.questions).length === 0) {
@@ -119,8 +119,8 @@ export async function publishSurvey(deps: ServiceDeps, input: { surveyId: string
 }
 
 /** No more invitations or answers; results stay. */
-export async function closeSurvey(deps: ServiceDeps, input: { surveyId: string; expectedRevision: number }) {
-  const survey = await changeSurvey(deps, input.surveyId, input.expectedRevision);
+export async function closeSurvey(deps: ServiceDeps, input: { surveyId: string; expectedVersion: number }) {
+  const survey = await changeSurvey(deps, input.surveyId, input.expectedVersion);
   const closed = await deps.db.survey.update({ where: { id: survey.id }, data: { status: 'CLOSED', closedAt: new Date() } });
   await recordAudit(deps, { action: 'survey.closed', targetType: 'Survey', targetId: survey.id });
   return closed;

@@ -16,7 +16,7 @@ export async function seedSurveyTemplates(deps: ServiceDeps, surveys: readonly S
   const published = [];
   for (const content of surveys) {
     const survey = await createSurvey(deps, content);
-    published.push(await publishSurvey(deps, { surveyId: survey.id, expectedRevision: survey.revision }));
+    published.push(await publishSurvey(deps, { surveyId: survey.id, expectedVersion: survey.revision }));
   }
   return published;
 }

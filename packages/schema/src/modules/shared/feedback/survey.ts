@@ -123,11 +123,15 @@ export const SurveyRef = builder.prismaNode('Survey', {
       resolve: (s) => s.versions[0]?.title ?? '',
     }),
     ownerRole: t.field({ type: RoleEnum, description: 'Follow-up tasks of negative answers go to this role.', resolve: (s) => s.ownerRole }),
-    revision: t.exposeInt('revision', { description: 'Pass it back as expectedRevision when changing the survey.' }),
+    version: t.exposeInt('revision', {
+      description:
+        'Optimistic concurrency: pass it back as `expectedVersion` when changing the survey; every change increments it. ' +
+        'Not the same thing as `versions`, the published content versions of the survey (and their number).',
+    }),
     closedAt: t.expose('closedAt', dtn),
     createdAt: t.expose('createdAt', dt),
     updatedAt: t.expose('updatedAt', dt),
-    versions: t.relation('versions', { description: 'Published versions and the draft, oldest first.', query: { orderBy: { number: 'asc' } } }),
+    versions: t.relation('versions', { description: 'Published content versions and the draft, oldest first (not `version`, the concurrency counter).', query: { orderBy: { number: 'asc' } } }),
     publishedVersion: t.prismaField({
       type: 'SurveyVersion',
       nullable: true,

@@ -1,4 +1,4 @@
-import { DomainError } from '../../../shared/errors.ts';
+import { DomainError, domainError } from '../../../shared/errors.ts';
 
 export const TASK_ERROR_CODES = [
   'NOT_FOUND',
@@ -14,6 +14,5 @@ export const TASK_ERROR_CODES = [
 ] as const;
 export type TaskErrorCode = (typeof TASK_ERROR_CODES)[number];
 
-export class TaskError extends DomainError<TaskErrorCode> {
-  override name = 'TaskError';
-}
+export const TaskError = domainError('TaskError', TASK_ERROR_CODES, 'A task or checklist change was refused; nothing was changed.');
+export type TaskError = InstanceType<typeof TaskError>;

@@ -1,4 +1,4 @@
-import { DomainError } from '../../../shared/errors.ts';
+import { DomainError, domainError } from '../../../shared/errors.ts';
 
 export const VISIT_ERROR_CODES = [
   'NOT_FOUND',
@@ -14,10 +14,10 @@ export const VISIT_ERROR_CODES = [
   'INVALID_REFERENCE',
   'DUPLICATE',
   'FOLLOW_UP_INCOMPLETE',
+  /** No longer returned: a reused idempotency key is an IdempotencyError, as in every module (the value stays for old clients). */
   'IDEMPOTENCY_KEY_REUSED',
 ] as const;
 export type VisitErrorCode = (typeof VISIT_ERROR_CODES)[number];
 
-export class VisitError extends DomainError<VisitErrorCode> {
-  override name = 'VisitError';
-}
+export const VisitError = domainError('VisitError', VISIT_ERROR_CODES, 'A change to a visit was refused; nothing was changed.');
+export type VisitError = InstanceType<typeof VisitError>;

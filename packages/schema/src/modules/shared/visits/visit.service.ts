@@ -5,7 +5,6 @@ import { z } from 'zod';
 import type { Db, Prisma } from '@jiedai/db';
 import type { ServiceDeps } from '../../../context.ts';
 import { parseInput } from '../../../shared/errors.ts';
-import { idempotent as sharedIdempotent } from '../../../shared/idempotency.ts';
 import { hasRole } from '../../../shared/access.ts';
 import { isMember, ownMembershipId } from '../../../shared/members.ts';
 import { recordAudit } from '../../core/audit/audit.service.ts';
@@ -149,18 +148,6 @@ export async function notifyAssigned(deps: ServiceDeps, visitId: string, type: s
     subjectId: visitId,
     payload: { ...payload, recipientMembershipIds: recipients } as Prisma.InputJsonValue,
   });
-}
-
-// ── idempotency ─────────────────────────────────────────────────────────────────────────────────
-
-/** The shared idempotency keys (shared/idempotency.ts); a reused key is a VisitError here, as before. */
-export function idempotent<T extends Prisma.InputJsonValue>(
-  deps: ServiceDeps,
-  key: string | null | undefined,
-  operation: string,
-  fn: () => Promise<T>,
-): Promise<T> {
-  return sharedIdempotent(deps, key, operation, fn, () => new VisitError('IDEMPOTENCY_KEY_REUSED', 'This idempotency key was used for another operation'));
 }
 
 // ── the visit itself ────────────────────────────────────────────────────────────────────────────

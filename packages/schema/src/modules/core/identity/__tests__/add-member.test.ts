@@ -23,7 +23,7 @@ const ADD = `mutation($input: AddMemberInput!) { addMember(input: $input) {
   ... on MemberInvitationPayload { invitation { id email roles } }
   ... on IdentityError { code message }
   ... on ValidationError { fieldErrors { path message } } } }`;
-const ACCEPT = `mutation($id: ID!) { acceptMemberInvitation(id: $id) {
+const ACCEPT = `mutation($id: ID!) { acceptMemberInvitation(input: { id: $id }) {
   __typename ... on AcceptMemberInvitationPayload { membershipId roles tenantId } ... on IdentityError { code } } }`;
 const VIEWER = `{ viewer { memberships { tenant { id } } memberInvitations { id roles tenantId tenantName tenantKind } } }`;
 
@@ -55,7 +55,7 @@ describe('addMember with an e-mail of another tenant', () => {
 
     // The victim's account is untouched: the password chosen by the other admin does not work, and
     // their next token still names their own tenant (one membership, as before).
-    const hijack = await t.gql(`mutation { signIn(email: "${victim.email}", password: "probe-password-123") { __typename } }`);
+    const hijack = await t.gql(`mutation { signIn(input: { email: "${victim.email}", password: "probe-password-123" }) { __typename } }`);
     expect(hijack.data.signIn.__typename).toBe('SignInError');
     const token = await signIn(t, victim.email, PASSWORD);
     expect(decodeJwt(token).tid).toBe(hotel.id);

@@ -59,7 +59,7 @@ describe('createTenant (platform admin)', () => {
     );
     expect(invalid.data.createTenant.__typename).toBe('ValidationError');
     const paths = invalid.data.createTenant.fieldErrors.map((e: { path: string[] }) => e.path.join('.'));
-    expect(paths).toEqual(expect.arrayContaining(['slug', 'name', 'timeZone', 'currency', 'admin.email', 'admin.password']));
+    expect(paths).toEqual(expect.arrayContaining(['input.slug', 'input.name', 'input.timeZone', 'input.currency', 'input.admin.email', 'input.admin.password']));
     // A valid slug with one bad field: still nothing at all is created.
     const oneBad = await t.gql(
       CREATE,
@@ -92,7 +92,7 @@ describe('createTenant (platform admin)', () => {
 describe('tenant settings and departments (tenant admin)', () => {
   it('updates settings, refusing an unknown time zone without changing anything', async () => {
     const bad = await t.gql(`mutation { updateTenant(input: { timeZone: "Nowhere/City", name: "改名" }) { __typename ... on ValidationError { fieldErrors { path } } } }`, {}, { token: gov.adminToken });
-    expect(bad.data.updateTenant).toEqual({ __typename: 'ValidationError', fieldErrors: [{ path: ['timeZone'] }] });
+    expect(bad.data.updateTenant).toEqual({ __typename: 'ValidationError', fieldErrors: [{ path: ['input', 'timeZone'] }] });
     const ok = await t.gql(`mutation { updateTenant(input: { timeZone: "Asia/Hong_Kong" }) { ... on TenantPayload { tenant { timeZone name } } } }`, {}, { token: gov.adminToken });
     expect(ok.data.updateTenant.tenant.timeZone).toBe('Asia/Hong_Kong');
     expect(ok.data.updateTenant.tenant.name).not.toBe('改名');
@@ -111,7 +111,7 @@ describe('tenant settings and departments (tenant admin)', () => {
     const child = await create('车辆组', officeId);
     expect(child.data.createDepartment.department.parent).toEqual({ name: '接待办' });
     expect((await create('接待办')).data.createDepartment).toEqual({ __typename: 'TenancyError', code: 'NAME_TAKEN' });
-    const del = await t.gql(`mutation($id: ID!) { deleteDepartment(id: $id) { __typename ... on TenancyError { code } } }`, { id: officeId }, { token: gov.adminToken });
+    const del = await t.gql(`mutation($id: ID!) { deleteDepartment(input: { id: $id }) { __typename ... on TenancyError { code } } }`, { id: officeId }, { token: gov.adminToken });
     expect(del.data.deleteDepartment).toEqual({ __typename: 'TenancyError', code: 'IN_USE' });
     const tree = await t.gql(`{ departments { name children { name } } }`, {}, { token: gov.adminToken });
     expect(tree.data.departments).toEqual(expect.arrayContaining([{ name: '接待办', children: [{ name: '车辆组' }] }]));

@@ -14,11 +14,11 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const CREATE = `mutation($input: AssessmentTemplateInput!) { createAssessmentTemplate(input: $input) {
+const CREATE = `mutation($input: CreateAssessmentTemplateInput!) { createAssessmentTemplate(input: $input) {
   __typename ... on AssessmentTemplatePayload { template { id draftCriteria { key title } } } } }`;
-const UPDATE = `mutation($id: ID!, $input: UpdateAssessmentTemplateInput!) { updateAssessmentTemplate(id: $id, input: $input) {
+const UPDATE = `mutation($input: UpdateAssessmentTemplateInput!) { updateAssessmentTemplate(input: $input) {
   __typename ... on AssessmentTemplatePayload { template { name } } ... on AssessmentError { code message } } }`;
-const PUBLISH = `mutation($id: ID!) { publishAssessmentTemplate(id: $id) {
+const PUBLISH = `mutation($id: ID!) { publishAssessmentTemplate(input: { id: $id }) {
   __typename ... on AssessmentTemplateVersionPayload { version { number } } ... on AssessmentError { code message } } }`;
 
 async function template(name: string) {
@@ -35,7 +35,7 @@ describe('unique constraints on update paths', () => {
     const before = await ownerQuery('SELECT name, updated_at FROM assessment_templates WHERE id = $1', [rawId(mine.id)]);
     const res = await t.gql(
       UPDATE,
-      { id: mine.id, input: { name: taken, criteria: [{ key: mine.draftCriteria[0]!.key, title: '改过的', weight: 2, scaleKind: 'PASS_FAIL' }] } },
+      { input: { id: mine.id, name: taken, criteria: [{ key: mine.draftCriteria[0]!.key, title: '改过的', weight: 2, scaleKind: 'PASS_FAIL' }] } },
       { token: gov.adminToken },
     );
     expect(res.errors).toBeUndefined();
@@ -44,7 +44,7 @@ describe('unique constraints on update paths', () => {
     expect(await ownerQuery('SELECT title FROM assessment_criteria WHERE template_id = $1', [rawId(mine.id)])).toEqual([{ title: '准备' }]);
     // Renaming to a free name still works.
     const free = unique('新名称');
-    const ok = await t.gql(UPDATE, { id: mine.id, input: { name: free } }, { token: gov.adminToken });
+    const ok = await t.gql(UPDATE, { input: { id: mine.id, name: free } }, { token: gov.adminToken });
     expect(ok.data.updateAssessmentTemplate).toEqual({ __typename: 'AssessmentTemplatePayload', template: { name: free } });
   });
 

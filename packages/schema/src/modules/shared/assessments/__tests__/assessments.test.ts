@@ -13,16 +13,16 @@ let staff: { token: string; membershipId: string };
 const gql = (tenant: { adminToken: string } | { token: string }, query: string, variables: Record<string, unknown> = {}) =>
   t.gql(query, variables, { token: 'adminToken' in tenant ? tenant.adminToken : tenant.token });
 
-const TEMPLATE = `mutation($input: AssessmentTemplateInput!) { createAssessmentTemplate(input: $input) {
+const TEMPLATE = `mutation($input: CreateAssessmentTemplateInput!) { createAssessmentTemplate(input: $input) {
   __typename ... on AssessmentTemplatePayload { template { id draftCriteria { key title weight scaleKind scaleMin scaleMax } } }
   ... on AssessmentError { code message } ... on ValidationError { fieldErrors { path message } } } }`;
-const PUBLISH = `mutation($id: ID!) { publishAssessmentTemplate(id: $id) {
+const PUBLISH = `mutation($id: ID!) { publishAssessmentTemplate(input: { id: $id }) {
   __typename ... on AssessmentTemplateVersionPayload { version { id number criteria { key title } } } ... on AssessmentError { code } } }`;
-const START = `mutation($templateId: ID!, $subjectId: ID, $on: String!) { startAssessment(templateId: $templateId, subjectId: $subjectId, assessedOn: $on) {
+const START = `mutation($templateId: ID!, $subjectId: ID, $on: String!) { startAssessment(input: { templateId: $templateId, subjectId: $subjectId, assessedOn: $on }) {
   __typename ... on AssessmentPayload { assessment { id status version total templateVersion { number } } } ... on AssessmentError { code message } } }`;
-const SCORE = `mutation($id: ID!, $scores: [AssessmentScoreInput!]!) { recordAssessmentScores(id: $id, scores: $scores) {
+const SCORE = `mutation($id: ID!, $scores: [AssessmentScoreInput!]!) { recordAssessmentScores(input: { id: $id, scores: $scores }) {
   __typename ... on AssessmentPayload { assessment { id total version scores { value percent criterion { key } } } } ... on AssessmentError { code message } } }`;
-const SUBMIT = `mutation($id: ID!) { submitAssessment(id: $id) { __typename ... on AssessmentPayload { assessment { status total } } ... on AssessmentError { code message } } }`;
+const SUBMIT = `mutation($id: ID!) { submitAssessment(input: { id: $id }) { __typename ... on AssessmentPayload { assessment { status total } } ... on AssessmentError { code message } } }`;
 
 async function template(tenant: TestTenant, name: string, criteria: Record<string, unknown>[], subjectType = 'ORGANIZATION', kind = 'DRILL') {
   const res = await gql(tenant, TEMPLATE, { input: { name, kind, subjectType, criteria } });
@@ -101,9 +101,8 @@ describe('templates and versions', () => {
   it('an assessment keeps the version it used; editing and publishing again makes the next version', async () => {
     const tpl = await template(hotel, 'versioned', [{ title: 'A', weight: 1, scaleKind: 'POINTS', scaleMax: 10 }]);
     const first = await start(hotel, tpl.id, '2030-02-01');
-    const edited = await gql(hotel, `mutation($id: ID!, $input: UpdateAssessmentTemplateInput!) { updateAssessmentTemplate(id: $id, input: $input) { __typename } }`, {
-      id: tpl.id,
-      input: { criteria: [{ key: tpl.keys[0], title: 'A (renamed)', weight: 2, scaleKind: 'POINTS', scaleMax: 10 }, { title: 'B', weight: 1, scaleKind: 'PASS_FAIL' }] },
+    const edited = await gql(hotel, `mutation($input: UpdateAssessmentTemplateInput!) { updateAssessmentTemplate(input: $input) { __typename } }`, {
+      input: { id: tpl.id, criteria: [{ key: tpl.keys[0], title: 'A (renamed)', weight: 2, scaleKind: 'POINTS', scaleMax: 10 }, { title: 'B', weight: 1, scaleKind: 'PASS_FAIL' }] },
     });
     expect(edited.data.updateAssessmentTemplate.__typename).toBe('AssessmentTemplatePayload');
     // Not published yet: new assessments still use version 1.
@@ -144,15 +143,14 @@ describe('findings', () => {
   it('a finding becomes a corrective task, and closes when the task is done (and opens again when reopened)', async () => {
     const tpl = await template(hotel, 'drill with findings', [{ title: 'response', weight: 1, scaleKind: 'POINTS', scaleMax: 5 }]);
     const id = await start(hotel, tpl.id, '2030-04-01');
-    const added = await gql(hotel, `mutation($id: ID!, $input: FindingInput!) { addFinding(assessmentId: $id, input: $input) {
+    const added = await gql(hotel, `mutation($input: AddFindingInput!) { addFinding(input: $input) {
       __typename ... on FindingPayload { finding { id open severity task { id title phase status assignee { id } } } } ... on AssessmentError { code } } }`, {
-      id,
-      input: { criterionKey: tpl.keys[0], severity: 'HIGH', description: '监控室响应慢', correctiveAction: '增加值班人员', ownerMembershipId: staff.membershipId },
+      input: { assessmentId: id, criterionKey: tpl.keys[0], severity: 'HIGH', description: '监控室响应慢', correctiveAction: '增加值班人员', ownerMembershipId: staff.membershipId },
     });
     const finding = added.data.addFinding.finding;
     expect(finding).toMatchObject({ open: true, severity: 'HIGH', task: { title: '整改：增加值班人员', phase: 'FOLLOW_UP', status: 'TODO', assignee: { id: staff.membershipId } } });
     const status = (s: string) =>
-      t.gql(`mutation($id: ID!, $s: TaskStatus!) { changeTaskStatus(id: $id, status: $s) { __typename } }`, { id: finding.task.id, s }, { token: staff.token });
+      t.gql(`mutation($id: ID!, $s: TaskStatus!) { changeTaskStatus(input: { id: $id, status: $s }) { __typename } }`, { id: finding.task.id, s }, { token: staff.token });
     expect((await status('DONE')).data.changeTaskStatus.__typename).toBe('TaskPayload');
     const closed = await gql(hotel, `query($id: ID!) { node(id: $id) { ... on Finding { open closedAt } } }`, { id: finding.id });
     expect(closed.data.node.open).toBe(false);
@@ -170,7 +168,7 @@ describe('the post-visit review', () => {
       ... on VisitPayload { visit { id version } } } }`, {}, { token: coordinator.token });
     const visit = created.data.createVisit.visit;
     await ownerQuery(`UPDATE visits SET status = 'IN_PROGRESS' WHERE id = $1`, [rawId(visit.id)]);
-    const done = await t.gql(`mutation($id: ID!, $v: Int!) { changeVisitStatus(id: $id, expectedVersion: $v, to: COMPLETED) { __typename ... on VisitError { code message } } }`,
+    const done = await t.gql(`mutation($id: ID!, $v: Int!) { changeVisitStatus(input: { id: $id, expectedVersion: $v, to: COMPLETED }) { __typename ... on VisitError { code message } } }`,
       { id: visit.id, v: visit.version }, { token: coordinator.token });
     expect(done.data.changeVisitStatus.__typename).toBe('VisitPayload');
     const reviews = await gql(gov, `query($v: ID!) { assessments(first: 5, filter: { subjectType: VISIT, subjectId: $v }) { totalCount edges { node {
@@ -204,7 +202,7 @@ describe('trends', () => {
     const feb = await assess('2030-02-10', 5, 1);
     await assess('2030-02-11', 0, 0, false);
     expect([jan1.total, jan2.total, feb.total]).toEqual([95, 10, 100]);
-    const finding = await gql(tenant, `mutation($id: ID!) { addFinding(assessmentId: $id, input: { severity: CRITICAL, description: "安全出口堵塞", correctiveAction: "清理通道" }) { __typename } }`, { id: jan2.id });
+    const finding = await gql(tenant, `mutation($id: ID!) { addFinding(input: { assessmentId: $id, severity: CRITICAL, description: "安全出口堵塞", correctiveAction: "清理通道" }) { __typename } }`, { id: jan2.id });
     expect(finding.data.addFinding.__typename).toBe('FindingPayload');
 
     const trends = await gql(tenant, `{ assessmentTrends(first: 10) { edges { node { month subjectType averageScore assessments openFindings { critical high } } } } }`);
@@ -232,7 +230,7 @@ describe('isolation', () => {
   it("tenant B cannot see or change tenant A's templates, assessments or findings", async () => {
     const tpl = await template(hotel, 'isolated', [{ title: 'x', weight: 1, scaleKind: 'PASS_FAIL' }]);
     const id = await start(hotel, tpl.id, '2030-06-01');
-    const added = await gql(hotel, `mutation($id: ID!) { addFinding(assessmentId: $id, input: { severity: LOW, description: "d", correctiveAction: "c" }) {
+    const added = await gql(hotel, `mutation($id: ID!) { addFinding(input: { assessmentId: $id, severity: LOW, description: "d", correctiveAction: "c" }) {
       ... on FindingPayload { finding { id task { id } } } } }`, { id });
     const finding = added.data.addFinding.finding;
     for (const nodeId of [tpl.id, tpl.version.id, id, finding.id, finding.task.id]) {
@@ -244,10 +242,10 @@ describe('isolation', () => {
     }
     const before = await ownerQuery('SELECT status, version FROM assessments WHERE id = $1', [rawId(id)]);
     const attempts = [
-      [`mutation($id: ID!) { publishAssessmentTemplate(id: $id) { __typename ... on AssessmentError { code } } }`, { id: tpl.id }, 'publishAssessmentTemplate'],
+      [`mutation($id: ID!) { publishAssessmentTemplate(input: { id: $id }) { __typename ... on AssessmentError { code } } }`, { id: tpl.id }, 'publishAssessmentTemplate'],
       [SCORE, { id, scores: [{ criterionKey: tpl.keys[0], value: 1 }] }, 'recordAssessmentScores'],
       [SUBMIT, { id }, 'submitAssessment'],
-      [`mutation($id: ID!) { addFinding(assessmentId: $id, input: { severity: LOW, description: "x", correctiveAction: "y" }) { __typename ... on AssessmentError { code } } }`, { id }, 'addFinding'],
+      [`mutation($id: ID!) { addFinding(input: { assessmentId: $id, severity: LOW, description: "x", correctiveAction: "y" }) { __typename ... on AssessmentError { code } } }`, { id }, 'addFinding'],
       [START, { templateId: tpl.id, on: '2030-06-02' }, 'startAssessment'],
     ] as const;
     for (const [query, variables, field] of attempts) {

@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import { ownerQuery, type TestApp } from '@jiedai/testing';
 
 export const SURVEY_PAYLOAD = `__typename
-  ... on SurveyPayload { survey { id status revision title
+  ... on SurveyPayload { survey { id status version title
     draft { id number title questions { key kind text required options { key label } } }
     publishedVersion { id number title questions { key kind text required options { key label } } }
     versions { number isDraft publishedAt } } }
@@ -61,35 +61,35 @@ export function feedbackApi(t: TestApp) {
   const api = {
     gql,
     async createSurvey(token: string, input: Record<string, unknown> = EVERY_KIND) {
-      const data = await gql(`mutation($input: SurveyInput!) { createSurvey(input: $input) { ${SURVEY_PAYLOAD} } }`, { input }, token);
+      const data = await gql(`mutation($input: CreateSurveyInput!) { createSurvey(input: $input) { ${SURVEY_PAYLOAD} } }`, { input }, token);
       return data.createSurvey;
     },
-    async saveDraft(token: string, id: string, expectedRevision: number, input: Record<string, unknown>) {
+    async saveDraft(token: string, id: string, expectedVersion: number, input: Record<string, unknown>) {
       const data = await gql(
-        `mutation($id: ID!, $r: Int!, $input: SurveyInput!) { saveSurveyDraft(id: $id, expectedRevision: $r, input: $input) { ${SURVEY_PAYLOAD} } }`,
-        { id, r: expectedRevision, input },
+        `mutation($input: SaveSurveyDraftInput!) { saveSurveyDraft(input: $input) { ${SURVEY_PAYLOAD} } }`,
+        { input: { ...input, id, expectedVersion } },
         token,
       );
       return data.saveSurveyDraft;
     },
-    async publish(token: string, id: string, expectedRevision: number) {
-      const data = await gql(`mutation($id: ID!, $r: Int!) { publishSurvey(id: $id, expectedRevision: $r) { ${SURVEY_PAYLOAD} } }`, { id, r: expectedRevision }, token);
+    async publish(token: string, id: string, expectedVersion: number) {
+      const data = await gql(`mutation($id: ID!, $r: Int!) { publishSurvey(input: { id: $id, expectedVersion: $r }) { ${SURVEY_PAYLOAD} } }`, { id, r: expectedVersion }, token);
       return data.publishSurvey;
     },
-    async close(token: string, id: string, expectedRevision: number) {
-      const data = await gql(`mutation($id: ID!, $r: Int!) { closeSurvey(id: $id, expectedRevision: $r) { ${SURVEY_PAYLOAD} } }`, { id, r: expectedRevision }, token);
+    async close(token: string, id: string, expectedVersion: number) {
+      const data = await gql(`mutation($id: ID!, $r: Int!) { closeSurvey(input: { id: $id, expectedVersion: $r }) { ${SURVEY_PAYLOAD} } }`, { id, r: expectedVersion }, token);
       return data.closeSurvey;
     },
     /** Creates and publishes a survey; returns its id and the published questions. */
     async publishedSurvey(token: string, input: Record<string, unknown> = EVERY_KIND): Promise<{ id: string; questions: Question[] }> {
       const created = await api.createSurvey(token, input);
       expect(created.__typename, JSON.stringify(created)).toBe('SurveyPayload');
-      const published = await api.publish(token, created.survey.id, created.survey.revision);
+      const published = await api.publish(token, created.survey.id, created.survey.version);
       expect(published.__typename, JSON.stringify(published)).toBe('SurveyPayload');
       return { id: published.survey.id, questions: published.survey.publishedVersion.questions };
     },
     async campaign(token: string, input: Record<string, unknown>) {
-      const data = await gql(`mutation($input: SurveyCampaignInput!) { createSurveyCampaign(input: $input) { ${CAMPAIGN_PAYLOAD} } }`, { input }, token);
+      const data = await gql(`mutation($input: CreateSurveyCampaignInput!) { createSurveyCampaign(input: $input) { ${CAMPAIGN_PAYLOAD} } }`, { input }, token);
       return data.createSurveyCampaign;
     },
     /** Invites `n` named respondents; returns the campaign id and the tokens. */
@@ -101,14 +101,14 @@ export function feedbackApi(t: TestApp) {
     },
     async discharge(token: string, input: Record<string, unknown>) {
       const res = await t.gql(
-        `mutation($input: DischargeFollowUpInput!) { createDischargeFollowUpCampaign(input: $input) { ${CAMPAIGN_PAYLOAD} } }`,
+        `mutation($input: CreateDischargeFollowUpCampaignInput!) { createDischargeFollowUpCampaign(input: $input) { ${CAMPAIGN_PAYLOAD} } }`,
         { input },
         { token },
       );
       return res;
     },
     async remind(token: string, campaignId: string) {
-      const data = await gql(`mutation($id: ID!) { remindSurveyCampaign(campaignId: $id) { ${CAMPAIGN_PAYLOAD} } }`, { id: campaignId }, token);
+      const data = await gql(`mutation($id: ID!) { remindSurveyCampaign(input: { campaignId: $id }) { ${CAMPAIGN_PAYLOAD} } }`, { id: campaignId }, token);
       return data.remindSurveyCampaign;
     },
     /** The respondent's view, without an account (or with `as`, a member's token). */
@@ -118,7 +118,7 @@ export function feedbackApi(t: TestApp) {
     async submit(surveyToken: string, answers: unknown[], options: { complaint?: boolean; as?: string; headers?: Record<string, string> } = {}) {
       const res = await t.gql(
         `mutation($token: String!, $answers: [SurveyAnswerInput!]!, $complaint: Boolean) {
-           submitSurveyResponse(token: $token, answers: $answers, complaint: $complaint) { ${SUBMIT_RESULT} } }`,
+           submitSurveyResponse(input: { token: $token, answers: $answers, complaint: $complaint }) { ${SUBMIT_RESULT} } }`,
         { token: surveyToken, answers, complaint: options.complaint },
         { token: options.as ?? null, headers: options.headers },
       );

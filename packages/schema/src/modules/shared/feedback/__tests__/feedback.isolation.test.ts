@@ -63,7 +63,7 @@ describe('tenant isolation', () => {
     expect(await api.campaign(b, { surveyId: govSurvey.id, name: 'x', respondents: [{ kind: 'OTHER', name: 'x' }] })).toMatchObject({ code: 'NOT_FOUND' });
     expect(await api.remind(b, govCampaign.campaignId)).toMatchObject({ code: 'NOT_FOUND' });
     const resolve = await api.gql(
-      `mutation($id: ID!) { resolveSurveyFollowUp(responseId: $id, resolution: "x") { __typename ... on FeedbackError { code } } }`,
+      `mutation($id: ID!) { resolveSurveyFollowUp(input: { responseId: $id, resolution: "x" }) { __typename ... on FeedbackError { code } } }`,
       { id: govResponseId },
       b,
     );

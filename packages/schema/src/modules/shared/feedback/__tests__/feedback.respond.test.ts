@@ -265,7 +265,7 @@ describe('a negative answer', () => {
     // Resolved from the response: the resolution is recorded and the task is done.
     const staff = await gov.member(['STAFF']);
     const resolved = await api.gql(
-      `mutation($id: ID!) { resolveSurveyFollowUp(responseId: $id, resolution: "已致电道歉，调换房间") { __typename
+      `mutation($id: ID!) { resolveSurveyFollowUp(input: { responseId: $id, resolution: "已致电道歉，调换房间" }) { __typename
          ... on SurveyResponsePayload { response { resolution resolvedAt followUpTask { status completedAt } } } ... on FeedbackError { code } } }`,
       { id: low.id },
       staff.token,
@@ -278,7 +278,7 @@ describe('a negative answer', () => {
 
     // Done on the board: the response follows (and reopening clears it).
     const setStatus = (status: string) =>
-      api.gql(`mutation($id: ID!, $s: TaskStatus!) { changeTaskStatus(id: $id, status: $s) { __typename } }`, { id: flagged.followUpTask.id, s: status }, staff.token);
+      api.gql(`mutation($id: ID!, $s: TaskStatus!) { changeTaskStatus(input: { id: $id, status: $s }) { __typename } }`, { id: flagged.followUpTask.id, s: status }, staff.token);
     const resolvedAt = async () =>
       (await api.gql(`query($id: ID!) { node(id: $id) { ... on SurveyResponse { resolvedAt } } }`, { id: flagged.id }, coordinator.token)).node.resolvedAt;
     await setStatus('DONE');
@@ -290,7 +290,7 @@ describe('a negative answer', () => {
     const positiveResponse = await api.gql(`query($id: ID!) { node(id: $id) { ... on SurveyInvitation { response { id negative followUpTask { id } } } } }`, { id: invitationIds[2] }, coordinator.token);
     expect(positiveResponse.node.response).toMatchObject({ negative: false, followUpTask: null });
     const refused = await api.gql(
-      `mutation($id: ID!) { resolveSurveyFollowUp(responseId: $id, resolution: "x") { __typename ... on FeedbackError { code } } }`,
+      `mutation($id: ID!) { resolveSurveyFollowUp(input: { responseId: $id, resolution: "x" }) { __typename ... on FeedbackError { code } } }`,
       { id: positiveResponse.node.response.id },
       staff.token,
     );

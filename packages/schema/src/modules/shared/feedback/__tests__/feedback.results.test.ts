@@ -42,8 +42,8 @@ beforeAll(async () => {
   let version = visit.createVisit.visit.version;
   for (const name of ['王主任', '李处长', '赵秘书']) {
     const saved = await api.gql(
-      `mutation($v: ID!, $e: Int!, $input: VisitGuestInput!) { saveVisitGuest(visitId: $v, expectedVersion: $e, input: $input) { ... on VisitPayload { visit { version } } } }`,
-      { v: visitId, e: version, input: { name } },
+      `mutation($input: SaveVisitGuestInput!) { saveVisitGuest(input: $input) { ... on VisitPayload { visit { version } } } }`,
+      { input: { visitId, expectedVersion: version, name } },
       coordinator.token,
     );
     version = saved.saveVisitGuest.visit.version;
@@ -136,12 +136,12 @@ describe('results', () => {
     });
 
     // A second version: its own invitations and responses; all versions add up.
-    const revision = (await api.gql(`query($id: ID!) { node(id: $id) { ... on Survey { revision } } }`, { id: survey.id }, coordinator.token)).node.revision;
+    const revision = (await api.gql(`query($id: ID!) { node(id: $id) { ... on Survey { version } } }`, { id: survey.id }, coordinator.token)).node.version;
     const v2 = await api.saveDraft(coordinator.token, survey.id, revision, {
       title: '第二版',
       questions: [{ key: survey.questions[0]!.key, kind: 'RATING', text: '总体满意度', required: true }],
     });
-    await api.publish(coordinator.token, survey.id, v2.survey.revision);
+    await api.publish(coordinator.token, survey.id, v2.survey.version);
     const c = await api.invite(coordinator.token, survey.id, 2);
     expect((await api.submit(c.tokens[0]!, [{ questionKey: survey.questions[0]!.key, number: 5 }])).__typename).toBe('SubmitSurveyResponsePayload');
     const all = await api.results(coordinator.token, survey.id);

@@ -25,7 +25,7 @@ afterAll(() => t?.close());
 describe('publishing and versions', () => {
   it('edits a draft, freezes it by publishing, drafts the next version on edit, and keeps each invitation on its version', async () => {
     const created = await api.createSurvey(coordinator.token);
-    expect(created.survey).toMatchObject({ status: 'DRAFT', revision: 1, title: '接待满意度测试问卷', publishedVersion: null, versions: [{ number: 1, isDraft: true, publishedAt: null }] });
+    expect(created.survey).toMatchObject({ status: 'DRAFT', version: 1, title: '接待满意度测试问卷', publishedVersion: null, versions: [{ number: 1, isDraft: true, publishedAt: null }] });
     const id = created.survey.id;
     const v1Draft: Question[] = created.survey.draft.questions;
     expect(v1Draft).toHaveLength(6);
@@ -35,13 +35,13 @@ describe('publishing and versions', () => {
     const early = await api.campaign(coordinator.token, { surveyId: id, name: '太早', respondents: [{ kind: 'OTHER', name: '甲' }] });
     expect(early).toMatchObject({ __typename: 'FeedbackError', code: 'NOT_PUBLISHED' });
 
-    // The draft is replaced in place (still version 1); a stale revision changes nothing.
+    // The draft is replaced in place (still version 1); a stale version changes nothing.
     const edited = await api.saveDraft(coordinator.token, id, 1, { ...EVERY_KIND, title: '接待满意度调查' });
-    expect(edited.survey).toMatchObject({ revision: 2, title: '接待满意度调查', versions: [{ number: 1, isDraft: true }] });
+    expect(edited.survey).toMatchObject({ version: 2, title: '接待满意度调查', versions: [{ number: 1, isDraft: true }] });
     expect(await api.saveDraft(coordinator.token, id, 1, EVERY_KIND)).toMatchObject({ __typename: 'FeedbackError', code: 'CONFLICT' });
 
     const published = await api.publish(coordinator.token, id, 2);
-    expect(published.survey).toMatchObject({ status: 'PUBLISHED', revision: 3, draft: null, publishedVersion: { number: 1, title: '接待满意度调查' } });
+    expect(published.survey).toMatchObject({ status: 'PUBLISHED', version: 3, draft: null, publishedVersion: { number: 1, title: '接待满意度调查' } });
     expect(published.survey.versions).toEqual([{ number: 1, isDraft: false, publishedAt: expect.any(String) }]);
     expect(await api.publish(coordinator.token, id, 3)).toMatchObject({ __typename: 'FeedbackError', code: 'NO_DRAFT' });
     const v1: Question[] = published.survey.publishedVersion.questions;
@@ -65,7 +65,7 @@ describe('publishing and versions', () => {
     expect(drafted.survey).toMatchObject({ status: 'PUBLISHED', title: '接待满意度调查（第二版）', publishedVersion: { number: 1 }, draft: { number: 2 } });
     expect(drafted.survey.draft.questions.map((q: Question) => q.key).slice(0, 2)).toEqual([v1[0]!.key, v1[1]!.key]);
     const second = await api.invite(coordinator.token, id, 1);
-    const v2 = (await api.publish(coordinator.token, id, drafted.survey.revision)).survey.publishedVersion;
+    const v2 = (await api.publish(coordinator.token, id, drafted.survey.version)).survey.publishedVersion;
     expect(v2).toMatchObject({ number: 2, title: '接待满意度调查（第二版）' });
     const third = await api.invite(coordinator.token, id, 1);
 
@@ -114,18 +114,18 @@ describe('publishing and versions', () => {
     });
     expect(bad.__typename).toBe('ValidationError');
     expect(bad.fieldErrors.map((e: { path: string[] }) => e.path.join('.')).sort()).toEqual(
-      ['language', 'questions.0.options', 'questions.1.options', 'questions.2.options', 'title'].sort(),
+      ['input.language', 'input.questions.0.options', 'input.questions.1.options', 'input.questions.2.options', 'input.title'].sort(),
     );
     // An empty draft is fine; publishing it is not.
     const empty = await api.createSurvey(coordinator.token, { title: '空问卷', questions: [] });
     expect(empty.__typename).toBe('SurveyPayload');
     expect(await api.publish(coordinator.token, empty.survey.id, 1)).toMatchObject({
       __typename: 'ValidationError',
-      fieldErrors: [{ path: ['questions'], message: expect.stringContaining('at least one question') }],
+      fieldErrors: [{ path: ['input', 'questions'], message: expect.stringContaining('at least one question') }],
     });
     // Only coordinators (and admins) design surveys.
     const staff = await gov.member(['STAFF']);
-    const forbidden = await t.gql(`mutation($input: SurveyInput!) { createSurvey(input: $input) { __typename } }`, { input: EVERY_KIND }, { token: staff.token });
+    const forbidden = await t.gql(`mutation($input: CreateSurveyInput!) { createSurvey(input: $input) { __typename } }`, { input: EVERY_KIND }, { token: staff.token });
     expect(forbidden.errors).toBeUndefined();
     expect(forbidden.data.createSurvey.__typename).toBe('ForbiddenError');
   });
@@ -134,13 +134,13 @@ describe('publishing and versions', () => {
     const survey = await api.publishedSurvey(coordinator.token);
     const { tokens } = await api.invite(coordinator.token, survey.id, 2);
     expect((await api.submit(tokens[0]!, answersFor(survey.questions, {}))).__typename).toBe('SubmitSurveyResponsePayload');
-    const revision = (await api.gql(`query($id: ID!) { node(id: $id) { ... on Survey { revision } } }`, { id: survey.id }, coordinator.token)).node.revision;
+    const revision = (await api.gql(`query($id: ID!) { node(id: $id) { ... on Survey { version } } }`, { id: survey.id }, coordinator.token)).node.version;
     const closed = await api.close(coordinator.token, survey.id, revision);
     expect(closed.survey).toMatchObject({ status: 'CLOSED' });
     expect(await api.form(tokens[1]!)).toMatchObject({ code: 'INVALID_TOKEN' });
     expect(await api.submit(tokens[1]!, answersFor(survey.questions, {}))).toMatchObject({ code: 'INVALID_TOKEN' });
     expect(await api.campaign(coordinator.token, { surveyId: survey.id, name: '再来', respondents: [{ kind: 'OTHER', name: '乙' }] })).toMatchObject({ code: 'SURVEY_CLOSED' });
-    expect(await api.saveDraft(coordinator.token, survey.id, closed.survey.revision, EVERY_KIND)).toMatchObject({ code: 'SURVEY_CLOSED' });
+    expect(await api.saveDraft(coordinator.token, survey.id, closed.survey.version, EVERY_KIND)).toMatchObject({ code: 'SURVEY_CLOSED' });
     expect((await api.results(coordinator.token, survey.id)).responses).toBe(1);
   });
 });

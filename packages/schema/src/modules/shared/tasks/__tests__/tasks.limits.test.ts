@@ -53,7 +53,7 @@ describe('at most MAX_TASKS_PER_VISIT tasks per visit', () => {
     const { data } = await t.gql(`{ checklistTemplates { id name } }`, {}, { token: tenant.adminToken });
     const template = data.checklistTemplates[0];
     const res = await t.gql(
-      `mutation($v: ID!, $t: ID!) { instantiateChecklist(visitId: $v, templateId: $t) { __typename ... on TaskError { code } } }`,
+      `mutation($v: ID!, $t: ID!) { instantiateChecklist(input: { visitId: $v, templateId: $t }) { __typename ... on TaskError { code } } }`,
       { v: visitId, t: template.id },
       { token: tenant.adminToken },
     );

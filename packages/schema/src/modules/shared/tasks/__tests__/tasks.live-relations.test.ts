@@ -72,9 +72,9 @@ async function richTask(visitId: string, assigneeMembershipId: string, title: st
     { input: { visitId, phase: 'PREPARATION', title, assigneeMembershipId } },
   );
   const id = created.createTask.task.id as string;
-  await ok(`mutation($id: ID!) { addTaskComment(id: $id, body: "房间已检查") { __typename } }`, { id });
-  await ok(`mutation($id: ID!) { addTaskEvidence(id: $id, kind: PHOTO, reference: "s3://evidence/room-1.jpg", note: "1208") { __typename } }`, { id });
-  const done = await ok(`mutation($id: ID!) { changeTaskStatus(id: $id, status: DONE) { __typename } }`, { id });
+  await ok(`mutation($id: ID!) { addTaskComment(input: { id: $id, body: "房间已检查" }) { __typename } }`, { id });
+  await ok(`mutation($id: ID!) { addTaskEvidence(input: { id: $id, kind: PHOTO, reference: "s3://evidence/room-1.jpg", note: "1208" }) { __typename } }`, { id });
+  const done = await ok(`mutation($id: ID!) { changeTaskStatus(input: { id: $id, status: DONE }) { __typename } }`, { id });
   expect(done.changeTaskStatus.__typename).toBe('TaskPayload');
   return id;
 }

@@ -96,20 +96,20 @@ function taskOps(app: TestApp, token: string) {
       return data.createTask.task as { id: string; version: number; status: string; title: string };
     },
     async status(id: string, status: string, reason?: string) {
-      const data = await gql(app, `mutation($id: ID!, $s: TaskStatus!, $r: String) { changeTaskStatus(id: $id, status: $s, reason: $r) { ${TASK_RESULT} } }`, { id, s: status, r: reason ?? null }, token);
+      const data = await gql(app, `mutation($id: ID!, $s: TaskStatus!, $r: String) { changeTaskStatus(input: { id: $id, status: $s, reason: $r }) { ${TASK_RESULT} } }`, { id, s: status, r: reason ?? null }, token);
       return data.changeTaskStatus;
     },
     async rename(id: string, title: string) {
-      const data = await gql(app, `mutation($id: ID!, $t: String) { updateTask(id: $id, input: { title: $t }) { ${TASK_RESULT} } }`, { id, t: title }, token);
+      const data = await gql(app, `mutation($id: ID!, $t: String) { updateTask(input: { id: $id, title: $t }) { ${TASK_RESULT} } }`, { id, t: title }, token);
       expect(data.updateTask.__typename).toBe('TaskPayload');
       return data.updateTask.task;
     },
     async comment(id: string, body: string) {
-      const data = await gql(app, `mutation($id: ID!, $b: String!) { addTaskComment(id: $id, body: $b) { ${TASK_RESULT} } }`, { id, b: body }, token);
+      const data = await gql(app, `mutation($id: ID!, $b: String!) { addTaskComment(input: { id: $id, body: $b }) { ${TASK_RESULT} } }`, { id, b: body }, token);
       expect(data.addTaskComment.__typename).toBe('TaskPayload');
     },
     async remove(id: string) {
-      const data = await gql(app, `mutation($id: ID!) { deleteTask(id: $id) { __typename } }`, { id }, token);
+      const data = await gql(app, `mutation($id: ID!) { deleteTask(input: { id: $id }) { __typename } }`, { id }, token);
       expect(data.deleteTask.__typename).toBe('DeleteTaskPayload');
     },
   };
@@ -245,9 +245,9 @@ describe('graphql-ws task boards', () => {
     // A whole operation that ends with an error: its first field's change (and event) is dropped.
     const mixed = await t.gql(
       `mutation($id: ID!) {
-         a: changeTaskStatus(id: $id, status: DONE) { __typename }
-         b: addTaskComment(id: $id, body: "评论") { __typename }
-         c: changeTaskStatus(id: "bm90IGEgdGFzayBpZA==", status: DONE) { __typename }
+         a: changeTaskStatus(input: { id: $id, status: DONE }) { __typename }
+         b: addTaskComment(input: { id: $id, body: "评论" }) { __typename }
+         c: changeTaskStatus(input: { id: "bm90IGEgdGFzayBpZA==", status: DONE }) { __typename }
        }`,
       { id: x.id },
       { token: coordinatorToken },
@@ -345,7 +345,7 @@ describe('graphql-ws task boards', () => {
     const demoted = await c.member(['STAFF']);
     const key = await gql(
       t,
-      `mutation { createApiKey(name: "大屏", role: VIEWER) { __typename ... on CreateApiKeySuccess { secret apiKey { id } } } }`,
+      `mutation { createApiKey(input: { name: "大屏", role: VIEWER }) { __typename ... on CreateApiKeySuccess { secret apiKey { id } } } }`,
       {},
       c.adminToken,
     );
@@ -371,9 +371,9 @@ describe('graphql-ws task boards', () => {
       c.adminToken,
     );
     expect(demotion.updateMember.__typename).toBe('MembershipPayload');
-    const removed = await gql(t, `mutation($id: ID!) { removeMember(membershipId: $id) { __typename } }`, { id: member.membershipId }, c.adminToken);
+    const removed = await gql(t, `mutation($id: ID!) { removeMember(input: { membershipId: $id }) { __typename } }`, { id: member.membershipId }, c.adminToken);
     expect(removed.removeMember.__typename).toBe('RemoveMemberPayload');
-    const revoked = await gql(t, `mutation($id: ID!) { revokeApiKey(id: $id) { __typename } }`, { id: apiKey.id }, c.adminToken);
+    const revoked = await gql(t, `mutation($id: ID!) { revokeApiKey(input: { id: $id }) { __typename } }`, { id: apiKey.id }, c.adminToken);
     expect(revoked.revokeApiKey.__typename).toBe('RevokeApiKeySuccess');
     await ops.status(x.id, 'IN_PROGRESS');
     await ops.rename(x.id, '门口迎宾（东门）');
@@ -562,7 +562,7 @@ describe('a consumer that stops reading', () => {
     for (let n = 0; n < 6; n++) {
       const created = await gql(
         t,
-        `mutation($i: ChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename ... on ChecklistTemplatePayload { template { id } } } }`,
+        `mutation($i: CreateChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename ... on ChecklistTemplatePayload { template { id } } } }`,
         { i: { name: unique(`大清单${n}`), items: Array.from({ length: 300 }, (_, i) => ({ phase: 'PREPARATION', title: `第${n}组第${i + 1}项`, description })) } },
         s.adminToken,
       );
@@ -585,7 +585,7 @@ describe('a consumer that stops reading', () => {
     for (const templateId of templateIds) {
       const res = await gql(
         t,
-        `mutation($v: ID!, $t: ID!) { instantiateChecklist(visitId: $v, templateId: $t) { __typename ... on InstantiateChecklistPayload { created { id } } } }`,
+        `mutation($v: ID!, $t: ID!) { instantiateChecklist(input: { visitId: $v, templateId: $t }) { __typename ... on InstantiateChecklistPayload { created { id } } } }`,
         { v: visitId, t: templateId },
         s.adminToken,
       );
@@ -640,7 +640,7 @@ describe('a consumer that stops reading', () => {
     }
     const template = await gql(
       t,
-      `mutation($i: ChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename ... on ChecklistTemplatePayload { template { id } } } }`,
+      `mutation($i: CreateChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename ... on ChecklistTemplatePayload { template { id } } } }`,
       { i: { name: unique('每餐清单'), items: Array.from({ length: 300 }, (_, i) => ({ phase: 'RECEPTION', title: `每餐第${i + 1}项`, anchor: 'EACH_MEAL', offsetMinutes: -15 })) } },
       s.adminToken,
     );
@@ -649,7 +649,7 @@ describe('a consumer that stops reading', () => {
     await sleep(300);
     const res = await gql(
       t,
-      `mutation($v: ID!, $t: ID!) { instantiateChecklist(visitId: $v, templateId: $t) { __typename ... on InstantiateChecklistPayload { created { id } } } }`,
+      `mutation($v: ID!, $t: ID!) { instantiateChecklist(input: { visitId: $v, templateId: $t }) { __typename ... on InstantiateChecklistPayload { created { id } } } }`,
       { v: visitId, t: template.createChecklistTemplate.template.id },
       s.adminToken,
     );

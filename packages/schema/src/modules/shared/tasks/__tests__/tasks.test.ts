@@ -80,7 +80,7 @@ async function govTemplate(token: string): Promise<Template> {
 
 async function instantiate(token: string, visitId: string, templateId: string) {
   const data = await gql(
-    `mutation($v: ID!, $t: ID!) { instantiateChecklist(visitId: $v, templateId: $t) {
+    `mutation($v: ID!, $t: ID!) { instantiateChecklist(input: { visitId: $v, templateId: $t }) {
        __typename
        ... on InstantiateChecklistPayload { visit { id } created { ${TASK_FIELDS} } }
        ... on TaskError { code message } } }`,
@@ -101,7 +101,7 @@ async function task(token: string, id: string): Promise<TaskRow | null> {
 
 async function setStatus(token: string, id: string, status: string, options: { reason?: string | null; expectedVersion?: number } = {}) {
   const data = await gql(
-    `mutation($id: ID!, $s: TaskStatus!, $r: String, $v: Int) { changeTaskStatus(id: $id, status: $s, reason: $r, expectedVersion: $v) { ${TASK_RESULT} } }`,
+    `mutation($id: ID!, $s: TaskStatus!, $r: String, $v: Int) { changeTaskStatus(input: { id: $id, status: $s, reason: $r, expectedVersion: $v }) { ${TASK_RESULT} } }`,
     { id, s: status, r: options.reason ?? null, v: options.expectedVersion ?? null },
     token,
   );
@@ -329,7 +329,7 @@ describe('the seeded government checklist on a visit', () => {
     // A due time set by hand detaches the task from its milestone.
     const manualAt = L('2030-05-10T13:00');
     const updated = await gql(
-      `mutation($id: ID!, $d: DateTime) { updateTask(id: $id, input: { dueAt: $d }) { ${TASK_RESULT} } }`,
+      `mutation($id: ID!, $d: DateTime) { updateTask(input: { id: $id, dueAt: $d }) { ${TASK_RESULT} } }`,
       { id: manual.id, d: manualAt },
       coordinator.token,
     );
@@ -366,7 +366,7 @@ describe('the seeded government checklist on a visit', () => {
     // On the road: the driver reports they are now expected at 10:15.
     const live = L('2030-05-10T10:15');
     const progress = await gql(
-      `mutation($leg: ID!, $e: DateTime) { updateTravelProgress(legId: $leg, expectedArrivalAt: $e) { __typename } }`,
+      `mutation($leg: ID!, $e: DateTime) { updateTravelProgress(input: { legId: $leg, expectedArrivalAt: $e }) { __typename } }`,
       { leg: plan.inboundId, e: live },
       staff.token,
     );
@@ -471,14 +471,14 @@ describe('status changes', () => {
     }
     // Updating and deleting another tenant's task are refused the same way.
     const [bBefore] = await ownerQuery(`SELECT * FROM tasks WHERE id = $1`, [rawId(bTask.id)]);
-    const upd = await gql(`mutation($id: ID!) { updateTask(id: $id, input: { title: "劫持" }) { ${TASK_RESULT} } }`, { id: bTask.id }, coordinator.token);
+    const upd = await gql(`mutation($id: ID!) { updateTask(input: { id: $id, title: "劫持" }) { ${TASK_RESULT} } }`, { id: bTask.id }, coordinator.token);
     expect(upd.updateTask).toMatchObject({ __typename: 'TaskError', code: 'NOT_FOUND' });
-    const del = await gql(`mutation($id: ID!) { deleteTask(id: $id) { __typename ... on TaskError { code } } }`, { id: bTask.id }, coordinator.token);
+    const del = await gql(`mutation($id: ID!) { deleteTask(input: { id: $id }) { __typename ... on TaskError { code } } }`, { id: bTask.id }, coordinator.token);
     expect(del.deleteTask).toMatchObject({ __typename: 'TaskError', code: 'NOT_FOUND' });
     expect(await ownerQuery(`SELECT * FROM tasks WHERE id = $1`, [rawId(bTask.id)])).toEqual([bBefore]);
     // A stale update is a CONFLICT too.
     const stale = await gql(
-      `mutation($id: ID!) { updateTask(id: $id, expectedVersion: 1, input: { title: "改名" }) { ${TASK_RESULT} } }`,
+      `mutation($id: ID!) { updateTask(input: { id: $id, expectedVersion: 1, title: "改名" }) { ${TASK_RESULT} } }`,
       { id: x.id },
       coordinator.token,
     );
@@ -491,11 +491,11 @@ describe('status changes', () => {
     const template = await govTemplate(a.adminToken);
     const templateInput = { name: unique('清单'), items: [{ phase: 'PREPARATION', title: '一步' }] };
     const attempts: [string, string, Record<string, unknown>][] = [
-      ['createChecklistTemplate', `mutation($i: ChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename } }`, { i: templateInput }],
+      ['createChecklistTemplate', `mutation($i: CreateChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename } }`, { i: templateInput }],
       ['createTask', `mutation($i: CreateTaskInput!) { createTask(input: $i) { __typename } }`, { i: { visitId, phase: 'RECEPTION', title: '越权' } }],
-      ['instantiateChecklist', `mutation($v: ID!, $t: ID!) { instantiateChecklist(visitId: $v, templateId: $t) { __typename } }`, { v: visitId, t: template.id }],
-      ['deleteTask', `mutation($id: ID!) { deleteTask(id: $id) { __typename } }`, { id: x.id }],
-      ['updateTask', `mutation($id: ID!) { updateTask(id: $id, input: { title: "x" }) { __typename } }`, { id: x.id }],
+      ['instantiateChecklist', `mutation($v: ID!, $t: ID!) { instantiateChecklist(input: { visitId: $v, templateId: $t }) { __typename } }`, { v: visitId, t: template.id }],
+      ['deleteTask', `mutation($id: ID!) { deleteTask(input: { id: $id }) { __typename } }`, { id: x.id }],
+      ['updateTask', `mutation($id: ID!) { updateTask(input: { id: $id, title: "x" }) { __typename } }`, { id: x.id }],
     ];
     const before = await stateOf(a.id, x.id);
     for (const [name, query, variables] of attempts) {
@@ -515,8 +515,8 @@ describe('status changes', () => {
     // VIEWER can read but not change a status or comment.
     expect((await task(viewer.token, x.id))!.id).toBe(x.id);
     for (const query of [
-      `mutation($id: ID!) { changeTaskStatus(id: $id, status: IN_PROGRESS) { __typename } }`,
-      `mutation($id: ID!) { addTaskComment(id: $id, body: "看过") { __typename } }`,
+      `mutation($id: ID!) { changeTaskStatus(input: { id: $id, status: IN_PROGRESS }) { __typename } }`,
+      `mutation($id: ID!) { addTaskComment(input: { id: $id, body: "看过" }) { __typename } }`,
     ]) {
       const res = await t.gql(query, { id: x.id }, { token: viewer.token });
       expect(res.errors).toBeUndefined();
@@ -527,7 +527,7 @@ describe('status changes', () => {
 
     // The tenant admin designs a template; the same name again is NAME_TAKEN.
     const created = await gql(
-      `mutation($i: ChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename
+      `mutation($i: CreateChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename
          ... on ChecklistTemplatePayload { template { id name items { title phase position offsetMinutes anchor } } } ... on TaskError { code } } }`,
       { i: templateInput },
       a.adminToken,
@@ -536,11 +536,11 @@ describe('status changes', () => {
       name: templateInput.name,
       items: [{ title: '一步', phase: 'PREPARATION', position: 1, offsetMinutes: 0, anchor: null }],
     });
-    const dup = await gql(`mutation($i: ChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename ... on TaskError { code } } }`, { i: templateInput }, a.adminToken);
+    const dup = await gql(`mutation($i: CreateChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename ... on TaskError { code } } }`, { i: templateInput }, a.adminToken);
     expect(dup.createChecklistTemplate).toEqual({ __typename: 'TaskError', code: 'NAME_TAKEN' });
     // A meal kind is only allowed with EACH_MEAL.
     const invalid = await gql(
-      `mutation($i: ChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename ... on ValidationError { fieldErrors { path } } } }`,
+      `mutation($i: CreateChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename ... on ValidationError { fieldErrors { path } } } }`,
       { i: { name: unique('坏清单'), items: [{ phase: 'RECEPTION', title: '错', anchor: 'ARRIVAL', mealKind: 'DINNER' }] } },
       a.adminToken,
     );
@@ -641,11 +641,11 @@ describe('comments, evidence and ad-hoc tasks', () => {
     const visitId = await api.newVisit(coordinator.token);
     const x = await newTask(coordinator.token, { visitId, title: '检查车辆' });
     const comment = async (token: string, id: string, body: string) =>
-      (await gql(`mutation($id: ID!, $b: String!) { addTaskComment(id: $id, body: $b) { ${TASK_RESULT} } }`, { id, b: body }, token)).addTaskComment;
+      (await gql(`mutation($id: ID!, $b: String!) { addTaskComment(input: { id: $id, body: $b }) { ${TASK_RESULT} } }`, { id, b: body }, token)).addTaskComment;
     const evidence = async (token: string, id: string, kind: string, reference: string, note?: string) =>
       (
         await gql(
-          `mutation($id: ID!, $k: EvidenceKind!, $r: String!, $n: String) { addTaskEvidence(id: $id, kind: $k, reference: $r, note: $n) { ${TASK_RESULT} } }`,
+          `mutation($id: ID!, $k: EvidenceKind!, $r: String!, $n: String) { addTaskEvidence(input: { id: $id, kind: $k, reference: $r, note: $n }) { ${TASK_RESULT} } }`,
           { id, k: kind, r: reference, n: note ?? null },
           token,
         )
@@ -722,15 +722,15 @@ describe('comments, evidence and ad-hoc tasks', () => {
 
     // Update: clear the assignee, change the title; a stale version is refused.
     const updated = await gql(
-      `mutation($id: ID!, $i: UpdateTaskInput!) { updateTask(id: $id, expectedVersion: 1, input: $i) { __typename ... on TaskPayload { task { title assignee { id } version } } } }`,
-      { id: x.id, i: { title: '准备欢迎横幅和鲜花', assigneeMembershipId: null } },
+      `mutation($i: UpdateTaskInput!) { updateTask(input: $i) { __typename ... on TaskPayload { task { title assignee { id } version } } } }`,
+      { i: { id: x.id, expectedVersion: 1, title: '准备欢迎横幅和鲜花', assigneeMembershipId: null } },
       coordinator.token,
     );
     expect(updated.updateTask).toEqual({ __typename: 'TaskPayload', task: { title: '准备欢迎横幅和鲜花', assignee: null, version: 2 } });
 
     // Delete: gone, with a DELETED event carrying the task as it was.
     const deleted = await gql(
-      `mutation($id: ID!) { deleteTask(id: $id, expectedVersion: 2) { __typename ... on DeleteTaskPayload { deletedTaskId } } }`,
+      `mutation($id: ID!) { deleteTask(input: { id: $id, expectedVersion: 2 }) { __typename ... on DeleteTaskPayload { deletedTaskId } } }`,
       { id: x.id },
       coordinator.token,
     );
@@ -739,7 +739,7 @@ describe('comments, evidence and ad-hoc tasks', () => {
     const [last] = await ownerQuery(`SELECT type, payload->'task'->>'title' AS title FROM event_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1`, [a.id]);
     expect(last).toEqual({ type: 'DELETED', title: '准备欢迎横幅和鲜花' });
     expect(
-      (await gql(`mutation($id: ID!) { deleteTask(id: $id) { __typename ... on TaskError { code } } }`, { id: x.id }, coordinator.token)).deleteTask,
+      (await gql(`mutation($id: ID!) { deleteTask(input: { id: $id }) { __typename ... on TaskError { code } } }`, { id: x.id }, coordinator.token)).deleteTask,
     ).toEqual({ __typename: 'TaskError', code: 'NOT_FOUND' });
   });
 });

@@ -76,9 +76,9 @@ describe('visit lifecycle', () => {
 
     const before = await fingerprint(gov.id);
     const noComment = await api.decide(approver.token, visitId, false);
-    expect(noComment.data.decideVisitPlan).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['comment'] }] });
+    expect(noComment.data.decideVisitPlan).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['input', 'comment'] }] });
     const blank = await api.decide(approver.token, visitId, false, '   ');
-    expect(blank.data.decideVisitPlan).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['comment'] }] });
+    expect(blank.data.decideVisitPlan).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['input', 'comment'] }] });
     expect(await fingerprint(gov.id)).toEqual(before);
 
     const rejected = await api.decide(approver.token, visitId, false, '住宿标准偏高,请调整');

@@ -9,25 +9,25 @@ export const L = (local: string) => new Date(`${local}:00+08:00`).toISOString();
 
 export const PAYLOAD = `__typename
   ... on VisitPayload { recordId visit { id version status } }
-  ... on VisitError { code message }
+  ... on Error { code message }
   ... on ValidationError { fieldErrors { path message } }`;
 
 export const SAVE_INPUT = {
-  saveVisitGuest: 'VisitGuestInput',
-  saveVisitContact: 'VisitContactInput',
-  saveTravelLeg: 'TravelLegInput',
-  saveVisitHost: 'VisitHostInput',
-  saveItineraryItem: 'ItineraryItemInput',
-  saveLodging: 'LodgingInput',
-  saveMeal: 'MealInput',
-  saveVehicle: 'VehicleInput',
-  saveGift: 'GiftInput',
-  saveBudgetLine: 'BudgetLineInput',
+  saveVisitGuest: 'SaveVisitGuestInput',
+  saveVisitContact: 'SaveVisitContactInput',
+  saveTravelLeg: 'SaveTravelLegInput',
+  saveVisitHost: 'SaveVisitHostInput',
+  saveItineraryItem: 'SaveItineraryItemInput',
+  saveLodging: 'SaveLodgingInput',
+  saveMeal: 'SaveMealInput',
+  saveVehicle: 'SaveVehicleInput',
+  saveGift: 'SaveGiftInput',
+  saveBudgetLine: 'SaveBudgetLineInput',
 } as const;
 export type SaveField = keyof typeof SAVE_INPUT;
 
 export interface Payload {
-  __typename: 'VisitPayload' | 'VisitError' | 'ValidationError';
+  __typename: 'VisitPayload' | 'VisitError' | 'ValidationError' | 'IdempotencyError';
   recordId?: string | null;
   visit?: { id: string; version: number; status: string };
   code?: string;
@@ -68,8 +68,8 @@ export function visitApi(t: TestApp) {
 
     async createVisit(token: string, input: Record<string, unknown>, idempotencyKey?: string): Promise<Payload> {
       const data = await gql(
-        `mutation($input: CreateVisitInput!, $key: String) { createVisit(input: $input, idempotencyKey: $key) { ${PAYLOAD} } }`,
-        { input, key: idempotencyKey },
+        `mutation($input: CreateVisitInput!) { createVisit(input: $input) { ${PAYLOAD} } }`,
+        { input: { ...input, idempotencyKey } },
         token,
       );
       return data.createVisit;
@@ -105,9 +105,8 @@ export function visitApi(t: TestApp) {
     ): Promise<Payload> {
       const expectedVersion = options.expectedVersion ?? (await api.version(token, visitId));
       const data = await gql(
-        `mutation($visitId: ID!, $v: Int!, $input: ${SAVE_INPUT[field]}!, $key: String) {
-           ${field}(visitId: $visitId, expectedVersion: $v, input: $input, idempotencyKey: $key) { ${PAYLOAD} } }`,
-        { visitId, v: expectedVersion, input, key: options.key },
+        `mutation($input: ${SAVE_INPUT[field]}!) { ${field}(input: $input) { ${PAYLOAD} } }`,
+        { input: { ...input, visitId, expectedVersion, idempotencyKey: options.key } },
         token,
       );
       return data[field];
@@ -121,7 +120,7 @@ export function visitApi(t: TestApp) {
     async remove(token: string, visitId: string, recordId: string, expectedVersion?: number): Promise<Payload> {
       const v = expectedVersion ?? (await api.version(token, visitId));
       const data = await gql(
-        `mutation($visitId: ID!, $v: Int!, $recordId: ID!) { removeVisitRecord(visitId: $visitId, expectedVersion: $v, recordId: $recordId) { ${PAYLOAD} } }`,
+        `mutation($visitId: ID!, $v: Int!, $recordId: ID!) { removeVisitRecord(input: { visitId: $visitId, expectedVersion: $v, recordId: $recordId }) { ${PAYLOAD} } }`,
         { visitId, v, recordId },
         token,
       );
@@ -131,8 +130,8 @@ export function visitApi(t: TestApp) {
     async updateVisit(token: string, visitId: string, input: Record<string, unknown>, expectedVersion?: number): Promise<Payload> {
       const v = expectedVersion ?? (await api.version(token, visitId));
       const data = await gql(
-        `mutation($id: ID!, $v: Int!, $input: UpdateVisitInput!) { updateVisit(id: $id, expectedVersion: $v, input: $input) { ${PAYLOAD} } }`,
-        { id: visitId, v, input },
+        `mutation($input: UpdateVisitInput!) { updateVisit(input: $input) { ${PAYLOAD} } }`,
+        { input: { ...input, id: visitId, expectedVersion: v } },
         token,
       );
       return data.updateVisit;
@@ -141,7 +140,7 @@ export function visitApi(t: TestApp) {
     async setStatus(token: string, visitId: string, to: string, expectedVersion?: number): Promise<Payload> {
       const v = expectedVersion ?? (await api.version(token, visitId));
       const data = await gql(
-        `mutation($id: ID!, $v: Int!, $to: VisitStatus!) { changeVisitStatus(id: $id, expectedVersion: $v, to: $to) { ${PAYLOAD} } }`,
+        `mutation($id: ID!, $v: Int!, $to: VisitStatus!) { changeVisitStatus(input: { id: $id, expectedVersion: $v, to: $to }) { ${PAYLOAD} } }`,
         { id: visitId, v, to },
         token,
       );
@@ -151,7 +150,7 @@ export function visitApi(t: TestApp) {
     async submit(token: string, visitId: string, expectedVersion?: number): Promise<Payload> {
       const v = expectedVersion ?? (await api.version(token, visitId));
       const data = await gql(
-        `mutation($id: ID!, $v: Int!) { submitVisitForApproval(id: $id, expectedVersion: $v) { ${PAYLOAD} } }`,
+        `mutation($id: ID!, $v: Int!) { submitVisitForApproval(input: { id: $id, expectedVersion: $v }) { ${PAYLOAD} } }`,
         { id: visitId, v },
         token,
       );
@@ -163,7 +162,7 @@ export function visitApi(t: TestApp) {
       const v = expectedVersion ?? (await api.version(token, visitId));
       return t.gql(
         `mutation($id: ID!, $v: Int!, $approve: Boolean!, $comment: String) {
-           decideVisitPlan(id: $id, expectedVersion: $v, approve: $approve, comment: $comment) { ${PAYLOAD} } }`,
+           decideVisitPlan(input: { id: $id, expectedVersion: $v, approve: $approve, comment: $comment }) { ${PAYLOAD} } }`,
         { id: visitId, v, approve, comment },
         { token },
       );
@@ -183,7 +182,7 @@ export function visitApi(t: TestApp) {
     async escalate(token: string, visitId: string, note: string, expectedVersion?: number): Promise<Payload> {
       const v = expectedVersion ?? (await api.version(token, visitId));
       const data = await gql(
-        `mutation($id: ID!, $v: Int!, $note: String!) { recordVisitEscalation(id: $id, expectedVersion: $v, note: $note) { ${PAYLOAD} } }`,
+        `mutation($id: ID!, $v: Int!, $note: String!) { recordVisitEscalation(input: { id: $id, expectedVersion: $v, note: $note }) { ${PAYLOAD} } }`,
         { id: visitId, v, note },
         token,
       );
@@ -193,8 +192,8 @@ export function visitApi(t: TestApp) {
     async followUp(token: string, visitId: string, input: Record<string, unknown>, expectedVersion?: number): Promise<Payload> {
       const v = expectedVersion ?? (await api.version(token, visitId));
       const data = await gql(
-        `mutation($id: ID!, $v: Int!, $input: VisitFollowUpInput!) { recordVisitFollowUp(id: $id, expectedVersion: $v, input: $input) { ${PAYLOAD} } }`,
-        { id: visitId, v, input },
+        `mutation($input: RecordVisitFollowUpInput!) { recordVisitFollowUp(input: $input) { ${PAYLOAD} } }`,
+        { input: { ...input, id: visitId, expectedVersion: v } },
         token,
       );
       return data.recordVisitFollowUp;
@@ -211,7 +210,7 @@ export async function rankIdsByLevel(t: TestApp, adminToken: string): Promise<Ma
 
 export async function assignRank(t: TestApp, adminToken: string, membershipId: string, rankId: string) {
   const res = await t.gql(
-    `mutation($m: ID!, $r: ID) { assignRank(membershipId: $m, rankId: $r) { __typename ... on AssignRankPayload { membership { rank { level } } } } }`,
+    `mutation($m: ID!, $r: ID) { assignRank(input: { membershipId: $m, rankId: $r }) { __typename ... on AssignRankPayload { membership { rank { level } } } } }`,
     { m: membershipId, r: rankId },
     { token: adminToken },
   );

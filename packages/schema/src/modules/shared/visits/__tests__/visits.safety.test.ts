@@ -86,8 +86,10 @@ describe('idempotency keys', () => {
     expect(await versionInDb(v)).toBe(2);
 
     const before = await fingerprint(a.id);
-    refused(await api.save(coordinator.token, 'saveVisitContact', v, { name: '甲', phone: '13800000001' }, { expectedVersion: 2, key }), 'IDEMPOTENCY_KEY_REUSED');
-    refused(await api.createVisit(coordinator.token, api.visitInput(), key), 'IDEMPOTENCY_KEY_REUSED');
+    // A reused key is an IdempotencyError, as in every module (it was a VisitError before issue 11).
+    const reused = { __typename: 'IdempotencyError', code: 'IDEMPOTENCY_KEY_REUSED' };
+    expect(await api.save(coordinator.token, 'saveVisitContact', v, { name: '甲', phone: '13800000001' }, { expectedVersion: 2, key })).toMatchObject(reused);
+    expect(await api.createVisit(coordinator.token, api.visitInput(), key)).toMatchObject(reused);
     expect(await fingerprint(a.id)).toEqual(before);
   });
 });
@@ -97,7 +99,7 @@ describe('bad input', () => {
     const title = unique('倒序');
     const before = await fingerprint(a.id);
     const backwards = await api.createVisit(coordinator.token, api.visitInput({ title, startsAt: L('2030-05-10T17:00'), endsAt: L('2030-05-10T09:00') }));
-    expect(backwards).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['endsAt'] }] });
+    expect(backwards).toMatchObject({ __typename: 'ValidationError', fieldErrors: [{ path: ['input', 'endsAt'] }] });
     expect(await fingerprint(a.id)).toEqual(before);
 
     const v = await api.newVisit(coordinator.token);
@@ -111,13 +113,13 @@ describe('bad input', () => {
     const stored = await fingerprint(a.id);
     for (const [field, input, path] of cases) {
       const res = await t.gql(
-        `mutation($v: ID!, $input: ${SAVE_INPUT[field]}!) { ${field}(visitId: $v, expectedVersion: 1, input: $input) { ${PAYLOAD} } }`,
-        { v, input },
+        `mutation($input: ${SAVE_INPUT[field]}!) { ${field}(input: $input) { ${PAYLOAD} } }`,
+        { input: { ...input, visitId: v, expectedVersion: 1 } },
         { token: coordinator.token },
       );
       expect(res.errors, `${field} ${JSON.stringify(input)}`).toBeUndefined();
       expect(res.data[field], field).toMatchObject({ __typename: 'ValidationError' });
-      expect(res.data[field].fieldErrors.map((e: { path: string[] }) => e.path), field).toContainEqual(path);
+      expect(res.data[field].fieldErrors.map((e: { path: string[] }) => e.path), field).toContainEqual(['input', ...path]);
     }
     expect(await fingerprint(a.id)).toEqual(stored);
   });
@@ -243,7 +245,7 @@ describe('tenant isolation', () => {
       await attempt(`remove A's ${kind} from B's visit`, async () => api.remove(bToken, bVisit, aIds[kind]!, await bVersion()));
     }
     await attempt('updateTravelProgress', async () =>
-      (await api.gql(`mutation($id: ID!) { updateTravelProgress(legId: $id, actualDepartureAt: "2030-05-10T00:00:00Z") { ${PAYLOAD} } }`, { id: aIds.travelLeg }, bToken)).updateTravelProgress,
+      (await api.gql(`mutation($id: ID!) { updateTravelProgress(input: { legId: $id, actualDepartureAt: "2030-05-10T00:00:00Z" }) { ${PAYLOAD} } }`, { id: aIds.travelLeg }, bToken)).updateTravelProgress,
     );
 
     for (const [label, result] of results) expect(result, label).toMatchObject({ __typename: 'VisitError', code: 'NOT_FOUND' });
