@@ -172,7 +172,7 @@ export function visitApi(t: TestApp) {
     async travelProgress(token: string, legId: string, progress: { actualDepartureAt?: string | null; expectedArrivalAt?: string | null }): Promise<Payload> {
       const data = await gql(
         `mutation($id: ID!, $departed: DateTime, $expected: DateTime) {
-           updateTravelProgress(legId: $id, actualDepartureAt: $departed, expectedArrivalAt: $expected) { ${PAYLOAD} } }`,
+           updateTravelProgress(input: { legId: $id, actualDepartureAt: $departed, expectedArrivalAt: $expected }) { ${PAYLOAD} } }`,
         { id: legId, departed: progress.actualDepartureAt, expected: progress.expectedArrivalAt },
         token,
       );
