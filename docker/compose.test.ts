@@ -172,10 +172,7 @@ describe('docker/compose.yaml', () => {
   });
 
   it('publishes the two gateways on 4000 and 4001', () => {
-    expect(GATEWAYS.map((n) => publishedPorts(services[n]!))).toEqual([
-      [{ published: '4000', target: '4000' }],
-      [{ published: '4001', target: '4000' }],
-    ]);
+    expect(GATEWAYS.map((n) => publishedPorts(services[n]!))).toEqual([[{ published: '4000', target: '4000' }], [{ published: '4001', target: '4000' }]]);
   });
 });
 
@@ -231,7 +228,9 @@ describe('docker/Dockerfile', () => {
   });
 
   it('keeps node_modules and generated code of the build machine out of the context', () => {
-    const ignore = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+    const ignore = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     for (const p of ['**/node_modules', 'packages/db/src/generated', 'packages/schema/src/generated', '.git', '.env']) {
       expect(ignore).toContain(p);
     }

@@ -67,42 +67,34 @@ const INSERT_AUDIT = {
 // combined BEGIN + scope + access message as a simple query, the rest as sent (unnamed) or named.
 // The request's own visit (body.visitId) takes the place of the one the traces were recorded on.
 type Trace = { text: string; values?: unknown[] }[];
-const traces: Record<string, Trace> & { visitId?: string } = process.env.BENCH_TRACES
-  ? JSON.parse(readFileSync(process.env.BENCH_TRACES, 'utf8'))
-  : {};
+const traces: Record<string, Trace> & { visitId?: string } = process.env.BENCH_TRACES ? JSON.parse(readFileSync(process.env.BENCH_TRACES, 'utf8')) : {};
 
-const replay = (scenario: string, prepared: boolean): Handler => async (_tenantId, _userId, body) => {
-  const recorded = traces[scenario];
-  if (!recorded) throw new Error(`no trace for ${scenario}`);
-  const from = traces.visitId;
-  const to = typeof body.visitId === 'string' ? body.visitId : undefined;
-  const trace =
-    from && to
-      ? recorded.map((s) => ({ ...s, values: s.values?.map((v) => (typeof v === 'string' ? v.replaceAll(from, to) : v)) }))
-      : recorded;
-  const client = await pool.connect();
-  try {
-    let rows = 0;
-    for (const [i, { text, values = [] }] of trace.entries()) {
-      const named = prepared && values.length > 0;
-      const r = await client.query(named ? { name: `replay_${scenario}_${i}`, text, values } : values.length > 0 ? { text, values } : text);
-      rows += Array.isArray(r) ? 0 : (r.rowCount ?? 0);
+const replay =
+  (scenario: string, prepared: boolean): Handler =>
+  async (_tenantId, _userId, body) => {
+    const recorded = traces[scenario];
+    if (!recorded) throw new Error(`no trace for ${scenario}`);
+    const from = traces.visitId;
+    const to = typeof body.visitId === 'string' ? body.visitId : undefined;
+    const trace = from && to ? recorded.map((s) => ({ ...s, values: s.values?.map((v) => (typeof v === 'string' ? v.replaceAll(from, to) : v)) })) : recorded;
+    const client = await pool.connect();
+    try {
+      let rows = 0;
+      for (const [i, { text, values = [] }] of trace.entries()) {
+        const named = prepared && values.length > 0;
+        const r = await client.query(named ? { name: `replay_${scenario}_${i}`, text, values } : values.length > 0 ? { text, values } : text);
+        rows += Array.isArray(r) ? 0 : (r.rowCount ?? 0);
+      }
+      return { replayed: trace.length, rows };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
     }
-    return { replayed: trace.length, rows };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-};
+  };
 
-async function inTenant<T>(
-  tenantId: string,
-  userId: string,
-  begin: string,
-  fn: (c: pg.PoolClient) => Promise<T>,
-): Promise<T> {
+async function inTenant<T>(tenantId: string, userId: string, begin: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query(beginWithScope(begin, tenantId, userId));

@@ -134,7 +134,10 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutResult> {
     // Priming: change a task every 300 ms until every subscription has seen one change, i.e. is live.
     const primed = Promise.all(clients.map((c) => nextMessage(c, 'primed', 120_000)));
     let primedDone = false;
-    void primed.then(() => (primedDone = true), () => undefined);
+    void primed.then(
+      () => (primedDone = true),
+      () => undefined,
+    );
     for (let k = 0; !primedDone; k++) {
       if (k > 400) throw new Error('subscriptions never went live');
       await write(`p${k}`);

@@ -104,8 +104,16 @@ export function summarise(file: string, window?: { fromUs: number; toUs: number 
     file: path.relative(RESULTS_DIR, file),
     window_s: Math.round((busy + idle) / 1e5) / 10,
     busy_share: Math.round((1000 * busy) / (busy + idle)) / 10,
-    by_package_pct: Object.fromEntries(sorted(packages).slice(0, 20).map(([k, v]) => [k, pct(v)])),
-    top_functions_pct: Object.fromEntries(sorted(functions).slice(0, top).map(([k, v]) => [k, pct(v)])),
+    by_package_pct: Object.fromEntries(
+      sorted(packages)
+        .slice(0, 20)
+        .map(([k, v]) => [k, pct(v)]),
+    ),
+    top_functions_pct: Object.fromEntries(
+      sorted(functions)
+        .slice(0, top)
+        .map(([k, v]) => [k, pct(v)]),
+    ),
   };
 }
 

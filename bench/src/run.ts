@@ -242,7 +242,9 @@ try {
 
   log('counting the statements the gateway sends per request …');
   const statements = await statementCounts(dbUrl, fixture);
-  log(`statements per request: by-id ${statements['by-id']!.count}, board ${statements.board!.count}, create ${statements.create!.count}; board with 2/20/200 tasks: ${JSON.stringify(statements.boardByTasks)}`);
+  log(
+    `statements per request: by-id ${statements['by-id']!.count}, board ${statements.board!.count}, create ${statements.create!.count}; board with 2/20/200 tasks: ${JSON.stringify(statements.boardByTasks)}`,
+  );
 
   const GW_A = 4701;
   const GW_B = 4702;
@@ -275,7 +277,10 @@ try {
     const mopts = { connections: opts.connections, cpuPids, sampler };
     // Warm-up until steady: V8 needs ~10 s of load before the gateway reaches its steady throughput
     // (it starts at a third of it); the baseline is steady within a couple of seconds.
-    for (const [side, t] of [['gateway', scenario.gateway], ['baseline', scenario.baseline]] as const) {
+    for (const [side, t] of [
+      ['gateway', scenario.gateway],
+      ['baseline', scenario.baseline],
+    ] as const) {
       const history: number[] = [];
       for (let elapsed = 0; elapsed < opts.warmupMax; elapsed += opts.warmup) {
         const w = await measure(t, { ...mopts, seconds: opts.warmup });
@@ -304,7 +309,11 @@ try {
         if (m.bad > 0) throw new Error(`${label}: bad responses: ${m.firstBad}`);
         (extra[label] ??= []).push(m);
       }
-      log(`${scenario.name} decomposition round ${r}: ${Object.entries(extra).map(([k, v]) => `${k} ${v.at(-1)!.rps} rps`).join(', ')}`);
+      log(
+        `${scenario.name} decomposition round ${r}: ${Object.entries(extra)
+          .map(([k, v]) => `${k} ${v.at(-1)!.rps} rps`)
+          .join(', ')}`,
+      );
     }
     const med = (pick: (m: { gateway: Measurement; baseline: Measurement }) => number) => round(median(rounds.map(pick)), 2);
     const cpuMed = (side: 'gateway' | 'baseline') => {
@@ -363,7 +372,12 @@ try {
             ),
           }
         : {}),
-      rounds: rounds.map((m) => ({ gateway_rps: m.gateway.rps, baseline_rps: m.baseline.rps, gateway_p99_ms: m.gateway.p99_ms, baseline_p99_ms: m.baseline.p99_ms })),
+      rounds: rounds.map((m) => ({
+        gateway_rps: m.gateway.rps,
+        baseline_rps: m.baseline.rps,
+        gateway_p99_ms: m.gateway.p99_ms,
+        baseline_p99_ms: m.baseline.p99_ms,
+      })),
     });
   }
 
@@ -431,7 +445,10 @@ try {
     ],
   };
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = path.resolve(RESULTS_DIR, option('out', quick ? 'quick.json' : argv.some((a) => /^--(?!rounds|seconds)/.test(a)) ? 'partial.json' : 'latest.json'));
+  const file = path.resolve(
+    RESULTS_DIR,
+    option('out', quick ? 'quick.json' : argv.some((a) => /^--(?!rounds|seconds)/.test(a)) ? 'partial.json' : 'latest.json'),
+  );
   writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
   printTable(results.scenarios as any[]);
   log(`wrote ${path.relative(process.cwd(), file)} in ${results.duration_s} s`);
@@ -472,7 +489,9 @@ function printTable(rows: any[]) {
   }
   const board = rows.find((x) => x.name === 'board');
   if (board?.statements_by_task_count) {
-    console.log(`\nboard: statements per request by tasks on the visit ${JSON.stringify(board.statements_by_task_count)}: ${board.statements_constant ? 'constant' : 'GROWS'}`);
+    console.log(
+      `\nboard: statements per request by tasks on the visit ${JSON.stringify(board.statements_by_task_count)}: ${board.statements_constant ? 'constant' : 'GROWS'}`,
+    );
   }
   const fan = rows.filter((x) => x.gateway_rps === null);
   if (fan.length) {

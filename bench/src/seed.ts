@@ -44,20 +44,14 @@ export async function signToken(userId: string, tenantId: string): Promise<strin
     .sign(new TextEncoder().encode(JWT.secret));
 }
 
-
-const ROLE_OF = (i: number): string[] =>
-  i === 0 ? ['TENANT_ADMIN'] : i < 10 ? ['COORDINATOR', 'APPROVER'] : i < 40 ? ['STAFF'] : ['VIEWER'];
+const ROLE_OF = (i: number): string[] => (i === 0 ? ['TENANT_ADMIN'] : i < 10 ? ['COORDINATOR', 'APPROVER'] : i < 40 ? ['STAFF'] : ['VIEWER']);
 
 /** Seeds one tenant's members, visits and tasks; returns its id, members and visit ids. */
 async function seedTenant(
   c: pg.Client,
   spec: { kind: string; slug: string; name: string; users: number; visits: number; tasksPerVisit: number; events: boolean },
 ) {
-  const tenant = await c.query<{ id: string }>(`INSERT INTO tenants (kind, name, slug) VALUES ($1, $2, $3) RETURNING id`, [
-    spec.kind,
-    spec.name,
-    spec.slug,
-  ]);
+  const tenant = await c.query<{ id: string }>(`INSERT INTO tenants (kind, name, slug) VALUES ($1, $2, $3) RETURNING id`, [spec.kind, spec.name, spec.slug]);
   const tenantId = tenant.rows[0]!.id;
   const users = await c.query<{ id: string; n: number }>(
     `INSERT INTO users (email, display_name)
@@ -69,10 +63,12 @@ async function seedTenant(
   const members: { userId: string; membershipId: string; roles: string[] }[] = [];
   for (const [i, u] of byN.entries()) {
     const roles = ROLE_OF(i);
-    const m = await c.query<{ id: string }>(
-      `INSERT INTO memberships (tenant_id, user_id, roles, title) VALUES ($1, $2, $3::member_role[], $4) RETURNING id`,
-      [tenantId, u.id, roles, i === 0 ? '办公室主任' : i < 10 ? '接待科科长' : '科员'],
-    );
+    const m = await c.query<{ id: string }>(`INSERT INTO memberships (tenant_id, user_id, roles, title) VALUES ($1, $2, $3::member_role[], $4) RETURNING id`, [
+      tenantId,
+      u.id,
+      roles,
+      i === 0 ? '办公室主任' : i < 10 ? '接待科科长' : '科员',
+    ]);
     members.push({ userId: u.id, membershipId: m.rows[0]!.id, roles });
   }
   const memberIds = members.map((m) => m.membershipId);

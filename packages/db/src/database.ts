@@ -47,10 +47,7 @@ export interface Database {
    * One tenant transaction: the scope set and the prelude query answered before `fn` runs (on
    * PostgreSQL in the same round trip as BEGIN; see transaction-prelude.ts).
    */
-  transaction<T>(
-    options: Omit<ScopedTransactionOptions, 'maxWait' | 'timeout'>,
-    fn: (tx: Db, preludeRows: PreludeRow[]) => Promise<T>,
-  ): Promise<T>;
+  transaction<T>(options: Omit<ScopedTransactionOptions, 'maxWait' | 'timeout'>, fn: (tx: Db, preludeRows: PreludeRow[]) => Promise<T>): Promise<T>;
   /** Cheap liveness check of the database (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -81,10 +81,7 @@ export async function migrate(session: SqlSession, options: { dir?: string } = {
         throw new MigrationError('MISSING_FILE', `applied migration ${row.version} (${row.name}) has no file`);
       }
       if (file.checksum !== row.checksum) {
-        throw new MigrationError(
-          'CHECKSUM_MISMATCH',
-          `migration ${file.file} changed after it was applied; add a new migration instead of editing it`,
-        );
+        throw new MigrationError('CHECKSUM_MISMATCH', `migration ${file.file} changed after it was applied; add a new migration instead of editing it`);
       }
     }
     const done = new Set(rows.map((r) => r.version));
@@ -94,11 +91,7 @@ export async function migrate(session: SqlSession, options: { dir?: string } = {
       await session.exec('BEGIN');
       try {
         await session.exec(m.sql);
-        await session.query('INSERT INTO jiedai_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
-          m.version,
-          m.name,
-          m.checksum,
-        ]);
+        await session.query('INSERT INTO jiedai_migrations (version, name, checksum) VALUES ($1, $2, $3)', [m.version, m.name, m.checksum]);
         await session.exec('COMMIT');
       } catch (error) {
         await session.exec('ROLLBACK');

@@ -109,7 +109,9 @@ export async function scopedTransaction<T>(
         return pending.exit(() => fn(tx, found));
       },
       // The embedded database runs one transaction at a time (each is a snapshot): no level to ask for.
-      combine ? { isolationLevel: options.isolationLevel, maxWait: options.maxWait, timeout: options.timeout } : { maxWait: options.maxWait, timeout: options.timeout },
+      combine
+        ? { isolationLevel: options.isolationLevel, maxWait: options.maxWait, timeout: options.timeout }
+        : { maxWait: options.maxWait, timeout: options.timeout },
     );
   return combine ? pending.run(prelude, run) : run();
 }

@@ -133,12 +133,10 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-
 function isNodeType(schema: GraphQLSchema, typename: string): boolean {
   const type = schema.getType(typename);
   return isObjectType(type) && type.getInterfaces().some((i) => i.name === 'Node');
 }
-
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -82,8 +82,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   });
   const app = await buildApp(config, { db, logger });
   let port: number | null = null;
-  const fetch = async (path: string, init?: RequestInit): Promise<Response> =>
-    app.yoga.fetch(`http://jiedai.test${path}`, init as never);
+  const fetch = async (path: string, init?: RequestInit): Promise<Response> => app.yoga.fetch(`http://jiedai.test${path}`, init as never);
   return {
     app,
     db,

@@ -103,7 +103,11 @@ export function sseFeed<E>(url: string, token: string | null, request: FeedReque
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
           const lines = block.split('\n');
-          const event = lines.find((l) => l.startsWith('event:'))?.slice(6).trim() ?? 'message';
+          const event =
+            lines
+              .find((l) => l.startsWith('event:'))
+              ?.slice(6)
+              .trim() ?? 'message';
           const data = lines
             .filter((l) => l.startsWith('data:'))
             .map((l) => l.slice(5).trim())

@@ -1,5 +1,17 @@
 export { startTestApp, authHeaders, TEST_JWT, type TestApp, type GqlResponse, type GqlOptions } from './app.ts';
-export { createPlatformAdmin, createTenant, invite, acceptInvitation, signIn, unique, rawId, globalId, PASSWORD, type TestTenant, type Kind } from './factories.ts';
+export {
+  createPlatformAdmin,
+  createTenant,
+  invite,
+  acceptInvitation,
+  signIn,
+  unique,
+  rawId,
+  globalId,
+  PASSWORD,
+  type TestTenant,
+  type Kind,
+} from './factories.ts';
 export { createScratchDatabase, createMigratedDatabase, adminUrl, databaseUrl, ownerQuery } from './database.ts';
 export { wsFeed, sseFeed, waitFor, sleep, type Feed, type FeedRequest, type SseFeed } from './feeds.ts';
 export { freePort } from './net.ts';

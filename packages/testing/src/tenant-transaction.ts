@@ -70,7 +70,11 @@ export async function withTenantTransaction<T>(
   let result: { value: T } | undefined;
   try {
     await db.transaction(
-      { scope: { tenantId: tenant.id, userId: credential.userId }, isolationLevel: options.isolationLevel ?? 'ReadCommitted', prelude: accessQuery(credential) },
+      {
+        scope: { tenantId: tenant.id, userId: credential.userId },
+        isolationLevel: options.isolationLevel ?? 'ReadCommitted',
+        prelude: accessQuery(credential),
+      },
       async (tx, rows) => {
         const events: NewEvent[] = [];
         const published: { topic: string; payload: unknown }[] = [];

@@ -4,9 +4,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const schema = z
   .object({
@@ -20,13 +18,21 @@ const schema = z
     SEED_DEMO: bool.optional(),
     DATA_DIR: z.string().default('.jiedai-data'),
     REDIS_URL: z.string().url().optional(),
-    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,50}$/).default('jiedai'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,50}$/)
+      .default('jiedai'),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     DB_POOL_WAIT_MS: z.coerce.number().int().min(10).max(60_000).default(5_000),
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
     JWT_ISSUER: z.string().default('jiedai'),
     JWT_AUDIENCE: z.string().default('jiedai-api'),
-    JWT_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(12 * 3600),
+    JWT_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 24 * 3600)
+      .default(12 * 3600),
     TRUST_PROXY: bool.default(false),
     MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
     MAX_QUERY_COST: z.coerce.number().int().min(1).default(5_000),

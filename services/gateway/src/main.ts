@@ -18,10 +18,7 @@ const app = await buildApp(config);
 app.server.listen(config.port, config.host, () => {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  app.log.info(
-    { port, database: app.db.kind, migrations: app.db.migrations?.applied.length ?? 0 },
-    `Jiedai gateway ready at http://localhost:${port}/graphql`,
-  );
+  app.log.info({ port, database: app.db.kind, migrations: app.db.migrations?.applied.length ?? 0 }, `Jiedai gateway ready at http://localhost:${port}/graphql`);
 });
 
 let stopping = false;

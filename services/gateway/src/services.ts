@@ -4,13 +4,7 @@
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import {
-  createPasswordHasher,
-  createSignInGuard,
-  createSurveyResponseGuard,
-  createTokenService,
-  type AppServices,
-} from '@jiedai/schema';
+import { createPasswordHasher, createSignInGuard, createSurveyResponseGuard, createTokenService, type AppServices } from '@jiedai/schema';
 import type { GatewayConfig } from './config.ts';
 import { createEventBus } from './events.ts';
 

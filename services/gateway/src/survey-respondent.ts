@@ -25,11 +25,7 @@ export function surveyRespondentCredential(
   if (current.type !== 'anonymous') return null;
   const operation = getOperationAST(document, operationName);
   if (!operation || operation.operation === 'subscription') return null;
-  const fragments = new Map(
-    document.definitions
-      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
-      .map((d) => [d.name.value, d]),
-  );
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
   const fields: FieldNode[] = [];
   const collect = (set: SelectionSetNode, seen: Set<string>) => {
     for (const selection of set.selections) {

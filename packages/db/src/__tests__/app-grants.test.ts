@@ -28,7 +28,11 @@ describe(`${APP_ROLE}'s grants`, () => {
     );
     expect(rows).toEqual([]);
     // The column is gone from users altogether (so no grant on the table could reach it).
-    expect(await can(`SELECT NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'users' AND column_name = 'password_hash') AS ok`)).toBe(true);
+    expect(
+      await can(
+        `SELECT NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'users' AND column_name = 'password_hash') AS ok`,
+      ),
+    ).toBe(true);
     for (const privilege of ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'REFERENCES', 'TRUNCATE']) {
       expect(await can(`SELECT has_table_privilege($1, 'public.user_credentials', $2) AS ok`, [APP_ROLE, privilege]), privilege).toBe(false);
     }
@@ -60,8 +64,14 @@ describe(`${APP_ROLE}'s grants`, () => {
   });
 
   it('as jiedai_app in a tenant: reading a hash or changing the kind is refused by PostgreSQL', async () => {
-    const tenant = (await su.query<{ id: string }>(`INSERT INTO tenants (kind, name, slug) VALUES ('HOTEL', 'Grants', 'grants-' || substr(md5(random()::text), 1, 8)) RETURNING id`)).rows[0]!.id;
-    const user = (await su.query<{ id: string }>(`INSERT INTO users (email, display_name) VALUES ('grants-' || md5(random()::text) || '@t.test', 'G') RETURNING id`)).rows[0]!.id;
+    const tenant = (
+      await su.query<{ id: string }>(
+        `INSERT INTO tenants (kind, name, slug) VALUES ('HOTEL', 'Grants', 'grants-' || substr(md5(random()::text), 1, 8)) RETURNING id`,
+      )
+    ).rows[0]!.id;
+    const user = (
+      await su.query<{ id: string }>(`INSERT INTO users (email, display_name) VALUES ('grants-' || md5(random()::text) || '@t.test', 'G') RETURNING id`)
+    ).rows[0]!.id;
     await su.query(`INSERT INTO user_credentials (user_id, password_hash) VALUES ($1, '$argon2id$fake')`, [user]);
     await su.query(`INSERT INTO memberships (tenant_id, user_id, roles) VALUES ($1, $2, '{TENANT_ADMIN}')`, [tenant, user]);
     const attempt = async (sql: string) => {

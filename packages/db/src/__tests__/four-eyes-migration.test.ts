@@ -24,7 +24,9 @@ describe('0012_four_eyes_approval', () => {
     const first = await withPgSession(db.url, (s) => migrate(s, { dir: before }));
     expect(first.applied.at(-1)).toBe('0011_tasks_per_visit.sql');
     await withPgClient(db.url, (c) =>
-      c.query(`INSERT INTO tenants (kind, name, slug) VALUES ('GOVERNMENT_OFFICE', 'Gov', 'old-gov'), ('HOSPITAL', 'Hosp', 'old-hosp'), ('HOTEL', 'Hotel', 'old-hotel')`),
+      c.query(
+        `INSERT INTO tenants (kind, name, slug) VALUES ('GOVERNMENT_OFFICE', 'Gov', 'old-gov'), ('HOSPITAL', 'Hosp', 'old-hosp'), ('HOTEL', 'Hotel', 'old-hotel')`,
+      ),
     );
 
     const second = await withPgSession(db.url, (s) => migrate(s));

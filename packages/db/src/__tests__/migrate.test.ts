@@ -32,7 +32,6 @@ async function migrationsCopy(): Promise<string> {
   return dir;
 }
 
-
 interface LedgerRow {
   version: number;
   name: string;
@@ -122,10 +121,7 @@ describe('migrate()', () => {
     const url = await scratchDatabase();
     const dir = await migrationsCopy();
     // A slow, non-idempotent migration: were both runs to apply it, CREATE TABLE would fail the second.
-    await writeFile(
-      path.join(dir, '9000_slow_probe.sql'),
-      'CREATE TABLE concurrency_probe (id integer);\nSELECT pg_sleep(1.5);\n',
-    );
+    await writeFile(path.join(dir, '9000_slow_probe.sql'), 'CREATE TABLE concurrency_probe (id integer);\nSELECT pg_sleep(1.5);\n');
     const files = await readMigrations(dir);
 
     const a = new pg.Client({ connectionString: url });
@@ -148,10 +144,7 @@ describe('migrate()', () => {
           await new Promise((r) => setTimeout(r, 25));
         }
       })();
-      const results: MigrateResult[] = await Promise.all([
-        migrate(pgSession(a), { dir }),
-        migrate(pgSession(b), { dir }),
-      ]).finally(() => {
+      const results: MigrateResult[] = await Promise.all([migrate(pgSession(a), { dir }), migrate(pgSession(b), { dir })]).finally(() => {
         done = true;
       });
       await watching;
@@ -260,7 +253,10 @@ describe('migrate()', () => {
       ].join('\n'),
     );
 
-    const error = await expectMigrationError(withPgSession(url, (s) => migrate(s, { dir })), 'FAILED');
+    const error = await expectMigrationError(
+      withPgSession(url, (s) => migrate(s, { dir })),
+      'FAILED',
+    );
     expect(error.message).toContain('ledger refused');
 
     expect(await tableExists(url, 'half_done')).toBe(false);
@@ -275,7 +271,10 @@ describe('migrate()', () => {
     await writeFile(path.join(dir, '9999_broken.sql'), 'CREATE TABLE half_done (id integer);\nSELECT 1/0;\n');
     const good = (await readMigrations(defaultMigrationsDir)).map((m) => m.version);
 
-    await expectMigrationError(withPgSession(url, (s) => migrate(s, { dir })), 'FAILED');
+    await expectMigrationError(
+      withPgSession(url, (s) => migrate(s, { dir })),
+      'FAILED',
+    );
 
     expect((await ledger(url)).map((r) => r.version)).toEqual(good);
     expect(await tableExists(url, 'tenants')).toBe(true);
@@ -292,7 +291,10 @@ describe('migrate()', () => {
     await rm(path.join(dir, first!.file));
     await writeFile(path.join(dir, '9002_after_gap.sql'), 'CREATE TABLE should_not_exist (id integer);\n');
 
-    const error = await expectMigrationError(withPgSession(url, (s) => migrate(s, { dir })), 'MISSING_FILE');
+    const error = await expectMigrationError(
+      withPgSession(url, (s) => migrate(s, { dir })),
+      'MISSING_FILE',
+    );
     expect(error.message).toContain(String(first!.version));
 
     expect(await ledger(url)).toEqual(before);
@@ -305,7 +307,10 @@ describe('migrate()', () => {
     const dir = await migrationsCopy();
     await writeFile(path.join(dir, '2_no_padding.sql'), 'CREATE TABLE should_not_exist (id integer);\n');
 
-    await expectMigrationError(withPgSession(url, (s) => migrate(s, { dir })), 'BAD_FILE_NAME');
+    await expectMigrationError(
+      withPgSession(url, (s) => migrate(s, { dir })),
+      'BAD_FILE_NAME',
+    );
 
     expect(await tableExists(url, 'jiedai_migrations')).toBe(false);
     expect(await tableExists(url, 'tenants')).toBe(false);

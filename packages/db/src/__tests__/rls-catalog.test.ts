@@ -55,9 +55,14 @@ describe('catalog', () => {
     );
     expect(rows.filter((r) => !r.enabled || !r.forced)).toEqual([]);
 
-    const { rows: policies } = await su.query<{ tablename: string; cmd: string; permissive: string; roles: string[]; qual: string | null; with_check: string | null }>(
-      `SELECT tablename, cmd, permissive, roles::text[] AS roles, qual, with_check FROM pg_policies WHERE schemaname = 'public'`,
-    );
+    const { rows: policies } = await su.query<{
+      tablename: string;
+      cmd: string;
+      permissive: string;
+      roles: string[];
+      qual: string | null;
+      with_check: string | null;
+    }>(`SELECT tablename, cmd, permissive, roles::text[] AS roles, qual, with_check FROM pg_policies WHERE schemaname = 'public'`);
     const isolating = /\btenant_id\s*=\s*app_tenant_id\(\)/;
     const missing = rows
       .map((r) => r.table)
@@ -133,24 +138,19 @@ describe(`behaviour as ${APP_ROLE} through the Prisma client`, () => {
     db = await openDatabase({ url, migrate: false, poolSize: 2 });
     const insertTenant = async (suffix: string) =>
       (
-        await su.query<{ id: string }>(
-          `INSERT INTO tenants (kind, name, slug) VALUES ('HOTEL', $1, $2) RETURNING id`,
-          [`RLS test ${suffix}`, `rls-${suffix}-${run}`],
-        )
+        await su.query<{ id: string }>(`INSERT INTO tenants (kind, name, slug) VALUES ('HOTEL', $1, $2) RETURNING id`, [
+          `RLS test ${suffix}`,
+          `rls-${suffix}-${run}`,
+        ])
       ).rows[0]!.id;
     tenantA = await insertTenant('a');
     tenantB = await insertTenant('b');
     const insertDept = async (tenantId: string, name: string) =>
-      (await su.query<{ id: string }>(`INSERT INTO departments (tenant_id, name) VALUES ($1, $2) RETURNING id`, [tenantId, name]))
-        .rows[0]!.id;
+      (await su.query<{ id: string }>(`INSERT INTO departments (tenant_id, name) VALUES ($1, $2) RETURNING id`, [tenantId, name])).rows[0]!.id;
     deptA = await insertDept(tenantA, 'Front office A');
     deptB = await insertDept(tenantB, 'Front office B');
-    userId = (
-      await su.query<{ id: string }>(
-        `INSERT INTO users (email, display_name) VALUES ($1, 'RLS tester') RETURNING id`,
-        [`rls-${run}@example.test`],
-      )
-    ).rows[0]!.id;
+    userId = (await su.query<{ id: string }>(`INSERT INTO users (email, display_name) VALUES ($1, 'RLS tester') RETURNING id`, [`rls-${run}@example.test`]))
+      .rows[0]!.id;
   });
 
   afterAll(async () => {
@@ -194,9 +194,7 @@ describe(`behaviour as ${APP_ROLE} through the Prisma client`, () => {
     // Without RETURNING, only the policy's WITH CHECK stands in the way (Prisma's create also reads
     // the row back, which the USING clause would refuse on its own).
     await expectSqlError(
-      inScope(db.prisma, scopedToA(), (tx) =>
-        tx.$executeRaw`INSERT INTO departments (tenant_id, name) VALUES (${tenantB}::uuid, 'Smuggled')`,
-      ),
+      inScope(db.prisma, scopedToA(), (tx) => tx.$executeRaw`INSERT INTO departments (tenant_id, name) VALUES (${tenantB}::uuid, 'Smuggled')`),
       '42501',
       /row-level security/,
     );
@@ -221,9 +219,7 @@ describe(`behaviour as ${APP_ROLE} through the Prisma client`, () => {
   });
 
   it("updating or deleting B's rows while scoped to A affects 0 rows", async () => {
-    const updated = await inScope(db.prisma, scopedToA(), (tx) =>
-      tx.department.updateMany({ where: { id: deptB }, data: { name: 'Hijacked' } }),
-    );
+    const updated = await inScope(db.prisma, scopedToA(), (tx) => tx.department.updateMany({ where: { id: deptB }, data: { name: 'Hijacked' } }));
     expect(updated.count).toBe(0);
     const deleted = await inScope(db.prisma, scopedToA(), (tx) => tx.department.deleteMany({ where: { tenantId: tenantB } }));
     expect(deleted.count).toBe(0);
@@ -234,26 +230,17 @@ describe(`behaviour as ${APP_ROLE} through the Prisma client`, () => {
     expect(rows).toEqual([{ name: 'Front office B' }]);
 
     // Control: the same update on A's own row, scoped to A, does affect it.
-    const own = await inScope(db.prisma, scopedToA(), (tx) =>
-      tx.department.updateMany({ where: { id: deptA }, data: { code: 'A-1' } }),
-    );
+    const own = await inScope(db.prisma, scopedToA(), (tx) => tx.department.updateMany({ where: { id: deptA }, data: { code: 'A-1' } }));
     expect(own.count).toBe(1);
   });
 
   it("a membership of tenant A pointing at B's department is refused by the composite foreign key (even for the superuser)", async () => {
     // Control: pointing at A's own department is fine.
-    await su.query(
-      `INSERT INTO memberships (tenant_id, user_id, roles, department_id) VALUES ($1, $2, '{STAFF}', $3)`,
-      [tenantA, userId, deptA],
-    );
+    await su.query(`INSERT INTO memberships (tenant_id, user_id, roles, department_id) VALUES ($1, $2, '{STAFF}', $3)`, [tenantA, userId, deptA]);
     await su.query(`DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2`, [tenantA, userId]);
 
     const error = await su
-      .query(`INSERT INTO memberships (tenant_id, user_id, roles, department_id) VALUES ($1, $2, '{STAFF}', $3)`, [
-        tenantA,
-        userId,
-        deptB,
-      ])
+      .query(`INSERT INTO memberships (tenant_id, user_id, roles, department_id) VALUES ($1, $2, '{STAFF}', $3)`, [tenantA, userId, deptB])
       .then(
         () => undefined,
         (e: unknown) => e as pg.DatabaseError,

@@ -139,9 +139,7 @@ function loadDmmf(schemaText: string): Dmmf {
   wasm = new WebAssembly.Instance(module, imports as WebAssembly.Imports).exports as unknown as Exports;
   wasm.__wbindgen_start();
 
-  const input = new TextEncoder().encode(
-    JSON.stringify({ prismaSchema: [['schema.prisma', schemaText]], noColor: true }),
-  );
+  const input = new TextEncoder().encode(JSON.stringify({ prismaSchema: [['schema.prisma', schemaText]], noColor: true }));
   const ptr = wasm.__wbindgen_malloc(input.length, 1) >>> 0;
   new Uint8Array(wasm.memory.buffer, ptr, input.length).set(input);
   let result: [number, number, number, number];
@@ -352,9 +350,7 @@ describe('schema.prisma and the migrated database agree', () => {
 
   it('every enum is a PostgreSQL enum with the same labels in the same order, and no other enum types exist', () => {
     for (const e of enums) {
-      expect(enumLabels.get(enumTypeOf(e)), `labels of ${enumTypeOf(e)} (enum ${e.name})`).toEqual(
-        e.values.map((v) => v.dbName ?? v.name),
-      );
+      expect(enumLabels.get(enumTypeOf(e)), `labels of ${enumTypeOf(e)} (enum ${e.name})`).toEqual(e.values.map((v) => v.dbName ?? v.name));
     }
     expect([...enumLabels.keys()].sort()).toEqual(sorted(enums.map(enumTypeOf)));
   });
@@ -365,7 +361,11 @@ describe('schema.prisma and the migrated database agree', () => {
     it(`every scalar field has a column of a matching type and nullability, and ${table} has no other column`, () => {
       const dbColumns = columns.get(table) ?? [];
       const problems = columnFields(model).flatMap((field) =>
-        fieldProblems(model, field, dbColumns.find((c) => c.column === columnOf(field))),
+        fieldProblems(
+          model,
+          field,
+          dbColumns.find((c) => c.column === columnOf(field)),
+        ),
       );
       const known = new Set(columnFields(model).map(columnOf));
       for (const col of dbColumns) {
@@ -379,7 +379,10 @@ describe('schema.prisma and the migrated database agree', () => {
       const tableIndexes = indexes.filter((i) => i.table === table && !i.is_partial && !i.has_expressions);
       const problems: string[] = [];
       for (const idx of dmmf.datamodel.indexes.filter((i) => i.model === model.name)) {
-        const cols = columnsOf(model, idx.fields.map((f) => f.name));
+        const cols = columnsOf(
+          model,
+          idx.fields.map((f) => f.name),
+        );
         const found =
           idx.type === 'id'
             ? tableIndexes.some((i) => i.is_primary && same(sorted(i.columns), sorted(cols)))
@@ -394,7 +397,14 @@ describe('schema.prisma and the migrated database agree', () => {
     it('every unique constraint/index of the table is known to Prisma as @id, @unique or @@unique', () => {
       const known = dmmf.datamodel.indexes
         .filter((i) => i.model === model.name && (i.type === 'id' || i.type === 'unique'))
-        .map((i) => sorted(columnsOf(model, i.fields.map((f) => f.name))).join(','));
+        .map((i) =>
+          sorted(
+            columnsOf(
+              model,
+              i.fields.map((f) => f.name),
+            ),
+          ).join(','),
+        );
       const unknown = indexes
         .filter((i) => i.table === table && i.is_unique && !i.is_partial && !i.has_expressions)
         .filter((i) => !known.includes(sorted(i.columns).join(',')))
@@ -408,9 +418,7 @@ describe('schema.prisma and the migrated database agree', () => {
         const target = modelByName.get(field.type)!;
         const from = columnsOf(model, field.relationFromFields!);
         const to = columnsOf(target, field.relationToFields!);
-        const fk = foreignKeys.find(
-          (k) => k.table === table && k.ref_table === tableOf(target) && pairKey(k.columns, k.ref_columns) === pairKey(from, to),
-        );
+        const fk = foreignKeys.find((k) => k.table === table && k.ref_table === tableOf(target) && pairKey(k.columns, k.ref_columns) === pairKey(from, to));
         const what = `${model.name}.${field.name}: ${table} (${from.join(', ')}) → ${tableOf(target)} (${to.join(', ')})`;
         if (!fk) {
           problems.push(`${what}: no such foreign key`);

@@ -59,9 +59,9 @@ describe('scoped transaction', () => {
   });
 
   it('a failing prelude fails the transaction and leaves the pool usable', async () => {
-    await expect(
-      db.transaction({ scope: { tenantId }, isolationLevel: 'ReadCommitted', prelude: 'SELECT 1/0' }, async () => 'ran'),
-    ).rejects.toThrow(/division by zero/);
+    await expect(db.transaction({ scope: { tenantId }, isolationLevel: 'ReadCommitted', prelude: 'SELECT 1/0' }, async () => 'ran')).rejects.toThrow(
+      /division by zero/,
+    );
     const ok = await db.transaction({ scope: { tenantId }, isolationLevel: 'ReadCommitted', prelude: 'SELECT 2 AS two' }, async (_tx, rows) => rows);
     expect(ok).toEqual([{ two: 2 }]);
   });
@@ -115,10 +115,13 @@ describe('sqlLiteral', () => {
   it('round-trips any text through PostgreSQL unchanged', async () => {
     await withPgClient(inject('databaseUrl'), async (client) => {
       await fc.assert(
-        fc.asyncProperty(fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !s.includes('\0')), async (text) => {
-          const { rows } = await client.query(`SELECT ${sqlLiteral(text)} AS v`);
-          expect(rows[0].v).toBe(text);
-        }),
+        fc.asyncProperty(
+          fc.string({ unit: 'binary', maxLength: 40 }).filter((s) => !s.includes('\0')),
+          async (text) => {
+            const { rows } = await client.query(`SELECT ${sqlLiteral(text)} AS v`);
+            expect(rows[0].v).toBe(text);
+          },
+        ),
         { numRuns: 200 },
       );
       expect(sqlLiteral(`'); DROP TABLE users; --`)).toBe(`'''); DROP TABLE users; --'`);

@@ -26,7 +26,13 @@ function sourceFiles(dir: string): string[] {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]!);
-  return specifiers.filter((s) => s.startsWith('.')).map((s) => relative(src, resolve(dirname(file), s)).split(sep).join('/'));
+  return specifiers
+    .filter((s) => s.startsWith('.'))
+    .map((s) =>
+      relative(src, resolve(dirname(file), s))
+        .split(sep)
+        .join('/'),
+    );
 }
 
 /** The kind a path under src/ belongs to, if any. */
@@ -48,7 +54,11 @@ describe('module architecture', () => {
 
   it('core and shared modules (and the shared core code) import no kind module', () => {
     const files = [...sourceFiles(join(src, 'modules/core')), ...sourceFiles(join(src, 'modules/shared')), ...sourceFiles(join(src, 'shared'))];
-    const offending = files.flatMap((file) => importsOf(file).filter((p) => kindOf(p)).map((p) => `${rel(file)} imports ${p}`));
+    const offending = files.flatMap((file) =>
+      importsOf(file)
+        .filter((p) => kindOf(p))
+        .map((p) => `${rel(file)} imports ${p}`),
+    );
     expect(offending).toEqual([]);
   });
 

@@ -32,7 +32,11 @@ describe('connection types', () => {
   it('every field paging tasks returns the one TaskConnection (and invitations the one SurveyInvitationConnection)', () => {
     const schema = buildSchema(printed.government);
     const typeOf = (type: string, field: string) => getNamedType((schema.getType(type) as GraphQLObjectType).getFields()[field]!.type).name;
-    expect([typeOf('Query', 'tasks'), typeOf('Visit', 'tasks'), typeOf('TaskBoardColumn', 'tasks')]).toEqual(['TaskConnection', 'TaskConnection', 'TaskConnection']);
+    expect([typeOf('Query', 'tasks'), typeOf('Visit', 'tasks'), typeOf('TaskBoardColumn', 'tasks')]).toEqual([
+      'TaskConnection',
+      'TaskConnection',
+      'TaskConnection',
+    ]);
     expect([typeOf('Survey', 'invitations'), typeOf('SurveyCampaign', 'invitations')]).toEqual(['SurveyInvitationConnection', 'SurveyInvitationConnection']);
     expect(typeOf('Query', 'visits')).toBe('VisitConnection');
     expect(buildSchema(printed.public).getType('TenantConnection')).toBeTruthy();

@@ -60,7 +60,11 @@ describe('createTask with an idempotency key', () => {
     const title = unique('订房');
     const first = await t.gql(CREATE_TASK, { input: { phase: 'PREPARATION', title, idempotencyKey: key } }, { token: coordinator.token });
     expect(first.data.createTask.__typename).toBe('TaskPayload');
-    for (const input of [{ phase: 'PREPARATION', title: `${title}（改）` }, { phase: 'RECEPTION', title }, { phase: 'PREPARATION', title, description: '多订一间' }]) {
+    for (const input of [
+      { phase: 'PREPARATION', title: `${title}（改）` },
+      { phase: 'RECEPTION', title },
+      { phase: 'PREPARATION', title, description: '多订一间' },
+    ]) {
       const other = await t.gql(CREATE_TASK, { input: { ...input, idempotencyKey: key } }, { token: coordinator.token });
       expect(other.data.createTask, JSON.stringify(input)).toMatchObject({ __typename: 'IdempotencyError', code: 'IDEMPOTENCY_KEY_REUSED' });
     }
@@ -98,7 +102,11 @@ describe('every other create mutation', () => {
 
   it('createDepartment, createChecklistTemplate, createAssessmentTemplate, createSurvey: the first result, once (not NAME_TAKEN)', async () => {
     const dep = unique('接待科');
-    await twice(gov.adminToken, `mutation($key: String) { createDepartment(input: { idempotencyKey: $key, name: "${dep}" }) { __typename ... on DepartmentPayload { department { id name } } } }`, {});
+    await twice(
+      gov.adminToken,
+      `mutation($key: String) { createDepartment(input: { idempotencyKey: $key, name: "${dep}" }) { __typename ... on DepartmentPayload { department { id name } } } }`,
+      {},
+    );
     expect(await count(`SELECT count(*)::int AS n FROM departments WHERE tenant_id = $1 AND name = $2`, [gov.id, dep])).toBe(1);
 
     const checklist = unique('清单');
@@ -132,12 +140,20 @@ describe('every other create mutation', () => {
 
   it('createServicePoint (hospital) and createHotelArea (hotel): the first result, once', async () => {
     const point = unique('导医台');
-    await twice(hospital.adminToken, `mutation($key: String) { createServicePoint(input: { idempotencyKey: $key, name: "${point}", kind: GUIDE_DESK }) {
-      __typename ... on ServicePointPayload { servicePoint { id name } } } }`, {});
+    await twice(
+      hospital.adminToken,
+      `mutation($key: String) { createServicePoint(input: { idempotencyKey: $key, name: "${point}", kind: GUIDE_DESK }) {
+      __typename ... on ServicePointPayload { servicePoint { id name } } } }`,
+      {},
+    );
     expect(await count(`SELECT count(*)::int AS n FROM service_points WHERE tenant_id = $1 AND name = $2`, [hospital.id, point])).toBe(1);
     const area = unique('会场');
-    await twice(hotel.adminToken, `mutation($key: String) { createHotelArea(input: { idempotencyKey: $key, name: "${area}", kind: MEETING_VENUE }) {
-      __typename ... on HotelAreaPayload { hotelArea { id name } } } }`, {});
+    await twice(
+      hotel.adminToken,
+      `mutation($key: String) { createHotelArea(input: { idempotencyKey: $key, name: "${area}", kind: MEETING_VENUE }) {
+      __typename ... on HotelAreaPayload { hotelArea { id name } } } }`,
+      {},
+    );
     expect(await count(`SELECT count(*)::int AS n FROM hotel_areas WHERE tenant_id = $1 AND name = $2`, [hotel.id, area])).toBe(1);
   });
 
@@ -166,6 +182,8 @@ describe('every other create mutation', () => {
     const retryCampaign = await t.gql(CAMPAIGN, { input: { ...input, idempotencyKey: campaignKey } }, { token: coordinator.token });
     expect(retryCampaign.data.createSurveyCampaign).toEqual({ __typename: 'IdempotencyError', code: 'ALREADY_APPLIED' });
     expect(await count(`SELECT count(*)::int AS n FROM survey_campaigns WHERE tenant_id = $1 AND name = $2`, [gov.id, campaignName])).toBe(1);
-    expect(await count(`SELECT count(*)::int AS n FROM survey_invitations WHERE campaign_id = $1`, [rawId(firstCampaign.data.createSurveyCampaign.campaign.id)])).toBe(1);
+    expect(
+      await count(`SELECT count(*)::int AS n FROM survey_invitations WHERE campaign_id = $1`, [rawId(firstCampaign.data.createSurveyCampaign.campaign.id)]),
+    ).toBe(1);
   });
 });

@@ -27,11 +27,7 @@ const count = async (sql: string, params: unknown[]) => ((await ownerQuery(sql, 
 describe('text PostgreSQL cannot store (NUL, lone surrogates)', () => {
   it('is refused in an inline literal argument of a nested input (createDepartment)', async () => {
     const name = unique('dept');
-    const res = await t.gql(
-      `mutation { createDepartment(input: { name: "${name}\\u0000x" }) { __typename } }`,
-      {},
-      { token: gov.adminToken },
-    );
+    const res = await t.gql(`mutation { createDepartment(input: { name: "${name}\\u0000x" }) { __typename } }`, {}, { token: gov.adminToken });
     badUserInput(res);
     expect(res.errors![0]!.message).toContain('input.name');
     expect(await count(`SELECT count(*)::int AS n FROM departments WHERE name LIKE $1`, [`${name}%`])).toBe(0);
@@ -53,7 +49,15 @@ describe('text PostgreSQL cannot store (NUL, lone surrogates)', () => {
     const name = unique('checklist');
     const res = await t.gql(
       `mutation($input: CreateChecklistTemplateInput!) { createChecklistTemplate(input: $input) { __typename } }`,
-      { input: { name, items: [{ phase: 'PREPARATION', title: 'fine' }, { phase: 'PREPARATION', title: 'bad\u0000' }] } },
+      {
+        input: {
+          name,
+          items: [
+            { phase: 'PREPARATION', title: 'fine' },
+            { phase: 'PREPARATION', title: 'bad\u0000' },
+          ],
+        },
+      },
       { token: gov.adminToken },
     );
     badUserInput(res);
@@ -131,7 +135,10 @@ describe('dates', () => {
       { token: coordinator.token },
     );
     const { id, version } = created.data.createVisit.visit;
-    for (const [checkIn, checkOut] of [['2031-02-27', '2031-02-30'], ['0000-01-01', '2031-03-03']]) {
+    for (const [checkIn, checkOut] of [
+      ['2031-02-27', '2031-02-30'],
+      ['0000-01-01', '2031-03-03'],
+    ]) {
       const res = await t.gql(
         `mutation($input: SaveLodgingInput!) { saveLodging(input: $input) {
            __typename ... on ValidationError { fieldErrors { path message } } } }`,

@@ -3,16 +3,7 @@
 // a ValidationError raised by a zod check deep in a service names the field by its path from the
 // argument, starting with "input".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildSchema,
-  getNamedType,
-  isInputObjectType,
-  isInterfaceType,
-  isNonNullType,
-  isObjectType,
-  isUnionType,
-  type GraphQLObjectType,
-} from 'graphql';
+import { buildSchema, getNamedType, isInputObjectType, isInterfaceType, isNonNullType, isObjectType, isUnionType, type GraphQLObjectType } from 'graphql';
 import { createPlatformAdmin, createTenant, startTestApp, unique, type TestApp, type TestTenant } from '@jiedai/testing';
 import { printSchemas } from '../build-schemas.ts';
 import { answersFor, feedbackApi } from '../modules/shared/feedback/__tests__/feedback.helpers.ts';
@@ -37,20 +28,26 @@ describe.each(SUB_GRAPHS)('every mutation of the %s schema', (graph) => {
     expect(getNamedType(type).name).toBe(`${capitalized(name)}Input`);
   });
 
-  it.each(mutations.map((m) => [m.name, m] as const))('%s returns <Name>Result: ForbiddenError, ValidationError and errors implementing Error', (name, field) => {
-    const result = getNamedType(field.type);
-    expect(result.name).toBe(`${capitalized(name)}Result`);
-    expect(isUnionType(result)).toBe(true);
-    if (!isUnionType(result)) return;
-    const members = result.getTypes();
-    expect(members.map((m) => m.name)).toEqual(expect.arrayContaining(['ForbiddenError', 'ValidationError']));
-    const errors = members.filter((m) => m.name.endsWith('Error'));
-    for (const member of errors) {
-      expect(member.getInterfaces().map((i) => i.name), `${member.name} in ${result.name}`).toContain('Error');
-    }
-    // Exactly one member is the payload; every other member is an Error.
-    expect(members.filter((m) => !m.getInterfaces().some((i) => i.name === 'Error'))).toHaveLength(1);
-  });
+  it.each(mutations.map((m) => [m.name, m] as const))(
+    '%s returns <Name>Result: ForbiddenError, ValidationError and errors implementing Error',
+    (name, field) => {
+      const result = getNamedType(field.type);
+      expect(result.name).toBe(`${capitalized(name)}Result`);
+      expect(isUnionType(result)).toBe(true);
+      if (!isUnionType(result)) return;
+      const members = result.getTypes();
+      expect(members.map((m) => m.name)).toEqual(expect.arrayContaining(['ForbiddenError', 'ValidationError']));
+      const errors = members.filter((m) => m.name.endsWith('Error'));
+      for (const member of errors) {
+        expect(
+          member.getInterfaces().map((i) => i.name),
+          `${member.name} in ${result.name}`,
+        ).toContain('Error');
+      }
+      // Exactly one member is the payload; every other member is an Error.
+      expect(members.filter((m) => !m.getInterfaces().some((i) => i.name === 'Error'))).toHaveLength(1);
+    },
+  );
 
   it('an input that takes an idempotency key says its length limits, and its result can be an IdempotencyError', () => {
     const withKey = mutations.filter((m) => {

@@ -29,13 +29,21 @@ beforeAll(async () => {
   ).createTask.task.id;
   ids.survey = (await ok(a, `{ surveys(first: 1) { nodes { id } } }`)).surveys.nodes[0].id;
   const template = (
-    await ok(a, `mutation($input: CreateAssessmentTemplateInput!) { createAssessmentTemplate(input: $input) { ... on AssessmentTemplatePayload { template { id } } } }`, {
-      input: { name: unique('演练'), kind: 'DRILL', subjectType: 'ORGANIZATION', criteria: [{ title: '到场', weight: 1, scaleKind: 'PASS_FAIL' }] },
-    })
+    await ok(
+      a,
+      `mutation($input: CreateAssessmentTemplateInput!) { createAssessmentTemplate(input: $input) { ... on AssessmentTemplatePayload { template { id } } } }`,
+      {
+        input: { name: unique('演练'), kind: 'DRILL', subjectType: 'ORGANIZATION', criteria: [{ title: '到场', weight: 1, scaleKind: 'PASS_FAIL' }] },
+      },
+    )
   ).createAssessmentTemplate.template.id;
   await ok(a, `mutation($id: ID!) { publishAssessmentTemplate(input: { id: $id }) { __typename } }`, { id: template });
   ids.assessment = (
-    await ok(a, `mutation($id: ID!) { startAssessment(input: { templateId: $id, assessedOn: "2030-06-02" }) { ... on AssessmentPayload { assessment { id } } } }`, { id: template })
+    await ok(
+      a,
+      `mutation($id: ID!) { startAssessment(input: { templateId: $id, assessedOn: "2030-06-02" }) { ... on AssessmentPayload { assessment { id } } } }`,
+      { id: template },
+    )
   ).startAssessment.assessment.id;
 });
 
@@ -55,6 +63,6 @@ describe('root reads by id', () => {
     expect(theirs).toEqual({ visit: null, task: null, survey: null, assessment: null });
 
     const wrongType = await t.gql(`query($id: ID!) { visit(id: $id) { id } }`, { id: ids.task }, { token: a.adminToken });
-    expect(wrongType.errors?.[0]?.extensions?.code, JSON.stringify(wrongType)).toBe("BAD_USER_INPUT");
+    expect(wrongType.errors?.[0]?.extensions?.code, JSON.stringify(wrongType)).toBe('BAD_USER_INPUT');
   });
 });

@@ -8,8 +8,7 @@ import { printSchemas } from '../build-schemas.ts';
 import { SUB_GRAPHS } from '../builder.ts';
 
 const printed = printSchemas();
-const checkedIn = (name: string) =>
-  readFileSync(fileURLToPath(new URL(`../../schemas/${name}.graphql`, import.meta.url)), 'utf8');
+const checkedIn = (name: string) => readFileSync(fileURLToPath(new URL(`../../schemas/${name}.graphql`, import.meta.url)), 'utf8');
 const parsed = Object.fromEntries(SUB_GRAPHS.map((g) => [g, buildSchema(printed[g])]));
 const rootFields = (graph: string, root: 'Query' | 'Mutation' | 'Subscription') =>
   Object.keys((parsed[graph]!.getType(root) as GraphQLObjectType | undefined)?.getFields() ?? {});
@@ -54,7 +53,7 @@ describe('printed schemas', () => {
     expect(printed.hospital).not.toBe(printed.hotel);
   });
 
-  it('the public schema (no tenant) has sign-in, platform administration, accepting an invitation (audit 18) and the survey respondent\'s two fields only', () => {
+  it("the public schema (no tenant) has sign-in, platform administration, accepting an invitation (audit 18) and the survey respondent's two fields only", () => {
     expect(rootFields('public', 'Query').sort()).toEqual(['node', 'nodes', 'surveyInvitation', 'tenants', 'viewer']);
     expect(rootFields('public', 'Mutation').sort()).toEqual(['acceptMemberInvitation', 'createTenant', 'signIn', 'submitSurveyResponse']);
     expect(parsed.public!.getSubscriptionType()).toBeFalsy();
@@ -64,7 +63,10 @@ describe('printed schemas', () => {
     for (const graph of SUB_GRAPHS) {
       for (const name of ['Tenant', 'User', 'Membership']) {
         const type = parsed[graph]!.getType(name) as GraphQLObjectType;
-        expect(type.getInterfaces().map((i) => i.name), `${graph}.${name}`).toContain('Node');
+        expect(
+          type.getInterfaces().map((i) => i.name),
+          `${graph}.${name}`,
+        ).toContain('Node');
       }
     }
     expect(printed.hotel).toMatch(/union CreateHotelAreaResult = ForbiddenError \| HotelAreaPayload \| HotelError \| IdempotencyError \| ValidationError/);
@@ -82,10 +84,17 @@ describe('printed schemas', () => {
         const type = getNullableType(field.type);
         expect(isUnionType(type), `${graph} ${field.name}`).toBe(true);
         const members = (type as GraphQLUnionType).getTypes();
-        expect(members.map((m) => m.name), `${graph} ${field.name}`).toContain('ForbiddenError');
+        expect(
+          members.map((m) => m.name),
+          `${graph} ${field.name}`,
+        ).toContain('ForbiddenError');
         const failures = members.filter((m) => /Error$/.test(m.name));
         expect(failures.length, `${graph} ${field.name}`).toBeGreaterThan(0);
-        for (const failure of failures) expect(failure.getInterfaces().map((i) => i.name), `${graph} ${failure.name}`).toContain('Error');
+        for (const failure of failures)
+          expect(
+            failure.getInterfaces().map((i) => i.name),
+            `${graph} ${failure.name}`,
+          ).toContain('Error');
       }
     }
   });

@@ -23,9 +23,7 @@ describe('sub-graphs', () => {
   });
 
   it('an error-code enum is in exactly the schemas of its error type', () => {
-    const enums = Object.values(whole.getTypeMap()).filter(
-      (t) => isEnumType(t) && (t.extensions as { errorCodes?: boolean }).errorCodes,
-    );
+    const enums = Object.values(whole.getTypeMap()).filter((t) => isEnumType(t) && (t.extensions as { errorCodes?: boolean }).errorCodes);
     expect(enums.map((e) => e.name)).toEqual(expect.arrayContaining(['VisitErrorCode', 'HospitalErrorCode', 'TenancyErrorCode']));
     for (const codes of enums) {
       const error = codes.name.replace(/Code$/, '');

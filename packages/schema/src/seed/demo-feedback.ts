@@ -22,7 +22,11 @@ function answersOf(questions: SurveyQuestion[], mood: 'pleased' | 'unhappy'): An
   });
 }
 
-export async function seedDemoFeedback(deps: ServiceDeps & { passwords: PasswordHasher }, kind: KindModule, options: { departmentId: string; password: string }) {
+export async function seedDemoFeedback(
+  deps: ServiceDeps & { passwords: PasswordHasher },
+  kind: KindModule,
+  options: { departmentId: string; password: string },
+) {
   const tenantId = deps.access.tenantId!;
   const survey = await deps.db.survey.findFirstOrThrow({ orderBy: { createdAt: 'asc' } });
   const version = (await currentPublishedVersion(deps, survey.id))!;

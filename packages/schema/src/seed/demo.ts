@@ -30,9 +30,7 @@ export async function bootstrapPlatformAdmin(owner: SqlSession, passwordHash: st
 
 /** Seeds the demo tenants through the services, as the platform admin. Idempotent by slug. */
 export async function seedDemo(prisma: PrismaClient, passwords: PasswordHasher, log?: (msg: string) => void) {
-  const admin = await inScope(prisma, {}, (db) =>
-    db.$queryRaw<{ id: string }[]>`SELECT id FROM auth_find_user_by_email(${PLATFORM_ADMIN_EMAIL})`,
-  );
+  const admin = await inScope(prisma, {}, (db) => db.$queryRaw<{ id: string }[]>`SELECT id FROM auth_find_user_by_email(${PLATFORM_ADMIN_EMAIL})`);
   const platformAdminId = admin[0]?.id;
   if (!platformAdminId) throw new Error('bootstrap the platform admin first');
   const platform: Access = { ...anonymousAccess, userId: platformAdminId, isPlatformAdmin: true };
@@ -55,18 +53,36 @@ export async function seedDemo(prisma: PrismaClient, passwords: PasswordHasher, 
       const department = await createDepartment(inTenant, { name: t.department });
       const coordinator = await provisionMember(
         { ...inTenant, passwords },
-        { email: `coordinator@${t.domain}.demo.jiedai`, displayName: `${t.domain} coordinator 协调员`, password: DEMO_PASSWORD, roles: ['COORDINATOR', 'APPROVER'], departmentId: department.id },
+        {
+          email: `coordinator@${t.domain}.demo.jiedai`,
+          displayName: `${t.domain} coordinator 协调员`,
+          password: DEMO_PASSWORD,
+          roles: ['COORDINATOR', 'APPROVER'],
+          departmentId: department.id,
+        },
       );
       await provisionMember(
         { ...inTenant, passwords },
-        { email: `staff@${t.domain}.demo.jiedai`, displayName: `${t.domain} staff 工作人员`, password: DEMO_PASSWORD, roles: ['STAFF'], departmentId: department.id },
+        {
+          email: `staff@${t.domain}.demo.jiedai`,
+          displayName: `${t.domain} staff 工作人员`,
+          password: DEMO_PASSWORD,
+          roles: ['STAFF'],
+          departmentId: department.id,
+        },
       );
       // Four-eyes approval (on for the government office): the coordinator may not approve what they submitted,
       // so a leader (领导) approves.
       if (tenant.requireSeparateApprover) {
         await provisionMember(
           { ...inTenant, passwords },
-          { email: `leader@${t.domain}.demo.jiedai`, displayName: `${t.domain} leader 领导`, password: DEMO_PASSWORD, roles: ['APPROVER'], departmentId: department.id },
+          {
+            email: `leader@${t.domain}.demo.jiedai`,
+            displayName: `${t.domain} leader 领导`,
+            password: DEMO_PASSWORD,
+            roles: ['APPROVER'],
+            departmentId: department.id,
+          },
         );
       }
       await seedDemoVisit(inTenant, kind, { membershipId: coordinator.id });

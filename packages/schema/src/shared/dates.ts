@@ -11,9 +11,7 @@ const RANGE = `years ${MIN_YEAR}–${MAX_YEAR}`;
 const inRange = (year: number) => year >= MIN_YEAR && year <= MAX_YEAR;
 
 /** A calendar date YYYY-MM-DD that exists (zod's ISO date: days per month, leap years), in range. */
-export const isoDate = z.iso
-  .date({ error: 'a date YYYY-MM-DD that exists' })
-  .refine((d) => inRange(Number(d.slice(0, 4))), `a date in ${RANGE}`);
+export const isoDate = z.iso.date({ error: 'a date YYYY-MM-DD that exists' }).refine((d) => inRange(Number(d.slice(0, 4))), `a date in ${RANGE}`);
 
 /** A month YYYY-MM, in range. */
 export const isoMonth = z
@@ -55,6 +53,5 @@ export const DateTimeScalar = new GraphQLScalarType({
     `A date-time string at UTC or with an offset, such as 2007-12-03T10:15:30Z, compliant with the date-time format ` +
     `of RFC 3339. Impossible dates (2031-02-30) are refused; supported: ${RANGE} (UTC).`,
   parseValue: (value: unknown) => checkRange(typed(() => DateTimeResolver.parseValue(value) as Date)),
-  parseLiteral: (ast: ValueNode, variables?: Record<string, unknown> | null) =>
-    checkRange(typed(() => DateTimeResolver.parseLiteral(ast, variables) as Date)),
+  parseLiteral: (ast: ValueNode, variables?: Record<string, unknown> | null) => checkRange(typed(() => DateTimeResolver.parseLiteral(ast, variables) as Date)),
 });

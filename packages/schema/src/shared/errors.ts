@@ -64,9 +64,7 @@ export class ValidationError extends Error {
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new ValidationError(
-    result.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })),
-  );
+  throw new ValidationError(result.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })));
 }
 
 /** Prisma's unique-violation error, without importing Prisma's runtime here. */

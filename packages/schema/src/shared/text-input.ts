@@ -31,10 +31,9 @@ export function findUnstorableText(value: unknown, path: (string | number)[] = [
 
 export class UnstorableTextError extends GraphQLError {
   constructor(path: (string | number)[]) {
-    super(
-      `Text at "${path.join('.')}" contains a character that cannot be stored (NUL U+0000 or a lone surrogate)`,
-      { extensions: { code: 'BAD_USER_INPUT', argumentPath: path } },
-    );
+    super(`Text at "${path.join('.')}" contains a character that cannot be stored (NUL U+0000 or a lone surrogate)`, {
+      extensions: { code: 'BAD_USER_INPUT', argumentPath: path },
+    });
   }
 }
 

@@ -48,7 +48,10 @@ async function signInAttempt(email: string, password: string) {
 async function signInOk(email: string, password: string) {
   const result = await signInAttempt(email, password);
   expect(result.__typename, JSON.stringify(result)).toBe('SignInSuccess');
-  return result as { token: string; viewer: { id: string; email: string; memberships: { id: string; roles: string[]; tenant: { id: string; kind: string; name: string } }[] } };
+  return result as {
+    token: string;
+    viewer: { id: string; email: string; memberships: { id: string; roles: string[]; tenant: { id: string; kind: string; name: string } }[] };
+  };
 }
 
 const ADD_MEMBER = `mutation($input: AddMemberInput!) { addMember(input: $input) {
@@ -296,7 +299,7 @@ describe('tokens', () => {
     const soon = await token({ exp: inSeconds(1) });
     const first = await t.gql(`{ viewer { email } }`, {}, { token: soon });
     expect(first.data).toEqual({ viewer: { email: hotel.adminEmail } });
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, (decodeJwt(soon).exp! * 1000 - Date.now()) + 50)));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, decodeJwt(soon).exp! * 1000 - Date.now() + 50)));
     expectRefused(await t.gql(`{ viewer { email } }`, {}, { token: soon }), 401, 'expired after first use');
   });
 
@@ -350,9 +353,7 @@ describe('a user of two tenants', () => {
     ]);
     const viewer = await t.gql(`{ viewer { email memberships { tenant { id } } } }`, {}, { token: session.token });
     expect(viewer.errors).toBeUndefined();
-    expect(viewer.data.viewer.memberships.map((m: { tenant: { id: string } }) => m.tenant.id).sort()).toEqual(
-      [hotel.globalId, hospital.globalId].sort(),
-    );
+    expect(viewer.data.viewer.memberships.map((m: { tenant: { id: string } }) => m.tenant.id).sort()).toEqual([hotel.globalId, hospital.globalId].sort());
 
     const inA = await t.gql(`{ tenant { id kind } hotelAreas { id } }`, {}, { token: session.token, tenantId: hotel.id });
     expect(inA.errors).toBeUndefined();
@@ -388,7 +389,10 @@ describe('API keys', () => {
     const name = unique('partner');
     const res = await t.gql(CREATE, { name, role }, { token: hotel.adminToken });
     expect(res.data?.createApiKey?.__typename, JSON.stringify(res)).toBe('CreateApiKeySuccess');
-    const { secret, apiKey } = res.data.createApiKey as { secret: string; apiKey: { id: string; name: string; prefix: string; role: string; lastUsedAt: string | null; revokedAt: string | null } };
+    const { secret, apiKey } = res.data.createApiKey as {
+      secret: string;
+      apiKey: { id: string; name: string; prefix: string; role: string; lastUsedAt: string | null; revokedAt: string | null };
+    };
     used.apiKeys.add(secret);
     return { name, secret, apiKey };
   }
@@ -433,10 +437,9 @@ describe('API keys', () => {
 
   it('only a sha256 of the key is stored', async () => {
     const { secret, apiKey } = await createKey('STAFF');
-    const [row] = await ownerQuery<{ secret_hash: string; whole: string }>(
-      `SELECT secret_hash, row_to_json(k)::text AS whole FROM api_keys k WHERE id = $1`,
-      [rawId(apiKey.id)],
-    );
+    const [row] = await ownerQuery<{ secret_hash: string; whole: string }>(`SELECT secret_hash, row_to_json(k)::text AS whole FROM api_keys k WHERE id = $1`, [
+      rawId(apiKey.id),
+    ]);
     expect(row!.secret_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(row!.secret_hash).not.toBe(secret);
     expect(row!.secret_hash).toBe(createHash('sha256').update(secret).digest('hex'));
@@ -496,11 +499,7 @@ describe('memberships and roles', () => {
     const attempts = async (token: string) => ({
       addMember: await addMember(token, { email, password: 'password-by-staff-test', roles: ['TENANT_ADMIN'] }),
       createApiKey: await t.gql(`mutation($n: String!) { createApiKey(input: { name: $n, role: COORDINATOR }) { __typename } }`, { n: keyName }, { token }),
-      createDepartment: await t.gql(
-        `mutation($n: String!) { createDepartment(input: { name: $n }) { __typename } }`,
-        { n: depName },
-        { token },
-      ),
+      createDepartment: await t.gql(`mutation($n: String!) { createDepartment(input: { name: $n }) { __typename } }`, { n: depName }, { token }),
     });
     const counts = async () =>
       (
@@ -546,7 +545,11 @@ describe('memberships and roles', () => {
     used.passwords.add('password-for-refused-tenant');
     const list = (token: string | null) => t.gql(`{ tenants(first: 100) { edges { node { id } } } }`, {}, { token });
     const staff = await newMember(hotel, ['STAFF']);
-    for (const [who, token] of [['tenant admin', hotel.adminToken], ['staff', staff.token], ['anonymous', null]] as const) {
+    for (const [who, token] of [
+      ['tenant admin', hotel.adminToken],
+      ['staff', staff.token],
+      ['anonymous', null],
+    ] as const) {
       expectMutationForbidden(await create(token), `${who} createTenant`);
       expectForbidden(await list(token), `${who} tenants`);
     }

@@ -114,7 +114,13 @@ describe('a tenant the caller is not a member of', () => {
   it('gets the same 403 FORBIDDEN, whether the tenant exists (of another kind) or not, whatever the query', async () => {
     const refused = { status: 403, body: { errors: [{ message: 'Not a member of the chosen tenant', extensions: { code: 'FORBIDDEN' } }] } };
     // Fields of the hotel schema, of the government schema, of every schema, and nonsense.
-    for (const query of ['{ hotelAreas { name } }', '{ rankLadder { name } }', '{ tenant { id kind } }', '{ nonsense }', 'mutation { createDepartment(input: { name: "x" }) { __typename } }']) {
+    for (const query of [
+      '{ hotelAreas { name } }',
+      '{ rankLadder { name } }',
+      '{ tenant { id kind } }',
+      '{ nonsense }',
+      'mutation { createDepartment(input: { name: "x" }) { __typename } }',
+    ]) {
       const existing = await answer(await post(query, hotel.id));
       const missing = await answer(await post(query, randomUUID()));
       expect(existing, `existing tenant: ${query}`).toEqual(refused);

@@ -52,7 +52,11 @@ describe('.env.example', () => {
     delete env.LOG_LEVEL;
     const run = (extra: Record<string, string>) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(path.join(ROOT, 'node_modules/.bin', args[0]!), args.slice(1), { cwd: ROOT, env: { ...env, ...extra }, stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(path.join(ROOT, 'node_modules/.bin', args[0]!), args.slice(1), {
+          cwd: ROOT,
+          env: { ...env, ...extra },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         let stderr = '';
         child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
         child.on('exit', (code) => resolve({ code, stderr }));

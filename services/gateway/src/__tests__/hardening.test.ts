@@ -142,9 +142,7 @@ describe('graphql-armor limits', () => {
     const codes = async (query: string) => (await post(dead.app, query)).errors?.map((e) => e.extensions);
     expect(await codes(deepPublic(11))).toEqual([expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'depth', max: 10, found: 11 })]);
     expect(await codes(aliases(16))).toEqual([expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases', max: 15, found: 16 })]);
-    expect(await codes(directives(11))).toEqual([
-      expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'directives', max: 10, found: 11 }),
-    ]);
+    expect(await codes(directives(11))).toEqual([expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'directives', max: 10, found: 11 })]);
     expect(await codes(tokens(3_000))).toEqual([expect.objectContaining({ code: 'QUERY_TOO_COMPLEX', limit: 'tokens' })]);
   });
 });
@@ -256,7 +254,11 @@ describe('introspection, GraphiQL and error details by environment', () => {
     expect(prod.logs.some((line) => line.includes('invalid input syntax for type uuid'))).toBe(false);
     // The same for ids of every type, through nodes(ids:).
     for (const type of ['Tenant', 'Membership', 'User', 'ApiKey', 'AuditLogEntry', 'ServicePoint']) {
-      const many = await prod.gql(`query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids: [globalId(type, "x' OR 1=1 --")] }, { token: prodTenant.adminToken });
+      const many = await prod.gql(
+        `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`,
+        { ids: [globalId(type, "x' OR 1=1 --")] },
+        { token: prodTenant.adminToken },
+      );
       expect(JSON.stringify(many), type).not.toMatch(/prisma|invalid input syntax|postgres|stack/i);
       expect(many.data?.nodes ?? [null], type).toEqual([null]);
       for (const error of many.errors ?? []) expect(error.extensions?.code, type).toBe('BAD_USER_INPUT');
@@ -332,13 +334,20 @@ describe('connection sizes', () => {
     expect(all.data.members.edges).toHaveLength(100);
     expect(all.data.members.pageInfo.hasNextPage).toBe(true);
 
-    for (const [args, argument, found] of [['first: 101', 'first', 101], ['first: 1000', 'first', 1000], ['last: 101', 'last', 101]] as const) {
+    for (const [args, argument, found] of [
+      ['first: 101', 'first', 101],
+      ['first: 1000', 'first', 1000],
+      ['last: 101', 'last', 101],
+    ] as const) {
       t.statements.length = 0;
       const res = await t.gql(`{ members(${args}) { edges { node { id } } } }`, {}, { token: bulk.adminToken });
       expect(res.data ?? null, args).toBeNull();
       expect(res.errors?.[0]?.extensions, args).toMatchObject({ code: 'BAD_USER_INPUT', field: 'Query.members', argument, max: 100, found });
       expect(res.errors?.[0]?.message, args).toMatch(/at most 100/);
-      expect(t.statements.filter((sql) => /\bBEGIN\b/.test(sql)), args).toEqual([]);
+      expect(
+        t.statements.filter((sql) => /\bBEGIN\b/.test(sql)),
+        args,
+      ).toEqual([]);
     }
     // In a variable as well.
     const variable = await t.gql(`query($n: Int) { members(first: $n) { edges { node { id } } } }`, { n: 101 }, { token: bulk.adminToken });
@@ -367,11 +376,11 @@ describe('one transaction per operation', () => {
       await withPgSession(scratch.url, (locker) =>
         withPgSession(scratch.url, async (other) => {
           const email = `${unique('platform')}@test.jiedai`;
-          await other.query(`WITH u AS (INSERT INTO users (email, display_name, is_platform_admin) VALUES ($1, 'P', true) RETURNING id)
-                             INSERT INTO user_credentials (user_id, password_hash) SELECT id, $2 FROM u`, [
-            email,
-            await createPasswordHasher().hash(PASSWORD),
-          ]);
+          await other.query(
+            `WITH u AS (INSERT INTO users (email, display_name, is_platform_admin) VALUES ($1, 'P', true) RETURNING id)
+                             INSERT INTO user_credentials (user_id, password_hash) SELECT id, $2 FROM u`,
+            [email, await createPasswordHasher().hash(PASSWORD)],
+          );
           const harness = { gql: (q: string, v?: Record<string, unknown>, o: { token?: string | null } = {}) => post(app, q, v, o.token ?? undefined) };
           const gov = await createTenant(harness as unknown as TestApp, await signIn(harness as unknown as TestApp, email), 'GOVERNMENT_OFFICE');
 

@@ -2,7 +2,7 @@
 // tenant B, by global id or otherwise, and gets exactly what a random id gets.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlatformAdmin, createTenant, globalId, ownerQuery, startTestApp, type TestApp, type TestTenant } from "@jiedai/testing";
+import { createPlatformAdmin, createTenant, globalId, ownerQuery, startTestApp, type TestApp, type TestTenant } from '@jiedai/testing';
 
 let t: TestApp;
 let a: TestTenant;
@@ -11,7 +11,7 @@ const bIds: Record<string, string> = {};
 
 async function bRowCounts() {
   const rows = await ownerQuery(
-      `SELECT (SELECT count(*) FROM departments WHERE tenant_id = $1)::int AS departments,
+    `SELECT (SELECT count(*) FROM departments WHERE tenant_id = $1)::int AS departments,
               (SELECT count(*) FROM memberships WHERE tenant_id = $1)::int AS memberships,
               (SELECT count(*) FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL)::int AS active_keys,
               (SELECT count(*) FROM ranks WHERE tenant_id = $1)::int AS ranks,
@@ -42,11 +42,7 @@ beforeAll(async () => {
     { token: b.adminToken },
   );
   bIds.apiKey = key.data.createApiKey.apiKey.id;
-  const bView = await t.gql(
-    `{ tenant { id } viewer { id } rankLadder { id } auditLog(first: 1) { edges { node { id } } } }`,
-    {},
-    { token: b.adminToken },
-  );
+  const bView = await t.gql(`{ tenant { id } viewer { id } rankLadder { id } auditLog(first: 1) { edges { node { id } } } }`, {}, { token: b.adminToken });
   bIds.tenant = bView.data.tenant.id;
   bIds.user = bView.data.viewer.id;
   bIds.rank = bView.data.rankLadder[0].id;
@@ -79,13 +75,17 @@ describe('tenant isolation', () => {
     },
   );
 
-  it('an id of a type the caller\'s schema lacks is not found (not an error)', async () => {
+  it("an id of a type the caller's schema lacks is not found (not an error)", async () => {
     // A platform admin without a tenant works on the public schema: no Department there.
     const platform = await createPlatformAdmin(t);
-    const res = await t.gql(`query($id: ID!, $ids: [ID!]!) { node(id: $id) { id } nodes(ids: $ids) { id } }`, {
-      id: bIds.department,
-      ids: [bIds.department, bIds.tenant],
-    }, { token: platform.token });
+    const res = await t.gql(
+      `query($id: ID!, $ids: [ID!]!) { node(id: $id) { id } nodes(ids: $ids) { id } }`,
+      {
+        id: bIds.department,
+        ids: [bIds.department, bIds.tenant],
+      },
+      { token: platform.token },
+    );
     expect(res.errors).toBeUndefined();
     expect(res.data.node).toBeNull();
     expect(res.data.nodes).toEqual([null, { id: bIds.tenant }]);
@@ -113,7 +113,13 @@ describe('tenant isolation', () => {
       [`mutation($id: ID!) { removeMember(input: { membershipId: $id }) { __typename ... on IdentityError { code } } }`, 'removeMember'],
       [`mutation($id: ID!) { updateMember(input: { membershipId: $id, roles: [TENANT_ADMIN] }) { __typename ... on IdentityError { code } } }`, 'updateMember'],
     ] as const;
-    const ids = { updateDepartment: bIds.department, deleteDepartment: bIds.department, revokeApiKey: bIds.apiKey, removeMember: bIds.membership, updateMember: bIds.membership };
+    const ids = {
+      updateDepartment: bIds.department,
+      deleteDepartment: bIds.department,
+      revokeApiKey: bIds.apiKey,
+      removeMember: bIds.membership,
+      updateMember: bIds.membership,
+    };
     for (const [mutation, field] of attempts) {
       const res = await t.gql(mutation, { id: ids[field] }, { token: a.adminToken });
       expect(res.errors, field).toBeUndefined();
@@ -131,7 +137,7 @@ describe('tenant isolation', () => {
     expect(res.data.createDepartment).toEqual({ __typename: 'TenancyError', code: 'INVALID_REFERENCE' });
   });
 
-  it("a user cannot pick a tenant they are not a member of, and an API key cannot leave its tenant", async () => {
+  it('a user cannot pick a tenant they are not a member of, and an API key cannot leave its tenant', async () => {
     const res = await t.gql(`{ tenant { id } }`, {}, { token: a.adminToken, tenantId: b.id });
     expect(res.status).toBe(403);
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -48,7 +48,9 @@ describe('the cost of an operation counts list arguments given in variables', ()
     const big = await t.gql(query, { n: 100 }, { token: tenant.adminToken });
     expect(big.errors).toBeUndefined();
     // Anonymous: 800 > 500 (the fields are refused by the schema anyway, but the budget speaks first).
-    const anonymous = await t.gql(`query($n: Int) { a: tenants(first: $n) { edges { node { id } } } b: tenants(first: $n) { edges { node { id } } } }`, { n: 100 });
+    const anonymous = await t.gql(`query($n: Int) { a: tenants(first: $n) { edges { node { id } } } b: tenants(first: $n) { edges { node { id } } } }`, {
+      n: 100,
+    });
     expect(anonymous.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', max: 500, found: 600 });
   });
 

@@ -10,18 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import type { Client } from 'graphql-ws';
-import {
-  createPlatformAdmin,
-  createTenant,
-  PASSWORD,
-  startTestApp,
-  unique,
-  waitFor,
-  wsFeed,
-  type TestApp,
-  type TestTenant,
-  freePort,
-} from '@jiedai/testing';
+import { createPlatformAdmin, createTenant, PASSWORD, startTestApp, unique, waitFor, wsFeed, type TestApp, type TestTenant, freePort } from '@jiedai/testing';
 import { answersFor, feedbackApi, type Question } from '../../../../packages/schema/src/modules/shared/feedback/__tests__/feedback.helpers.ts';
 
 let redisPort: number;
@@ -34,7 +23,6 @@ let survey: { id: string; questions: Question[] };
 let surveyTokens: string[];
 const prefix = unique('jiedai-outage');
 const clients: Client[] = [];
-
 
 /** Starts the private redis-server and resolves once it accepts connections. */
 function startRedis(): Promise<void> {
@@ -167,9 +155,16 @@ describe('Redis goes away and comes back', () => {
         let seen: string | null = null;
         for (let attempt = 0; attempt < 100 && !seen; attempt++) {
           expect(feed.ended, JSON.stringify(feed.errors)).toBeNull();
-          const res = await t.gql(`mutation($n: String!) { createDepartment(input: { name: $n }) { ... on DepartmentPayload { department { id } } } }`, { n: unique('dept') }, { token: tenant.adminToken });
+          const res = await t.gql(
+            `mutation($n: String!) { createDepartment(input: { name: $n }) { ... on DepartmentPayload { department { id } } } }`,
+            { n: unique('dept') },
+            { token: tenant.adminToken },
+          );
           const id = res.data.createDepartment.department.id as string;
-          await waitFor(() => feed.events.some((e) => e.targetId === id), 300).then(() => (seen = id), () => undefined);
+          await waitFor(() => feed.events.some((e) => e.targetId === id), 300).then(
+            () => (seen = id),
+            () => undefined,
+          );
         }
         expect(seen).not.toBeNull();
         await waitFor(() => published.length > 0, 10_000, 'a publish on the gateway channel');

@@ -67,7 +67,14 @@ function post(port: number, agent: Agent, body: unknown, headers: Record<string,
   const text = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path: '/graphql', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/graphql',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers },
+      },
       (res) => {
         let data = '';
         res.setEncoding('utf8');
@@ -175,7 +182,12 @@ describe('close() (SIGTERM)', () => {
     const agent = new Agent({ keepAlive: true });
     const counter = await holdTenantRow(tenant.id);
     try {
-      const mutation = post(port, agent, { query: CREATE_DEPARTMENT, variables: { name: unique('cut') } }, { authorization: `Bearer ${tenant.adminToken}` }).then(
+      const mutation = post(
+        port,
+        agent,
+        { query: CREATE_DEPARTMENT, variables: { name: unique('cut') } },
+        { authorization: `Bearer ${tenant.adminToken}` },
+      ).then(
         (answer) => ({ answer, error: null }),
         (error: Error) => ({ answer: null, error }),
       );

@@ -76,8 +76,7 @@ async function until<T>(fn: () => T | undefined, g: Gateway, timeoutMs: number, 
 }
 
 /** Waits for the "ready at" line and returns it (with the port). */
-const ready = (g: Gateway) =>
-  until(() => messages(g).find((m) => typeof m.msg === 'string' && m.msg.includes('ready at')), g, 90_000, '"ready at"');
+const ready = (g: Gateway) => until(() => messages(g).find((m) => typeof m.msg === 'string' && m.msg.includes('ready at')), g, 90_000, '"ready at"');
 
 async function gql(port: number, query: string, variables: Record<string, unknown> = {}, token?: string) {
   const res = await fetch(`http://127.0.0.1:${port}/graphql`, {

@@ -56,7 +56,11 @@ describe('the statements of an operation', () => {
     const board = `query($id: ID!) { node(id: $id) { ... on Visit { id tasks(first: 100) { nodes { id title assignee { id title roles } } } } } }`;
     const counts: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const res = await t.gql(CREATE_TASK, { input: { visitId, phase: 'RECEPTION', title: unique('任务'), assigneeMembershipId: member.membershipId } }, { token: tenant.adminToken });
+      const res = await t.gql(
+        CREATE_TASK,
+        { input: { visitId, phase: 'RECEPTION', title: unique('任务'), assigneeMembershipId: member.membershipId } },
+        { token: tenant.adminToken },
+      );
       expect(res.data.createTask.__typename).toBe('TaskPayload');
       const { data, statements } = await sent(board, { id: visitId });
       expect(data.node.tasks.nodes.filter((task: any) => task.assignee?.id === member.membershipId)).toHaveLength(i + 1);
@@ -72,20 +76,28 @@ describe('the statements of an operation', () => {
     expect(statements.filter((s) => /SAVEPOINT/.test(s))).toEqual([]);
     expect(statements.at(-2)).toMatch(/append_events/);
     expect(statements.at(-1)).toBe('COMMIT');
-    const [event] = await ownerQuery(`SELECT type, payload->'task'->>'id' AS task FROM event_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1`, [
-      tenant.id,
-    ]);
+    const [event] = await ownerQuery(`SELECT type, payload->'task'->>'id' AS task FROM event_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1`, [tenant.id]);
     expect(event).toEqual({ type: 'CREATED', task: rawId(data.createTask.task.id) });
   });
 
   it('a sole mutation that fails after writing (its idempotency key) rolls all of it back; the key stays free', async () => {
     const key = unique('key-rollback');
-    const before = await ownerQuery(`SELECT (SELECT count(*) FROM visits WHERE tenant_id = $1)::int AS visits,
-      (SELECT count(*) FROM idempotency_keys WHERE tenant_id = $1)::int AS keys`, [tenant.id]);
-    const bad = await t.gql(CREATE_VISIT, { input: { ...VISIT_INPUT(), endsAt: '2030-05-09T01:00:00.000Z', idempotencyKey: key } }, { token: tenant.adminToken });
+    const before = await ownerQuery(
+      `SELECT (SELECT count(*) FROM visits WHERE tenant_id = $1)::int AS visits,
+      (SELECT count(*) FROM idempotency_keys WHERE tenant_id = $1)::int AS keys`,
+      [tenant.id],
+    );
+    const bad = await t.gql(
+      CREATE_VISIT,
+      { input: { ...VISIT_INPUT(), endsAt: '2030-05-09T01:00:00.000Z', idempotencyKey: key } },
+      { token: tenant.adminToken },
+    );
     expect(bad.data.createVisit.__typename).toBe('ValidationError');
-    const after = await ownerQuery(`SELECT (SELECT count(*) FROM visits WHERE tenant_id = $1)::int AS visits,
-      (SELECT count(*) FROM idempotency_keys WHERE tenant_id = $1)::int AS keys`, [tenant.id]);
+    const after = await ownerQuery(
+      `SELECT (SELECT count(*) FROM visits WHERE tenant_id = $1)::int AS visits,
+      (SELECT count(*) FROM idempotency_keys WHERE tenant_id = $1)::int AS keys`,
+      [tenant.id],
+    );
     expect(after).toEqual(before);
     const good = await t.gql(CREATE_VISIT, { input: { ...VISIT_INPUT(), idempotencyKey: key } }, { token: tenant.adminToken });
     expect(good.data.createVisit.__typename).toBe('VisitPayload');
@@ -106,9 +118,7 @@ describe('the statements of an operation', () => {
     expect(statements).toContain('ROLLBACK TO SAVEPOINT jiedai_mutation');
     const kept = await ownerQuery(`SELECT count(*)::int AS n FROM tasks WHERE tenant_id = $1 AND title = $2`, [tenant.id, title]);
     expect(kept).toEqual([{ n: 1 }]);
-    const [event] = await ownerQuery(`SELECT payload->'task'->>'title' AS title FROM event_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1`, [
-      tenant.id,
-    ]);
+    const [event] = await ownerQuery(`SELECT payload->'task'->>'title' AS title FROM event_log WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1`, [tenant.id]);
     expect(event).toEqual({ title });
   });
 });

@@ -73,8 +73,7 @@ function wsRequest<T = any>(c: Client, query: string, variables?: Record<string,
 }
 
 /** The audit feed over server-sent events: POST /graphql with accept text/event-stream, over real HTTP. */
-const auditSse = (token: string, query = AUDIT_FEED) =>
-  sseFeed<AuditEvent>(`http://127.0.0.1:${port}/graphql`, token, { query, field: 'auditLogAppended' });
+const auditSse = (token: string, query = AUDIT_FEED) => sseFeed<AuditEvent>(`http://127.0.0.1:${port}/graphql`, token, { query, field: 'auditLogAppended' });
 
 async function createDepartment(token: string, name: string, headers?: Record<string, string>) {
   const res = await t.gql(CREATE_DEPARTMENT, { name }, { token, headers });
@@ -225,7 +224,13 @@ describe('graphql-ws on /graphql', () => {
         super(url, protocols, { headers: { 'x-request-id': requestId } });
       }
     }
-    const c = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WithRequestId, connectionParams: bearer(a.adminToken), retryAttempts: 0, lazy: true });
+    const c = createClient({
+      url: `ws://127.0.0.1:${port}/graphql`,
+      webSocketImpl: WithRequestId,
+      connectionParams: bearer(a.adminToken),
+      retryAttempts: 0,
+      lazy: true,
+    });
     clients.push(c);
     const ids: string[] = [];
     for (const name of [unique('ws-rid-1'), unique('ws-rid-2')]) {
@@ -425,11 +430,21 @@ describe('probes and request ids', () => {
 
   it('a well-formed x-request-id is echoed back (and recorded in the audit log); otherwise a uuid is made', async () => {
     const post = (headers: Record<string, string>) =>
-      t.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: '{ viewer { id } }' }) });
+      t.fetch('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: '{ viewer { id } }' }),
+      });
 
     expect((await post({ 'x-request-id': 'client-req-0001' })).headers.get('x-request-id')).toBe('client-req-0001');
     const generated = new Set<string>();
-    for (const headers of [{}, { 'x-request-id': 'short' }, { 'x-request-id': 'has spaces in it' }, { 'x-request-id': 'x'.repeat(129) }, { 'x-request-id': 'inject\u00e9d-id-1' }]) {
+    for (const headers of [
+      {},
+      { 'x-request-id': 'short' },
+      { 'x-request-id': 'has spaces in it' },
+      { 'x-request-id': 'x'.repeat(129) },
+      { 'x-request-id': 'inject\u00e9d-id-1' },
+    ]) {
       const id = (await post(headers as Record<string, string>)).headers.get('x-request-id');
       expect(id, JSON.stringify(headers)).toMatch(UUID);
       generated.add(id!);

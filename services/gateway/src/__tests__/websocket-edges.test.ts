@@ -211,7 +211,10 @@ describe('limits', () => {
       for (let attempt = 0; attempt < 100; attempt++) {
         if (replacement.ended) throw new Error(`replacement ended: ${JSON.stringify(replacement.errors)}`);
         const id = await createDepartment(a.adminToken);
-        const seen = await waitFor(() => replacement.events.some((e) => e.targetId === id), 200).then(() => true, () => false);
+        const seen = await waitFor(() => replacement.events.some((e) => e.targetId === id), 200).then(
+          () => true,
+          () => false,
+        );
         if (seen) return id;
       }
       throw new Error('the replacement subscription never received an event');

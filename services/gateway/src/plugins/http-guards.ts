@@ -14,9 +14,13 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 
 /** The body of every unexpected failure outside execution (as yoga masks those inside it). */
 export const maskedFailure = (requestId: string) =>
-  json(500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] }, {
-    'x-request-id': requestId,
-  });
+  json(
+    500,
+    { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] },
+    {
+      'x-request-id': requestId,
+    },
+  );
 
 export function useHttpGuards(options: {
   db: Database;
@@ -71,18 +75,19 @@ export function useHttpGuards(options: {
         }
       }
       try {
-        state.auth = await options.authenticator.authenticate(
-          request.headers.get('authorization'),
-          request.headers.get('x-tenant-id'),
-        );
+        state.auth = await options.authenticator.authenticate(request.headers.get('authorization'), request.headers.get('x-tenant-id'));
       } catch (error) {
         if (isPoolExhausted(error)) {
           // Every pooled connection stayed busy while the tenant's kind was looked up: busy, retry.
           return endResponse(
-            json(503, { errors: [{ message: 'The service is busy: retry in a moment.', extensions: { code: 'SERVICE_UNAVAILABLE' } }] }, {
-              'x-request-id': requestId,
-              'retry-after': '1',
-            }),
+            json(
+              503,
+              { errors: [{ message: 'The service is busy: retry in a moment.', extensions: { code: 'SERVICE_UNAVAILABLE' } }] },
+              {
+                'x-request-id': requestId,
+                'retry-after': '1',
+              },
+            ),
           );
         }
         if (!(error instanceof AuthError)) {
@@ -91,9 +96,13 @@ export function useHttpGuards(options: {
         }
         const status = (error.extensions.http as { status: number }).status;
         return endResponse(
-          json(status, { errors: [{ message: error.message, extensions: { code: error.extensions.code } }] }, {
-            'x-request-id': requestId,
-          }),
+          json(
+            status,
+            { errors: [{ message: error.message, extensions: { code: error.extensions.code } }] },
+            {
+              'x-request-id': requestId,
+            },
+          ),
         );
       }
     },

@@ -13,15 +13,7 @@
 // Anonymous callers get a smaller budget than members and API keys. A connection's `first`/`last` above 100 is
 // refused here too (BAD_USER_INPUT), instead of being silently clamped by the resolver.
 import type { Plugin } from 'graphql-yoga';
-import {
-  GraphQLError,
-  getNamedType,
-  getNullableType,
-  isLeafType,
-  isListType,
-  type DocumentNode,
-  type GraphQLSchema,
-} from 'graphql';
+import { GraphQLError, getNamedType, getNullableType, isLeafType, isListType, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import type { Context } from '@jiedai/schema';
 

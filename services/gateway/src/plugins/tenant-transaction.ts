@@ -139,7 +139,7 @@ export function useTenantTransaction(db: Database): Plugin<Context> {
         if (ctx.access.apiKeyId && ctx.access.apiKeyUseUnrecorded) {
           const apiKeyId = ctx.access.apiKeyId;
           await inScope(db.prisma, scopeOf(ctx.credential), (tx) => touchApiKey(tx, apiKeyId), db.transactionOptions).catch((error) =>
-            ctx.log.warn({ err: error }, 'could not record the API key\'s use'),
+            ctx.log.warn({ err: error }, "could not record the API key's use"),
           );
         }
         return result!;

@@ -15,7 +15,12 @@ export const governmentKind: KindModule = {
   assessmentTemplates: [POST_VISIT_REVIEW],
   demo: {
     tenant: { slug: 'demo-gov', name: '示范市政府办公室 Demo City Government Office', domain: 'gov', department: '接待办公室' },
-    visit: { title: '省卫健委调研组来访 Provincial Health Commission work inspection', purpose: 'WORK_INSPECTION', organization: '省卫生健康委员会', level: '厅局级' },
+    visit: {
+      title: '省卫健委调研组来访 Provincial Health Commission work inspection',
+      purpose: 'WORK_INSPECTION',
+      organization: '省卫生健康委员会',
+      level: '厅局级',
+    },
     // The host leader holds a rank, matched to the principal guest's (与客人身份、职务相当).
     async prepareHost(deps, host) {
       const rank = await deps.db.rank.findFirst({ where: { level: 5 } });

@@ -33,7 +33,8 @@ mutationField({
     patients: t.field({ type: [PatientInput], required: false }),
     csv: t.string({
       required: false,
-      description: 'The records office\'s list as CSV with a header row: 住院号, 姓名, 联系方式, 科室 (optional), 出院日期 (YYYY-MM-DD); English names medical_record_no, name, contact, department, discharged_on also work.',
+      description:
+        "The records office's list as CSV with a header row: 住院号, 姓名, 联系方式, 科室 (optional), 出院日期 (YYYY-MM-DD); English names medical_record_no, name, contact, department, discharged_on also work.",
     }),
     expiresInDays: t.int({ required: false }),
   }),

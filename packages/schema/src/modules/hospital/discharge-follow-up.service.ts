@@ -9,14 +9,7 @@ import { isoDate, isoMonth } from '../../shared/dates.ts';
 import { isUniqueViolation, parseInput, ValidationError, type FieldIssue } from '../../shared/errors.ts';
 import { recordAudit } from '../core/audit/audit.service.ts';
 import { FeedbackError } from '../shared/feedback/feedback.errors.ts';
-import {
-  DAY_MS,
-  DEFAULT_EXPIRY_DAYS,
-  expiresIn,
-  invitable,
-  issueInvitation,
-  type IssuedInvitation,
-} from '../shared/feedback/survey-invitation.service.ts';
+import { DAY_MS, DEFAULT_EXPIRY_DAYS, expiresIn, invitable, issueInvitation, type IssuedInvitation } from '../shared/feedback/survey-invitation.service.ts';
 
 const patientInput = z.object({
   medicalRecordNo: z.string().trim().min(1).max(64),
@@ -39,11 +32,22 @@ const dischargeInput = z
 
 /** Column names of the records office's CSV, in Chinese or English. */
 const CSV_COLUMNS: Record<string, keyof DischargedPatientInput> = {
-  住院号: 'medicalRecordNo', 病案号: 'medicalRecordNo', medical_record_no: 'medicalRecordNo', medicalrecordno: 'medicalRecordNo',
-  姓名: 'name', name: 'name',
-  联系方式: 'contact', 通信地址: 'contact', 地址: 'contact', 电话: 'contact', contact: 'contact',
-  科室: 'department', department: 'department',
-  出院日期: 'dischargedOn', discharged_on: 'dischargedOn', dischargedon: 'dischargedOn',
+  住院号: 'medicalRecordNo',
+  病案号: 'medicalRecordNo',
+  medical_record_no: 'medicalRecordNo',
+  medicalrecordno: 'medicalRecordNo',
+  姓名: 'name',
+  name: 'name',
+  联系方式: 'contact',
+  通信地址: 'contact',
+  地址: 'contact',
+  电话: 'contact',
+  contact: 'contact',
+  科室: 'department',
+  department: 'department',
+  出院日期: 'dischargedOn',
+  discharged_on: 'dischargedOn',
+  dischargedon: 'dischargedOn',
 };
 
 /**
@@ -53,7 +57,13 @@ const CSV_COLUMNS: Record<string, keyof DischargedPatientInput> = {
 export function parseDischargeCsv(csv: string): { rows: unknown[]; issues: FieldIssue[] } {
   let records: Record<string, string>[];
   try {
-    records = parseCsv(csv, { columns: (header: string[]) => header.map((h) => CSV_COLUMNS[h.trim().toLowerCase()] ?? CSV_COLUMNS[h.trim()] ?? `_${h}`), bom: true, trim: true, skip_empty_lines: true, relax_column_count: false });
+    records = parseCsv(csv, {
+      columns: (header: string[]) => header.map((h) => CSV_COLUMNS[h.trim().toLowerCase()] ?? CSV_COLUMNS[h.trim()] ?? `_${h}`),
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+    });
   } catch (error) {
     const line = (error as { lines?: number }).lines;
     return { rows: [], issues: [{ path: ['csv'], message: `not a valid CSV${line ? ` (near line ${line})` : ''}` }] };
@@ -65,9 +75,7 @@ export function parseDischargeCsv(csv: string): { rows: unknown[]; issues: Field
       if (!present.has(needed)) issues.push({ path: ['csv'], message: `missing column ${needed} (住院号, 姓名, 联系方式, 出院日期)` });
     }
   }
-  const rows = records.map((r) =>
-    Object.fromEntries(Object.entries(r).filter(([k, v]) => !k.startsWith('_') && !(k === 'department' && v === ''))),
-  );
+  const rows = records.map((r) => Object.fromEntries(Object.entries(r).filter(([k, v]) => !k.startsWith('_') && !(k === 'department' && v === ''))));
   return { rows, issues };
 }
 
@@ -127,9 +135,12 @@ export async function createDischargeFollowUpCampaign(
     ids.add(patient.id);
   }
   const invited = new Set(
-    (await deps.db.surveyInvitation.findMany({ where: { campaignId: campaign.id, dischargedPatientId: { in: [...ids] } }, select: { dischargedPatientId: true } })).map(
-      (i) => i.dischargedPatientId,
-    ),
+    (
+      await deps.db.surveyInvitation.findMany({
+        where: { campaignId: campaign.id, dischargedPatientId: { in: [...ids] } },
+        select: { dischargedPatientId: true },
+      })
+    ).map((i) => i.dischargedPatientId),
   );
   const days = data.expiresInDays ?? campaign.expiresInDays;
   const target = { surveyId, versionId: version.id, campaignId: campaign.id, expiresAt: new Date(Date.now() + days * DAY_MS) };

@@ -12,7 +12,7 @@ export const DischargedPatientRef = builder.prismaNode('DischargedPatient', {
   subGraphs: HOSPITAL,
   // Declared here and enforced below: without PATIENT_DATA, RLS hides every row.
   authScopes: { role: 'PATIENT_DATA' },
-  description: 'A discharged patient from the records office\'s list: personal health data, for PATIENT_DATA holders only.',
+  description: "A discharged patient from the records office's list: personal health data, for PATIENT_DATA holders only.",
   fields: (t) => ({
     medicalRecordNo: t.exposeString('medicalRecordNo', { description: '住院号' }),
     name: t.exposeString('name'),
@@ -41,7 +41,11 @@ builder.queryFields((t) => ({
       if (!month.success) throw new GraphQLError(`month: ${month.error.issues[0]?.message}`, { extensions: { code: 'BAD_USER_INPUT' } });
       const from = new Date(`${args.month}-01T00:00:00Z`);
       const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
-      return ctx.db.dischargedPatient.findMany({ ...query, where: { dischargedOn: { gte: from, lt: to } }, orderBy: [{ dischargedOn: 'asc' }, { medicalRecordNo: 'asc' }] });
+      return ctx.db.dischargedPatient.findMany({
+        ...query,
+        where: { dischargedOn: { gte: from, lt: to } },
+        orderBy: [{ dischargedOn: 'asc' }, { medicalRecordNo: 'asc' }],
+      });
     },
   }),
 }));

@@ -33,7 +33,13 @@ export const inviteDischargedPatients: NonNullable<KindDemo['inviteRespondents']
       surveyId: options.surveyId,
       month,
       patients: [
-        { medicalRecordNo: `ZY${month.replace('-', '')}0001`, name: '张晓明', contact: '示范市健康路1号3单元201室', department: '心内科', dischargedOn: day(3) },
+        {
+          medicalRecordNo: `ZY${month.replace('-', '')}0001`,
+          name: '张晓明',
+          contact: '示范市健康路1号3单元201室',
+          department: '心内科',
+          dischargedOn: day(3),
+        },
         { medicalRecordNo: `ZY${month.replace('-', '')}0002`, name: '李春华', contact: '13800000001', department: '骨科', dischargedOn: day(11) },
         { medicalRecordNo: `ZY${month.replace('-', '')}0003`, name: '王建军', contact: '示范市长江路88号', department: '消化内科', dischargedOn: day(24) },
       ],

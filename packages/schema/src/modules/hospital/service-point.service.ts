@@ -9,7 +9,14 @@ import { recordAudit } from '../core/audit/audit.service.ts';
 import { HospitalError } from './hospital.errors.ts';
 
 export const SERVICE_POINT_KINDS = [
-  'GUIDE_DESK', 'TRIAGE', 'REPORT_PICKUP', 'GREEN_CHANNEL', 'CASHIER_WINDOW', 'WAITING_AREA', 'PHARMACY', 'OTHER',
+  'GUIDE_DESK',
+  'TRIAGE',
+  'REPORT_PICKUP',
+  'GREEN_CHANNEL',
+  'CASHIER_WINDOW',
+  'WAITING_AREA',
+  'PHARMACY',
+  'OTHER',
 ] as const satisfies readonly ServicePointKind[];
 
 export const DEFAULT_SERVICE_POINTS: ReadonlyArray<{ name: string; kind: ServicePointKind; isPeakOnly?: boolean }> = [

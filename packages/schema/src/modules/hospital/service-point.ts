@@ -25,7 +25,6 @@ builder.queryFields((t) => ({
     subGraphs: HOSPITAL,
     authScopes: { member: true },
     args: { kind: t.arg({ type: ServicePointKindEnum, required: false }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.servicePoint.findMany({ ...query, where: args.kind ? { kind: args.kind } : {}, orderBy: { name: 'asc' } }),
+    resolve: (query, _root, args, ctx) => ctx.db.servicePoint.findMany({ ...query, where: args.kind ? { kind: args.kind } : {}, orderBy: { name: 'asc' } }),
   }),
 }));

@@ -8,7 +8,12 @@ import { recordAudit } from '../core/audit/audit.service.ts';
 import { HotelError } from './hotel.errors.ts';
 
 export const HOTEL_AREA_KINDS = [
-  'MEETING_VENUE', 'GUEST_ROOM_FLOOR', 'RESTAURANT', 'MONITORING_ROOM', 'FRONT_DESK', 'OTHER',
+  'MEETING_VENUE',
+  'GUEST_ROOM_FLOOR',
+  'RESTAURANT',
+  'MONITORING_ROOM',
+  'FRONT_DESK',
+  'OTHER',
 ] as const satisfies readonly HotelAreaKind[];
 
 export const DEFAULT_HOTEL_AREAS: ReadonlyArray<{ name: string; kind: HotelAreaKind; floor?: number; capacity?: number }> = [

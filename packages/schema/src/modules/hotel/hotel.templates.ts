@@ -55,12 +55,7 @@ export const HOTEL_AREA_READINESS: AssessmentTemplateInput = {
   kind: 'INSPECTION',
   subjectType: 'HOTEL_AREA',
   description: '会场、客房、餐厅、监控室等区域的准备情况检查。',
-  criteria: [
-    points('设施设备完好', 3),
-    points('清洁卫生', 2),
-    passFail('安全措施到位', 3),
-    points('服务人员到岗与准备', 2),
-  ],
+  criteria: [points('设施设备完好', 3), points('清洁卫生', 2), passFail('安全措施到位', 3), points('服务人员到岗与准备', 2)],
 };
 
 export const HOTEL_DRILL_REVIEW: AssessmentTemplateInput = {
@@ -68,11 +63,5 @@ export const HOTEL_DRILL_REVIEW: AssessmentTemplateInput = {
   kind: 'DRILL',
   subjectType: 'ORGANIZATION',
   description: '应急预案演练与考核：检查措施是否到位。',
-  criteria: [
-    passFail('预案覆盖主要风险', 2),
-    points('响应速度', 3),
-    points('各部门协同', 2),
-    percent('人员到位率', 2),
-    points('演练总结与整改', 1),
-  ],
+  criteria: [passFail('预案覆盖主要风险', 2), points('响应速度', 3), points('各部门协同', 2), percent('人员到位率', 2), points('演练总结与整改', 1)],
 };

@@ -36,20 +36,24 @@ export const AuditLogEntryRef = builder.prismaNode('AuditLogEntry', {
 });
 
 builder.queryFields((t) => ({
-  auditLog: t.prismaConnection({
-    type: 'AuditLogEntry',
-    cursor: 'id',
-    totalCount: (_root, args, ctx) => ctx.db.auditLogEntry.count({ where: args.action ? { action: args.action } : {} }),
-    subGraphs: TENANT_GRAPHS,
-    authScopes: { role: 'TENANT_ADMIN' },
-    args: { action: t.arg.string({ required: false }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.auditLogEntry.findMany({
-        ...query,
-        where: args.action ? { action: args.action } : {},
-        orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
-  }, connectionNamed('AuditLogEntry'), edgeNamed('AuditLogEntry')),
+  auditLog: t.prismaConnection(
+    {
+      type: 'AuditLogEntry',
+      cursor: 'id',
+      totalCount: (_root, args, ctx) => ctx.db.auditLogEntry.count({ where: args.action ? { action: args.action } : {} }),
+      subGraphs: TENANT_GRAPHS,
+      authScopes: { role: 'TENANT_ADMIN' },
+      args: { action: t.arg.string({ required: false }) },
+      resolve: (query, _root, args, ctx) =>
+        ctx.db.auditLogEntry.findMany({
+          ...query,
+          where: args.action ? { action: args.action } : {},
+          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+        }),
+    },
+    connectionNamed('AuditLogEntry'),
+    edgeNamed('AuditLogEntry'),
+  ),
 }));
 
 builder.subscriptionFields((t) => ({

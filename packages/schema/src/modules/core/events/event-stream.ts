@@ -96,8 +96,7 @@ export async function* eventStream(ctx: Context, options: StreamOptions): AsyncG
       }
       last = BigInt(event.seq);
       if (event.topic === ACCESS_TOPIC) {
-        const concernsViewer =
-          (userId && event.payload.userId === userId) || (apiKeyId && event.payload.apiKeyId === apiKeyId);
+        const concernsViewer = (userId && event.payload.userId === userId) || (apiKeyId && event.payload.apiKeyId === apiKeyId);
         if (concernsViewer && !(await options.stillAllowed())) return false;
         return true;
       }

@@ -6,7 +6,7 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
   nullable: true,
   subGraphs: TENANT_GRAPHS,
-  description: 'A partner frontend\'s key. The secret is shown once, when created; only its hash is kept.',
+  description: "A partner frontend's key. The secret is shown once, when created; only its hash is kept.",
   fields: (t) => ({
     name: t.exposeString('name'),
     prefix: t.exposeString('prefix', { description: 'The first characters of the key, to recognize it.' }),
@@ -18,12 +18,16 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
 });
 
 builder.queryFields((t) => ({
-  apiKeys: t.prismaConnection({
-    type: 'ApiKey',
-    cursor: 'id',
-    totalCount: (_root, _args, ctx) => ctx.db.apiKey.count(),
-    subGraphs: TENANT_GRAPHS,
-    authScopes: { role: 'TENANT_ADMIN' },
-    resolve: (query, _root, _args, ctx) => ctx.db.apiKey.findMany({ ...query, orderBy: { createdAt: 'desc' } }),
-  }, connectionNamed('ApiKey'), edgeNamed('ApiKey')),
+  apiKeys: t.prismaConnection(
+    {
+      type: 'ApiKey',
+      cursor: 'id',
+      totalCount: (_root, _args, ctx) => ctx.db.apiKey.count(),
+      subGraphs: TENANT_GRAPHS,
+      authScopes: { role: 'TENANT_ADMIN' },
+      resolve: (query, _root, _args, ctx) => ctx.db.apiKey.findMany({ ...query, orderBy: { createdAt: 'desc' } }),
+    },
+    connectionNamed('ApiKey'),
+    edgeNamed('ApiKey'),
+  ),
 }));

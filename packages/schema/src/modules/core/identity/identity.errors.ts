@@ -5,7 +5,11 @@ export type SignInErrorCode = (typeof SIGN_IN_ERROR_CODES)[number];
 
 /** The same INVALID_CREDENTIALS for an unknown e-mail and a wrong password. */
 export class SignInError extends domainError('SignInError', SIGN_IN_ERROR_CODES, 'Sign-in refused. Unknown e-mail and wrong password look the same.') {
-  constructor(code: SignInErrorCode, message: string, readonly retryAfterSeconds: number | null = null) {
+  constructor(
+    code: SignInErrorCode,
+    message: string,
+    readonly retryAfterSeconds: number | null = null,
+  ) {
     super(code, message);
   }
 }

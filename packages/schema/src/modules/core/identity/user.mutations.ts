@@ -12,19 +12,17 @@ const MembershipPayload = builder.objectRef<{ membership: { id: string } }>('Mem
   }),
 });
 
-const MemberInvitationRef = builder
-  .objectRef<{ invitationId: string; email: string; roles: string[] }>('MemberInvitation')
-  .implement({
-    subGraphs: TENANT_GRAPHS,
-    description:
-      'A pending invitation to join this tenant, recorded by addMember. The person becomes a member once they accept it, ' +
-      'signed in as themselves. It looks the same whether or not the e-mail already had an account.',
-    fields: (t) => ({
-      id: t.globalID({ resolve: (i) => ({ type: 'MemberInvitation', id: i.invitationId }) }),
-      email: t.exposeString('email', { description: 'The e-mail as given (normalized).' }),
-      roles: t.field({ type: [RoleEnum], resolve: (i) => i.roles as never }),
-    }),
-  });
+const MemberInvitationRef = builder.objectRef<{ invitationId: string; email: string; roles: string[] }>('MemberInvitation').implement({
+  subGraphs: TENANT_GRAPHS,
+  description:
+    'A pending invitation to join this tenant, recorded by addMember. The person becomes a member once they accept it, ' +
+    'signed in as themselves. It looks the same whether or not the e-mail already had an account.',
+  fields: (t) => ({
+    id: t.globalID({ resolve: (i) => ({ type: 'MemberInvitation', id: i.invitationId }) }),
+    email: t.exposeString('email', { description: 'The e-mail as given (normalized).' }),
+    roles: t.field({ type: [RoleEnum], resolve: (i) => i.roles as never }),
+  }),
+});
 
 const MemberInvitationPayload = builder
   .objectRef<{ invitationId: string; email: string; roles: string[] }>('MemberInvitationPayload')
@@ -32,16 +30,14 @@ const MemberInvitationPayload = builder
 
 // The new membership is in the inviting tenant, which the accepting transaction may not be acting in
 // (RLS would hide it): the payload names it by id, tenant and roles.
-const AcceptedInvitationPayload = builder
-  .objectRef<{ membershipId: string; tenantId: string; roles: string[] }>('AcceptMemberInvitationPayload')
-  .implement({
-    subGraphs: ALL_GRAPHS,
-    fields: (t) => ({
-      membershipId: t.globalID({ resolve: (p) => ({ type: 'Membership', id: p.membershipId }) }),
-      tenantId: t.globalID({ resolve: (p) => ({ type: 'Tenant', id: p.tenantId }), description: 'Choose it with X-Tenant-Id (or sign in again).' }),
-      roles: t.field({ type: [RoleEnum], resolve: (p) => p.roles as never }),
-    }),
-  });
+const AcceptedInvitationPayload = builder.objectRef<{ membershipId: string; tenantId: string; roles: string[] }>('AcceptMemberInvitationPayload').implement({
+  subGraphs: ALL_GRAPHS,
+  fields: (t) => ({
+    membershipId: t.globalID({ resolve: (p) => ({ type: 'Membership', id: p.membershipId }) }),
+    tenantId: t.globalID({ resolve: (p) => ({ type: 'Tenant', id: p.tenantId }), description: 'Choose it with X-Tenant-Id (or sign in again).' }),
+    roles: t.field({ type: [RoleEnum], resolve: (p) => p.roles as never }),
+  }),
+});
 
 const RemoveMemberPayload = builder.objectRef<{ removedMembershipId: string }>('RemoveMemberPayload').implement({
   subGraphs: TENANT_GRAPHS,
@@ -96,7 +92,7 @@ mutationField({
   subGraphs: ALL_GRAPHS,
   payload: AcceptedInvitationPayload,
   authScopes: { authenticated: true },
-  description: "The signed-in person accepts a pending invitation of theirs (see viewer.memberInvitations), whatever tenant they act in.",
+  description: 'The signed-in person accepts a pending invitation of theirs (see viewer.memberInvitations), whatever tenant they act in.',
   errors: [IdentityError],
   input: (t) => ({ id: t.globalID({ required: true, for: [MemberInvitationRef] }) }),
   run: (deps, input) => acceptMemberInvitation(deps, input.id.id),

@@ -10,7 +10,7 @@ export const RoleEnum = builder.enumType('Role', {
   subGraphs: ALL_GRAPHS,
   description:
     'What a member may do in a tenant. TENANT_ADMIN ⊇ COORDINATOR ⊇ STAFF ⊇ VIEWER; APPROVER approves reception plans; ' +
-    'PATIENT_DATA (granted on its own, implied by no other role) sees discharged patients\' personal health data.',
+    "PATIENT_DATA (granted on its own, implied by no other role) sees discharged patients' personal health data.",
 });
 
 const PendingInvitationRef = builder.objectRef<PendingInvitation>('PendingMemberInvitation').implement({
@@ -77,23 +77,26 @@ builder.queryFields((t) => ({
     type: 'User',
     nullable: true,
     description: 'The signed-in user, or null for anonymous callers and API keys.',
-    resolve: (query, _root, _args, ctx) =>
-      ctx.access.userId ? ctx.db.user.findUnique({ ...query, where: { id: ctx.access.userId } }) : null,
+    resolve: (query, _root, _args, ctx) => (ctx.access.userId ? ctx.db.user.findUnique({ ...query, where: { id: ctx.access.userId } }) : null),
   }),
-  members: t.prismaConnection({
-    type: 'Membership',
-    cursor: 'id',
-    totalCount: (_root, args, ctx) => ctx.db.membership.count({ where: args.role ? { roles: { has: args.role } } : {} }),
-    subGraphs: ['government', 'hospital', 'hotel'],
-    authScopes: { member: true },
-    args: { role: t.arg({ type: RoleEnum, required: false }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.membership.findMany({
-        ...query,
-        where: args.role ? { roles: { has: args.role } } : {},
-        orderBy: { createdAt: 'asc' },
-      }),
-  }, connectionNamed('Membership'), edgeNamed('Membership')),
+  members: t.prismaConnection(
+    {
+      type: 'Membership',
+      cursor: 'id',
+      totalCount: (_root, args, ctx) => ctx.db.membership.count({ where: args.role ? { roles: { has: args.role } } : {} }),
+      subGraphs: ['government', 'hospital', 'hotel'],
+      authScopes: { member: true },
+      args: { role: t.arg({ type: RoleEnum, required: false }) },
+      resolve: (query, _root, args, ctx) =>
+        ctx.db.membership.findMany({
+          ...query,
+          where: args.role ? { roles: { has: args.role } } : {},
+          orderBy: { createdAt: 'asc' },
+        }),
+    },
+    connectionNamed('Membership'),
+    edgeNamed('Membership'),
+  ),
 }));
 
 export const SignInSuccess = builder.objectRef<{ token: string; userId: string }>('SignInSuccess').implement({

@@ -39,7 +39,8 @@ export async function deleteDepartment(deps: ServiceDeps, id: string) {
   const existing = await deps.db.department.findUnique({ where: { id } });
   if (!existing) throw new TenancyError('NOT_FOUND', 'No such department');
   await deps.db.department.delete({ where: { id } }).catch((error) => {
-    if (isForeignKeyViolation(error)) throw new TenancyError('IN_USE', 'Members, pending member invitations, service points or sub-departments still belong to it');
+    if (isForeignKeyViolation(error))
+      throw new TenancyError('IN_USE', 'Members, pending member invitations, service points or sub-departments still belong to it');
     throw error;
   });
   await recordAudit(deps, { action: 'department.deleted', targetType: 'Department', targetId: id, data: { name: existing.name } });

@@ -33,14 +33,17 @@ builder.queryFields((t) => ({
     description: 'The tenant this request acts in.',
     resolve: (query, _root, _args, ctx) => ctx.db.tenant.findUniqueOrThrow({ ...query, where: { id: ctx.access.tenantId! } }),
   }),
-  tenants: t.prismaConnection({
-    type: 'Tenant',
-    cursor: 'id',
-    totalCount: (_root, args, ctx) => ctx.db.tenant.count({ where: args.kind ? { kind: args.kind } : {} }),
-    authScopes: { platformAdmin: true },
-    description: 'Every tenant (platform admins only).',
-    args: { kind: t.arg({ type: TenantKindEnum, required: false }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.tenant.findMany({ ...query, where: args.kind ? { kind: args.kind } : {}, orderBy: { createdAt: 'asc' } }),
-  }, connectionNamed('Tenant'), edgeNamed('Tenant')),
+  tenants: t.prismaConnection(
+    {
+      type: 'Tenant',
+      cursor: 'id',
+      totalCount: (_root, args, ctx) => ctx.db.tenant.count({ where: args.kind ? { kind: args.kind } : {} }),
+      authScopes: { platformAdmin: true },
+      description: 'Every tenant (platform admins only).',
+      args: { kind: t.arg({ type: TenantKindEnum, required: false }) },
+      resolve: (query, _root, args, ctx) => ctx.db.tenant.findMany({ ...query, where: args.kind ? { kind: args.kind } : {}, orderBy: { createdAt: 'asc' } }),
+    },
+    connectionNamed('Tenant'),
+    edgeNamed('Tenant'),
+  ),
 }));

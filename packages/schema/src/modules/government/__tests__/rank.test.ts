@@ -21,19 +21,38 @@ describe('rank ladder', () => {
   });
 
   it('defines ranks, assigns them to members, and refuses duplicates and ranks in use', async () => {
-    const defined = await t.gql(`mutation { defineRank(input: { name: "一级巡视员", nameEn: "First-class inspector", level: 5 }) {
-      __typename ... on RankPayload { rank { id name level } } } }`, {}, { token: gov.adminToken });
+    const defined = await t.gql(
+      `mutation { defineRank(input: { name: "一级巡视员", nameEn: "First-class inspector", level: 5 }) {
+      __typename ... on RankPayload { rank { id name level } } } }`,
+      {},
+      { token: gov.adminToken },
+    );
     const rankId = defined.data.defineRank.rank.id;
-    const dup = await t.gql(`mutation { defineRank(input: { name: "一级巡视员", level: 5 }) { __typename ... on GovernmentError { code } } }`, {}, { token: gov.adminToken });
+    const dup = await t.gql(
+      `mutation { defineRank(input: { name: "一级巡视员", level: 5 }) { __typename ... on GovernmentError { code } } }`,
+      {},
+      { token: gov.adminToken },
+    );
     expect(dup.data.defineRank).toEqual({ __typename: 'GovernmentError', code: 'NAME_TAKEN' });
-    const bad = await t.gql(`mutation { defineRank(input: { name: "x", level: 0 }) { __typename ... on ValidationError { fieldErrors { path } } } }`, {}, { token: gov.adminToken });
+    const bad = await t.gql(
+      `mutation { defineRank(input: { name: "x", level: 0 }) { __typename ... on ValidationError { fieldErrors { path } } } }`,
+      {},
+      { token: gov.adminToken },
+    );
     expect(bad.data.defineRank).toEqual({ __typename: 'ValidationError', fieldErrors: [{ path: ['input', 'level'] }] });
 
     const host = await gov.member(['COORDINATOR']);
-    const assigned = await t.gql(`mutation($m: ID!, $r: ID) { assignRank(input: { membershipId: $m, rankId: $r }) { ... on AssignRankPayload { membership { rank { name } } } } }`,
-      { m: host.membershipId, r: rankId }, { token: gov.adminToken });
+    const assigned = await t.gql(
+      `mutation($m: ID!, $r: ID) { assignRank(input: { membershipId: $m, rankId: $r }) { ... on AssignRankPayload { membership { rank { name } } } } }`,
+      { m: host.membershipId, r: rankId },
+      { token: gov.adminToken },
+    );
     expect(assigned.data.assignRank.membership.rank).toEqual({ name: '一级巡视员' });
-    const inUse = await t.gql(`mutation($id: ID!) { deleteRank(input: { id: $id }) { __typename ... on GovernmentError { code } } }`, { id: rankId }, { token: gov.adminToken });
+    const inUse = await t.gql(
+      `mutation($id: ID!) { deleteRank(input: { id: $id }) { __typename ... on GovernmentError { code } } }`,
+      { id: rankId },
+      { token: gov.adminToken },
+    );
     expect(inUse.data.deleteRank).toEqual({ __typename: 'GovernmentError', code: 'IN_USE' });
     const members = await t.gql(`{ members(first: 10, role: COORDINATOR) { edges { node { rank { name } } } } }`, {}, { token: gov.adminToken });
     expect(members.data.members.edges).toEqual([{ node: { rank: { name: '一级巡视员' } } }]);

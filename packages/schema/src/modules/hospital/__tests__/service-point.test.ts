@@ -21,7 +21,11 @@ describe('service points', () => {
   });
 
   it('are created in a department, filtered by kind, and deleted; duplicates are refused', async () => {
-    const dep = await t.gql(`mutation { createDepartment(input: { name: "药剂科" }) { ... on DepartmentPayload { department { id } } } }`, {}, { token: hospital.adminToken });
+    const dep = await t.gql(
+      `mutation { createDepartment(input: { name: "药剂科" }) { ... on DepartmentPayload { department { id } } } }`,
+      {},
+      { token: hospital.adminToken },
+    );
     const depId = dep.data.createDepartment.department.id;
     const created = await t.gql(
       `mutation($d: ID) { createServicePoint(input: { name: "西药房", kind: PHARMACY, departmentId: $d, location: "门诊一楼" }) {
@@ -30,14 +34,26 @@ describe('service points', () => {
       { token: hospital.adminToken },
     );
     expect(created.data.createServicePoint.servicePoint).toMatchObject({ name: '西药房', department: { name: '药剂科' }, location: '门诊一楼' });
-    const dup = await t.gql(`mutation { createServicePoint(input: { name: "西药房", kind: PHARMACY }) { __typename ... on HospitalError { code } } }`, {}, { token: hospital.adminToken });
+    const dup = await t.gql(
+      `mutation { createServicePoint(input: { name: "西药房", kind: PHARMACY }) { __typename ... on HospitalError { code } } }`,
+      {},
+      { token: hospital.adminToken },
+    );
     expect(dup.data.createServicePoint).toEqual({ __typename: 'HospitalError', code: 'NAME_TAKEN' });
     const pharmacies = await t.gql(`{ servicePoints(kind: PHARMACY) { name } }`, {}, { token: hospital.adminToken });
     expect(pharmacies.data.servicePoints).toEqual([{ name: '西药房' }]);
     const id = created.data.createServicePoint.servicePoint.id;
-    const del = await t.gql(`mutation($id: ID!) { deleteServicePoint(input: { id: $id }) { ... on DeleteServicePointPayload { deletedServicePointId } } }`, { id }, { token: hospital.adminToken });
+    const del = await t.gql(
+      `mutation($id: ID!) { deleteServicePoint(input: { id: $id }) { ... on DeleteServicePointPayload { deletedServicePointId } } }`,
+      { id },
+      { token: hospital.adminToken },
+    );
     expect(del.data.deleteServicePoint.deletedServicePointId).toBe(id);
-    const again = await t.gql(`mutation($id: ID!) { deleteServicePoint(input: { id: $id }) { __typename ... on HospitalError { code } } }`, { id }, { token: hospital.adminToken });
+    const again = await t.gql(
+      `mutation($id: ID!) { deleteServicePoint(input: { id: $id }) { __typename ... on HospitalError { code } } }`,
+      { id },
+      { token: hospital.adminToken },
+    );
     expect(again.data.deleteServicePoint).toEqual({ __typename: 'HospitalError', code: 'NOT_FOUND' });
   });
 });

@@ -21,18 +21,30 @@ describe('hotel areas', () => {
   });
 
   it('are created, validated and deleted', async () => {
-    const created = await t.gql(`mutation { createHotelArea(input: { name: "客房十层", kind: GUEST_ROOM_FLOOR, floor: 10 }) {
-      __typename ... on HotelAreaPayload { hotelArea { id name floor } } } }`, {}, { token: hotel.adminToken });
+    const created = await t.gql(
+      `mutation { createHotelArea(input: { name: "客房十层", kind: GUEST_ROOM_FLOOR, floor: 10 }) {
+      __typename ... on HotelAreaPayload { hotelArea { id name floor } } } }`,
+      {},
+      { token: hotel.adminToken },
+    );
     expect(created.data.createHotelArea.hotelArea).toMatchObject({ name: '客房十层', floor: 10 });
-    const bad = await t.gql(`mutation { createHotelArea(input: { name: "x", kind: RESTAURANT, capacity: -5 }) { __typename ... on ValidationError { fieldErrors { path } } } }`, {}, { token: hotel.adminToken });
+    const bad = await t.gql(
+      `mutation { createHotelArea(input: { name: "x", kind: RESTAURANT, capacity: -5 }) { __typename ... on ValidationError { fieldErrors { path } } } }`,
+      {},
+      { token: hotel.adminToken },
+    );
     expect(bad.data.createHotelArea).toEqual({ __typename: 'ValidationError', fieldErrors: [{ path: ['input', 'capacity'] }] });
     const floors = await t.gql(`{ hotelAreas(kind: GUEST_ROOM_FLOOR) { name } }`, {}, { token: hotel.adminToken });
     expect(floors.data.hotelAreas.map((a: { name: string }) => a.name)).toContain('客房十层');
-    const del = await t.gql(`mutation($id: ID!) { deleteHotelArea(input: { id: $id }) { __typename } }`, { id: created.data.createHotelArea.hotelArea.id }, { token: hotel.adminToken });
+    const del = await t.gql(
+      `mutation($id: ID!) { deleteHotelArea(input: { id: $id }) { __typename } }`,
+      { id: created.data.createHotelArea.hotelArea.id },
+      { token: hotel.adminToken },
+    );
     expect(del.data.deleteHotelArea.__typename).toBe('DeleteHotelAreaPayload');
   });
 
-  it('are not in the other kinds\' schemas', async () => {
+  it("are not in the other kinds' schemas", async () => {
     const platform = await createPlatformAdmin(t);
     const gov = await createTenant(t, platform.token, 'GOVERNMENT_OFFICE', { withDefaultStructure: false });
     const res = await t.gql(`{ hotelAreas { name } }`, {}, { token: gov.adminToken });

@@ -18,7 +18,11 @@ export const ASSESSMENT_ERROR_CODES = [
 export type AssessmentErrorCode = (typeof ASSESSMENT_ERROR_CODES)[number];
 
 export class AssessmentError extends domainError('AssessmentError', ASSESSMENT_ERROR_CODES, 'An assessment change was refused; nothing was changed.') {
-  constructor(code: AssessmentErrorCode, message: string, readonly path: string[] = []) {
+  constructor(
+    code: AssessmentErrorCode,
+    message: string,
+    readonly path: string[] = [],
+  ) {
     super(code, message);
   }
 }

@@ -20,7 +20,10 @@ const T = TENANT_GRAPHS;
 const TemplatePayload = builder.objectRef<{ id: string }>('AssessmentTemplatePayload').implement({
   subGraphs: T,
   fields: (t) => ({
-    template: t.prismaField({ type: 'AssessmentTemplate', resolve: (q, p, _a, ctx) => ctx.db.assessmentTemplate.findUniqueOrThrow({ ...q, where: { id: p.id } }) }),
+    template: t.prismaField({
+      type: 'AssessmentTemplate',
+      resolve: (q, p, _a, ctx) => ctx.db.assessmentTemplate.findUniqueOrThrow({ ...q, where: { id: p.id } }),
+    }),
   }),
 });
 const VersionPayload = builder.objectRef<{ id: string }>('AssessmentTemplateVersionPayload').implement({

@@ -49,7 +49,11 @@ const criterionInput = z
     key: z.string().uuid().nullish(),
     title: z.string().trim().min(1).max(300),
     guidance: z.string().trim().max(2000).nullish(),
-    weight: z.number().positive().max(1000).refine((w) => Math.round(w * 100) === w * 100, 'at most two decimals'),
+    weight: z
+      .number()
+      .positive()
+      .max(1000)
+      .refine((w) => Math.round(w * 100) === w * 100, 'at most two decimals'),
     scaleKind: z.enum(SCALE_KINDS),
     scaleMin: z.number().int().min(-1000).max(1000).nullish(),
     scaleMax: z.number().int().min(-1000).max(1000).nullish(),
@@ -80,7 +84,15 @@ async function writeCriteria(deps: ServiceDeps, templateId: string, criteria: z.
   // Positions are unique: park the kept ones out of the way, then write the new order.
   await deps.db.assessmentCriterion.updateMany({ where: { templateId }, data: { position: { increment: 10_000 } } });
   for (const [i, c] of criteria.entries()) {
-    const data = { position: i + 1, title: c.title, guidance: c.guidance ?? null, weight: c.weight, scaleKind: c.scaleKind, scaleMin: c.scaleMin, scaleMax: c.scaleMax };
+    const data = {
+      position: i + 1,
+      title: c.title,
+      guidance: c.guidance ?? null,
+      weight: c.weight,
+      scaleKind: c.scaleKind,
+      scaleMin: c.scaleMin,
+      scaleMax: c.scaleMax,
+    };
     if (c.key) await deps.db.assessmentCriterion.update({ where: { id: c.key }, data });
     else await deps.db.assessmentCriterion.create({ data: { ...data, tenantId: deps.access.tenantId!, templateId } });
   }
@@ -89,7 +101,9 @@ async function writeCriteria(deps: ServiceDeps, templateId: string, criteria: z.
 export async function createAssessmentTemplate(deps: ServiceDeps, input: AssessmentTemplateInput) {
   const data = parseInput(templateInput, input);
   const template = await deps.db.assessmentTemplate
-    .create({ data: { tenantId: deps.access.tenantId!, name: data.name, kind: data.kind, subjectType: data.subjectType, description: data.description ?? null } })
+    .create({
+      data: { tenantId: deps.access.tenantId!, name: data.name, kind: data.kind, subjectType: data.subjectType, description: data.description ?? null },
+    })
     .catch((error) => {
       if (isUniqueViolation(error)) throw new AssessmentError('NAME_TAKEN', `A template named "${data.name}" exists`);
       throw error;
@@ -137,19 +151,21 @@ export async function publishAssessmentTemplate(deps: ServiceDeps, templateId: s
     weight: Number(c.weight),
     scale: { kind: c.scaleKind, min: c.scaleMin, max: c.scaleMax },
   }));
-  const version = await deps.db.assessmentTemplateVersion.create({
-    data: {
-      tenantId: deps.access.tenantId!,
-      templateId: template.id,
-      number: (template.versions[0]?.number ?? 0) + 1,
-      criteria: criteria as unknown as Prisma.InputJsonValue,
-      publishedById: deps.access.userId,
-    },
-  }).catch((error) => {
-    // Two publications at once both chose the next number: the later one is refused, nothing changed.
-    if (isUniqueViolation(error)) throw new AssessmentError('CONFLICT', 'The template was published meanwhile; try again');
-    throw error;
-  });
+  const version = await deps.db.assessmentTemplateVersion
+    .create({
+      data: {
+        tenantId: deps.access.tenantId!,
+        templateId: template.id,
+        number: (template.versions[0]?.number ?? 0) + 1,
+        criteria: criteria as unknown as Prisma.InputJsonValue,
+        publishedById: deps.access.userId,
+      },
+    })
+    .catch((error) => {
+      // Two publications at once both chose the next number: the later one is refused, nothing changed.
+      if (isUniqueViolation(error)) throw new AssessmentError('CONFLICT', 'The template was published meanwhile; try again');
+      throw error;
+    });
   await recordAudit(deps, {
     action: 'assessment_template.published',
     targetType: 'AssessmentTemplate',
@@ -216,15 +232,13 @@ async function findAssessment(db: Db, id: string, expectedVersion?: number | nul
   return assessment;
 }
 
-const scoresInput = z.array(
-  z.object({ criterionKey: z.string().uuid(), value: z.number(), comment: z.string().trim().max(2000).nullish() }),
-).min(1).max(100);
+const scoresInput = z
+  .array(z.object({ criterionKey: z.string().uuid(), value: z.number(), comment: z.string().trim().max(2000).nullish() }))
+  .min(1)
+  .max(100);
 
 /** Records scores (a criterion scored again replaces its score). Off-scale scores store nothing. */
-export async function recordScores(
-  deps: ServiceDeps,
-  input: { assessmentId: string; expectedVersion?: number | null; scores: z.input<typeof scoresInput> },
-) {
+export async function recordScores(deps: ServiceDeps, input: { assessmentId: string; expectedVersion?: number | null; scores: z.input<typeof scoresInput> }) {
   const scores = parseInput(scoresInput, input.scores);
   const assessment = await findAssessment(deps.db, input.assessmentId, input.expectedVersion);
   if (assessment.status !== 'DRAFT') throw new AssessmentError('ILLEGAL_TRANSITION', 'Only a draft assessment takes scores');
@@ -240,7 +254,13 @@ export async function recordScores(
   for (const score of scores) {
     await deps.db.assessmentScore.upsert({
       where: { assessmentId_criterionKey: { assessmentId: assessment.id, criterionKey: score.criterionKey } },
-      create: { tenantId: assessment.tenantId, assessmentId: assessment.id, criterionKey: score.criterionKey, value: score.value, comment: score.comment ?? null },
+      create: {
+        tenantId: assessment.tenantId,
+        assessmentId: assessment.id,
+        criterionKey: score.criterionKey,
+        value: score.value,
+        comment: score.comment ?? null,
+      },
       update: { value: score.value, comment: score.comment ?? null },
     });
   }

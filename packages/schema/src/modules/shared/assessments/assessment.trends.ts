@@ -19,7 +19,8 @@ function conditions(f: TrendFilter): Prisma.Sql {
   if (f.to) parts.push(Prisma.sql`a.assessed_on < ${f.to}::date`);
   if (f.templateId) parts.push(Prisma.sql`v.template_id = ${f.templateId}::uuid`);
   if (f.subjectType) parts.push(Prisma.sql`a.subject_type = ${f.subjectType}::assessment_subject_type`);
-  if (f.subjectId) parts.push(Prisma.sql`coalesce(a.visit_id, a.department_id, a.staff_membership_id, a.service_point_id, a.hotel_area_id) = ${f.subjectId}::uuid`);
+  if (f.subjectId)
+    parts.push(Prisma.sql`coalesce(a.visit_id, a.department_id, a.staff_membership_id, a.service_point_id, a.hotel_area_id) = ${f.subjectId}::uuid`);
   return Prisma.join(parts, ' AND ');
 }
 

@@ -7,15 +7,7 @@ import { parseDateArg } from '../../../shared/dates.ts';
 import type { Assessment } from '@jiedai/db';
 import '../tasks/task.ts';
 import { criterionPercent, type Criterion } from './assessment.scoring.ts';
-import {
-  ASSESSMENT_KINDS,
-  assessmentTotal,
-  criteriaOf,
-  SCALE_KINDS,
-  SEVERITIES,
-  SUBJECT_TYPES,
-  subjectIdOf,
-} from './assessment.service.ts';
+import { ASSESSMENT_KINDS, assessmentTotal, criteriaOf, SCALE_KINDS, SEVERITIES, SUBJECT_TYPES, subjectIdOf } from './assessment.service.ts';
 import { criterionTrends, subjectTrends, type CriterionTrend, type SubjectTrend, type TrendFilter } from './assessment.trends.ts';
 
 const T = TENANT_GRAPHS;
@@ -57,7 +49,13 @@ builder.prismaNode('AssessmentTemplate', {
       description: 'The criteria as edited now; publish to freeze them as a version.',
       select: { criteria: { orderBy: { position: 'asc' } } },
       resolve: (a) =>
-        a.criteria.map((c) => ({ key: c.id, title: c.title, guidance: c.guidance, weight: Number(c.weight), scale: { kind: c.scaleKind, min: c.scaleMin, max: c.scaleMax } })),
+        a.criteria.map((c) => ({
+          key: c.id,
+          title: c.title,
+          guidance: c.guidance,
+          weight: Number(c.weight),
+          scale: { kind: c.scaleKind, min: c.scaleMin, max: c.scaleMax },
+        })),
     }),
     versions: t.relation('versions', { query: { orderBy: { number: 'asc' } } }),
   }),
@@ -97,7 +95,14 @@ export const AssessmentRef = builder.prismaNode('Assessment', {
       description: 'The visit, department, member, service point or hotel area assessed (null: the organization).',
       resolve: (a) => {
         const id = subjectIdOf(a as Assessment);
-        const type = { VISIT: 'Visit', DEPARTMENT: 'Department', STAFF_MEMBER: 'Membership', SERVICE_POINT: 'ServicePoint', HOTEL_AREA: 'HotelArea', ORGANIZATION: 'Tenant' }[a.subjectType];
+        const type = {
+          VISIT: 'Visit',
+          DEPARTMENT: 'Department',
+          STAFF_MEMBER: 'Membership',
+          SERVICE_POINT: 'ServicePoint',
+          HOTEL_AREA: 'HotelArea',
+          ORGANIZATION: 'Tenant',
+        }[a.subjectType];
         return id ? { type, id } : null;
       },
     }),
@@ -159,7 +164,10 @@ const AssessmentFilter = builder.inputType('AssessmentFilter', {
     subjectId: t.globalID({ required: false }),
   }),
 });
-type FilterArg = { from?: string | null; to?: string | null; templateId?: { id: string } | null; subjectType?: string | null; subjectId?: { id: string } | null } | null | undefined;
+type FilterArg =
+  | { from?: string | null; to?: string | null; templateId?: { id: string } | null; subjectType?: string | null; subjectId?: { id: string } | null }
+  | null
+  | undefined;
 const trendFilter = (f: FilterArg): TrendFilter => ({
   // A date that does not exist (2031-02-30) or is out of range is refused (BAD_USER_INPUT), never ignored.
   from: parseDateArg(f?.from, 'filter.from'),
@@ -174,7 +182,15 @@ const assessmentWhere = (f: TrendFilter) => ({
   ...(f.templateId ? { templateVersion: { templateId: f.templateId } } : {}),
   ...(f.subjectType ? { subjectType: f.subjectType as never } : {}),
   ...(f.subjectId
-    ? { OR: [{ visitId: f.subjectId }, { departmentId: f.subjectId }, { staffMembershipId: f.subjectId }, { servicePointId: f.subjectId }, { hotelAreaId: f.subjectId }] }
+    ? {
+        OR: [
+          { visitId: f.subjectId },
+          { departmentId: f.subjectId },
+          { staffMembershipId: f.subjectId },
+          { servicePointId: f.subjectId },
+          { hotelAreaId: f.subjectId },
+        ],
+      }
     : {}),
 });
 
@@ -223,36 +239,48 @@ builder.queryFields((t) => ({
     resolve: (query, _root, args, ctx) =>
       ctx.db.assessmentTemplate.findMany({ ...query, where: args.kind ? { kind: args.kind } : {}, orderBy: { name: 'asc' } }),
   }),
-  assessments: t.prismaConnection({
-    type: 'Assessment',
-    cursor: 'id',
-    subGraphs: T,
-    authScopes: { member: true },
-    args: { filter: t.arg({ type: AssessmentFilter, required: false }) },
-    totalCount: (_root, args, ctx) => ctx.db.assessment.count({ where: assessmentWhere(trendFilter(args.filter)) }),
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.assessment.findMany({ ...query, where: assessmentWhere(trendFilter(args.filter)), orderBy: [{ assessedOn: 'desc' }, { id: 'asc' }] }),
-  }, connectionNamed('Assessment'), edgeNamed('Assessment')),
-  assessmentTrends: t.connection({
-    type: SubjectTrendRef,
-    subGraphs: T,
-    authScopes: { member: true },
-    description: 'Per subject and month: average total, assessments, open findings by severity, time to close findings.',
-    args: { filter: t.arg({ type: AssessmentFilter, required: false }) },
-    resolve: (_root, args, ctx) =>
-      resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) => subjectTrends(ctx.db, trendFilter(args.filter), limit, offset)),
-  }, connectionNamed('SubjectTrend'), edgeNamed('SubjectTrend')),
-  criterionTrends: t.connection({
-    type: CriterionTrendRef,
-    subGraphs: T,
-    authScopes: { member: true },
-    description: 'Per criterion and month: average score on 0–100.',
-    args: { filter: t.arg({ type: AssessmentFilter, required: false }) },
-    resolve: (_root, args, ctx) =>
-      resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
-        criterionTrends(ctx.db, trendFilter(args.filter), { byMonth: true, weakestFirst: false, limit, offset }),
-      ),
-  }, connectionNamed('CriterionTrend'), edgeNamed('CriterionTrend')),
+  assessments: t.prismaConnection(
+    {
+      type: 'Assessment',
+      cursor: 'id',
+      subGraphs: T,
+      authScopes: { member: true },
+      args: { filter: t.arg({ type: AssessmentFilter, required: false }) },
+      totalCount: (_root, args, ctx) => ctx.db.assessment.count({ where: assessmentWhere(trendFilter(args.filter)) }),
+      resolve: (query, _root, args, ctx) =>
+        ctx.db.assessment.findMany({ ...query, where: assessmentWhere(trendFilter(args.filter)), orderBy: [{ assessedOn: 'desc' }, { id: 'asc' }] }),
+    },
+    connectionNamed('Assessment'),
+    edgeNamed('Assessment'),
+  ),
+  assessmentTrends: t.connection(
+    {
+      type: SubjectTrendRef,
+      subGraphs: T,
+      authScopes: { member: true },
+      description: 'Per subject and month: average total, assessments, open findings by severity, time to close findings.',
+      args: { filter: t.arg({ type: AssessmentFilter, required: false }) },
+      resolve: (_root, args, ctx) =>
+        resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) => subjectTrends(ctx.db, trendFilter(args.filter), limit, offset)),
+    },
+    connectionNamed('SubjectTrend'),
+    edgeNamed('SubjectTrend'),
+  ),
+  criterionTrends: t.connection(
+    {
+      type: CriterionTrendRef,
+      subGraphs: T,
+      authScopes: { member: true },
+      description: 'Per criterion and month: average score on 0–100.',
+      args: { filter: t.arg({ type: AssessmentFilter, required: false }) },
+      resolve: (_root, args, ctx) =>
+        resolveOffsetConnection({ args, defaultSize: 20, maxSize: 100 }, ({ limit, offset }) =>
+          criterionTrends(ctx.db, trendFilter(args.filter), { byMonth: true, weakestFirst: false, limit, offset }),
+        ),
+    },
+    connectionNamed('CriterionTrend'),
+    edgeNamed('CriterionTrend'),
+  ),
   weakestCriteria: t.field({
     type: [CriterionTrendRef],
     subGraphs: T,

@@ -26,7 +26,7 @@ const AnswerIssueRef = builder.objectRef<AnswerIssue>('SurveyAnswerIssue').imple
   description: 'Why one answer was refused.',
   fields: (t) => ({
     questionKey: t.exposeID('questionKey'),
-    position: t.exposeInt('position', { nullable: true, description: 'The question\'s number in the survey (1-based); null for an unknown question.' }),
+    position: t.exposeInt('position', { nullable: true, description: "The question's number in the survey (1-based); null for an unknown question." }),
     code: t.field({ type: AnswerErrorCodeEnum, resolve: (i) => i.code }),
     message: t.exposeString('message'),
   }),
@@ -45,7 +45,7 @@ builder.objectType(SurveyAnswersError, {
 
 const RespondentSurveyRef = builder.objectRef<RespondentForm>('RespondentSurvey').implement({
   subGraphs: ALL_GRAPHS,
-  description: 'The survey as its respondent sees it: who asks, and the questions of the invitation\'s version.',
+  description: "The survey as its respondent sees it: who asks, and the questions of the invitation's version.",
   fields: (t) => ({
     organizationName: t.exposeString('organizationName'),
     title: t.exposeString('title'),
@@ -76,7 +76,7 @@ const AnswerInput = builder.inputType('SurveyAnswerInput', {
 builder.queryFields((t) => ({
   surveyInvitation: t.field({
     type: RespondentSurveyRef,
-    description: 'The survey of a respondent\'s personal link. No account needed: the token is the permission.',
+    description: "The survey of a respondent's personal link. No account needed: the token is the permission.",
     args: { token: t.arg.string({ required: true }) },
     errors: { types: errorTypes(ALL_GRAPHS, FeedbackError), directResult: true, union: { name: 'SurveyInvitationResult' } },
     resolve: (_root, args, ctx) => respondentForm(serviceDeps(ctx), args.token),

@@ -39,12 +39,7 @@ async function usableInvitation(deps: ServiceDeps, token: string, options: { loc
     include: { version: true, survey: { select: { status: true, ownerRole: true } } },
   });
   const now = Date.now();
-  if (
-    invitation.respondedAt ||
-    invitation.expiresAt.getTime() <= now ||
-    invitation.survey.status !== 'PUBLISHED' ||
-    !invitation.version.publishedAt
-  ) {
+  if (invitation.respondedAt || invitation.expiresAt.getTime() <= now || invitation.survey.status !== 'PUBLISHED' || !invitation.version.publishedAt) {
     throw invalidToken();
   }
   const { version, survey, ...rest } = invitation;
@@ -120,11 +115,7 @@ export async function submitSurveyResponse(deps: ServiceDeps, input: SubmitInput
       visitId: invitation.visitId,
       phase: 'FOLLOW_UP',
       title: `${complaint ? '投诉' : '负面反馈'}跟进：${version.title}（第${version.number}版）`,
-      description: [
-        ...reasons,
-        `回复编号 ${response.id}`,
-        '请联系受访者了解情况，处理后在反馈中记录处理结果（resolveSurveyFollowUp）。',
-      ].join('\n'),
+      description: [...reasons, `回复编号 ${response.id}`, '请联系受访者了解情况，处理后在反馈中记录处理结果（resolveSurveyFollowUp）。'].join('\n'),
       assigneeRole: ownerRole as never,
     });
     followUpTaskId = task.id;
@@ -172,4 +163,3 @@ export async function resolveSurveyFollowUp(deps: ServiceDeps, input: { response
 export function mayReadTextOf(access: ServiceDeps['access'], respondentKind: string): boolean {
   return respondentKind !== 'DISCHARGED_PATIENT' || hasRole(access, 'PATIENT_DATA');
 }
-

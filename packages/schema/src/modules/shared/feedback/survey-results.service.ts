@@ -203,7 +203,16 @@ export async function surveyResultsCsv(db: Db, access: Access, surveyId: string,
     take: CSV_ROW_LIMIT,
   });
   const header = [
-    'response_id', 'version', 'submitted_at', 'respondent_kind', 'campaign', 'visit_id', 'complaint', 'negative', 'resolved_at', 'resolution',
+    'response_id',
+    'version',
+    'submitted_at',
+    'respondent_kind',
+    'campaign',
+    'visit_id',
+    'complaint',
+    'negative',
+    'resolved_at',
+    'resolution',
     ...columns.map((c, i) => safeCell(`Q${i + 1} ${c.question.text}`)),
   ];
   const rows = responses.map((r) => {

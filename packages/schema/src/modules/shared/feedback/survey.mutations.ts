@@ -9,11 +9,7 @@ import { mutationField, type InputFields } from '../../../shared/mutation.ts';
 import { RoleEnum } from '../../core/identity/user.ts';
 import { VisitGuestRef, VisitRef } from '../visits/visit.ts';
 import { FeedbackError } from './feedback.errors.ts';
-import {
-  createSurveyCampaign,
-  remindSurveyCampaign,
-  type IssuedInvitation,
-} from './survey-invitation.service.ts';
+import { createSurveyCampaign, remindSurveyCampaign, type IssuedInvitation } from './survey-invitation.service.ts';
 import { resolveSurveyFollowUp } from './survey-response.service.ts';
 import { closeSurvey, createSurvey, publishSurvey, saveSurveyDraft, type SurveyContentInput } from './survey.service.ts';
 import { SurveyCampaignRef, SurveyInvitationRef, SurveyQuestionKindEnum, SurveyRef, SurveyResponseRef } from './survey.ts';
@@ -102,7 +98,7 @@ const RespondentInput = builder.inputType('SurveyRespondentInput', {
   subGraphs: T,
   fields: (t) => ({
     kind: t.field({ type: RespondentInputKind, required: true }),
-    name: t.string({ required: false, description: "Needed unless visitGuestId names the guest." }),
+    name: t.string({ required: false, description: 'Needed unless visitGuestId names the guest.' }),
     contact: t.string({ required: false, description: 'Where to send the link: phone, e-mail or address.' }),
     visitId: t.globalID({ required: false, for: [VisitRef] }),
     visitGuestId: t.globalID({ required: false, for: [VisitGuestRef] }),
@@ -144,7 +140,7 @@ mutationField({
   payload: SurveyPayload,
   subGraphs: T,
   authScopes: coordinator,
-  description: 'Replaces the draft with this content; on a published survey, starts the next version\'s draft.',
+  description: "Replaces the draft with this content; on a published survey, starts the next version's draft.",
   errors: [FeedbackError],
   input: (t) => ({ ...versioned(t), ...surveyFields(t) }),
   run: async (deps, { id, expectedVersion, ...input }) => ({
@@ -176,7 +172,7 @@ mutationField({
   payload: CampaignPayload,
   subGraphs: T,
   authScopes: coordinator,
-  description: 'Invites a list of respondents (or every guest of a visit) to the survey\'s current version.',
+  description: "Invites a list of respondents (or every guest of a visit) to the survey's current version.",
   errors: [FeedbackError],
   input: (t) => ({
     surveyId: t.globalID({ required: true, for: [SurveyRef] }),

@@ -156,7 +156,7 @@ export function checkAnswers(
       if (hasNumber || hasText || options.length === 0) {
         issue(q.key, position, 'WRONG_KIND', 'Answer by choosing options');
       } else if (options.some((k) => !known.has(k))) {
-        issue(q.key, position, 'UNKNOWN_OPTION', 'Choose among the question\'s options');
+        issue(q.key, position, 'UNKNOWN_OPTION', "Choose among the question's options");
       } else if (new Set(options).size !== options.length) {
         issue(q.key, position, 'TOO_MANY_OPTIONS', 'An option is chosen twice');
       } else if (q.kind === 'SINGLE_CHOICE' && options.length > 1) {

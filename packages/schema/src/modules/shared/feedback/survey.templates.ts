@@ -7,8 +7,18 @@ import { createSurvey, publishSurvey, type SurveyContentInput } from './survey.s
 
 export const rating = (text: string, required = true) => ({ kind: 'RATING' as const, text, required });
 export const nps = (text: string) => ({ kind: 'NPS' as const, text, required: true });
-export const single = (text: string, options: string[], required = false) => ({ kind: 'SINGLE_CHOICE' as const, text, required, options: options.map((label) => ({ label })) });
-export const multiple = (text: string, options: string[]) => ({ kind: 'MULTIPLE_CHOICE' as const, text, required: false, options: options.map((label) => ({ label })) });
+export const single = (text: string, options: string[], required = false) => ({
+  kind: 'SINGLE_CHOICE' as const,
+  text,
+  required,
+  options: options.map((label) => ({ label })),
+});
+export const multiple = (text: string, options: string[]) => ({
+  kind: 'MULTIPLE_CHOICE' as const,
+  text,
+  required: false,
+  options: options.map((label) => ({ label })),
+});
 export const text = (t: string) => ({ kind: 'TEXT' as const, text: t, required: false });
 
 /** Creates and publishes the given surveys in the acting tenant (at tenant creation). */

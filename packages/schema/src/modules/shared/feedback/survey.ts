@@ -8,7 +8,15 @@ import { RoleEnum } from '../../core/identity/user.ts';
 import { VisitRef } from '../visits/visit.ts';
 import { CAMPAIGN_KINDS, invitationStatus, RESPONDENT_KINDS } from './survey-invitation.service.ts';
 import { mayReadTextOf } from './survey-response.service.ts';
-import { responseWhere, surveyResults, surveyResultsCsv, type ResultsFilter, type SurveyResults, type TextAnswer, type VersionResults } from './survey-results.service.ts';
+import {
+  responseWhere,
+  surveyResults,
+  surveyResultsCsv,
+  type ResultsFilter,
+  type SurveyResults,
+  type TextAnswer,
+  type VersionResults,
+} from './survey-results.service.ts';
 import { QUESTION_KINDS, readQuestions, SCALES, type SurveyOption, type SurveyQuestion } from './survey.questions.ts';
 import type { Bin, ChoiceCount, Nps } from './survey.results.ts';
 import { SURVEY_STATUSES } from './survey.service.ts';
@@ -52,8 +60,16 @@ export const SurveyQuestionRef = builder.objectRef<SurveyQuestion>('SurveyQuesti
     text: t.exposeString('text'),
     required: t.exposeBoolean('required'),
     options: t.field({ type: [SurveyQuestionOptionRef], resolve: (q) => q.options }),
-    scaleMin: t.int({ nullable: true, description: 'Lowest answer of a RATING (1) or NPS (0).', resolve: (q) => (q.kind === 'RATING' || q.kind === 'NPS' ? SCALES[q.kind].min : null) }),
-    scaleMax: t.int({ nullable: true, description: 'Highest answer of a RATING (5) or NPS (10).', resolve: (q) => (q.kind === 'RATING' || q.kind === 'NPS' ? SCALES[q.kind].max : null) }),
+    scaleMin: t.int({
+      nullable: true,
+      description: 'Lowest answer of a RATING (1) or NPS (0).',
+      resolve: (q) => (q.kind === 'RATING' || q.kind === 'NPS' ? SCALES[q.kind].min : null),
+    }),
+    scaleMax: t.int({
+      nullable: true,
+      description: 'Highest answer of a RATING (5) or NPS (10).',
+      resolve: (q) => (q.kind === 'RATING' || q.kind === 'NPS' ? SCALES[q.kind].max : null),
+    }),
   }),
 });
 
@@ -86,7 +102,10 @@ const ResultsFilterInput = builder.inputType('SurveyResultsFilter', {
     version: t.int({ required: false, description: 'Only this version.' }),
   }),
 });
-type FilterArg = { from?: Date | null; to?: Date | null; campaignId?: { id: string } | null; visitId?: { id: string } | null; version?: number | null } | null | undefined;
+type FilterArg =
+  | { from?: Date | null; to?: Date | null; campaignId?: { id: string } | null; visitId?: { id: string } | null; version?: number | null }
+  | null
+  | undefined;
 const filterOf = (f: FilterArg): ResultsFilter => ({
   from: f?.from ?? null,
   to: f?.to ?? null,
@@ -118,7 +137,7 @@ export const SurveyRef = builder.prismaNode('Survey', {
   fields: (t) => ({
     status: t.field({ type: SurveyStatusEnum, resolve: (s) => s.status }),
     title: t.string({
-      description: "The title of the draft, or of the latest published version.",
+      description: 'The title of the draft, or of the latest published version.',
       select: { versions: { select: { title: true }, orderBy: { number: 'desc' }, take: 1 } },
       resolve: (s) => s.versions[0]?.title ?? '',
     }),
@@ -131,7 +150,10 @@ export const SurveyRef = builder.prismaNode('Survey', {
     closedAt: t.expose('closedAt', dtn),
     createdAt: t.expose('createdAt', dt),
     updatedAt: t.expose('updatedAt', dt),
-    versions: t.relation('versions', { description: 'Published content versions and the draft, oldest first (not `version`, the concurrency counter).', query: { orderBy: { number: 'asc' } } }),
+    versions: t.relation('versions', {
+      description: 'Published content versions and the draft, oldest first (not `version`, the concurrency counter).',
+      query: { orderBy: { number: 'asc' } },
+    }),
     publishedVersion: t.prismaField({
       type: 'SurveyVersion',
       nullable: true,
@@ -146,29 +168,40 @@ export const SurveyRef = builder.prismaNode('Survey', {
       resolve: (query, s, _args, ctx) => ctx.db.surveyVersion.findFirst({ ...query, where: { surveyId: s.id, publishedAt: null } }),
     }),
     campaigns: t.relation('campaigns', { authScopes: { role: 'STAFF' }, query: { orderBy: { createdAt: 'desc' } } }),
-    invitations: t.prismaConnection({
-      type: 'SurveyInvitation',
-      cursor: 'id',
-      authScopes: { role: 'STAFF' },
-      args: { filter: t.arg({ type: InvitationFilterInput, required: false }) },
-      totalCount: (s, args, ctx) => ctx.db.surveyInvitation.count({ where: { surveyId: s.id, ...invitationWhere(args.filter) } }),
-      resolve: (query, s, args, ctx) =>
-        ctx.db.surveyInvitation.findMany({ ...query, where: { surveyId: s.id, ...invitationWhere(args.filter) }, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }] }),
-    }, SurveyInvitationConnection),
-    responses: t.prismaConnection({
-      type: 'SurveyResponse',
-      cursor: 'id',
-      authScopes: { role: 'STAFF' },
-      args: { filter: t.arg({ type: ResultsFilterInput, required: false }), negativeOnly: t.arg.boolean({ required: false }) },
-      totalCount: (s, args, ctx) =>
-        ctx.db.surveyResponse.count({ where: { ...responseWhere(s.id, filterOf(args.filter)), ...(args.negativeOnly ? { negative: true } : {}) } }),
-      resolve: (query, s, args, ctx) =>
-        ctx.db.surveyResponse.findMany({
-          ...query,
-          where: { ...responseWhere(s.id, filterOf(args.filter)), ...(args.negativeOnly ? { negative: true } : {}) },
-          orderBy: [{ submittedAt: 'desc' }, { id: 'asc' }],
-        }),
-    }, connectionNamed('SurveyResponse'), edgeNamed('SurveyResponse')),
+    invitations: t.prismaConnection(
+      {
+        type: 'SurveyInvitation',
+        cursor: 'id',
+        authScopes: { role: 'STAFF' },
+        args: { filter: t.arg({ type: InvitationFilterInput, required: false }) },
+        totalCount: (s, args, ctx) => ctx.db.surveyInvitation.count({ where: { surveyId: s.id, ...invitationWhere(args.filter) } }),
+        resolve: (query, s, args, ctx) =>
+          ctx.db.surveyInvitation.findMany({
+            ...query,
+            where: { surveyId: s.id, ...invitationWhere(args.filter) },
+            orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+          }),
+      },
+      SurveyInvitationConnection,
+    ),
+    responses: t.prismaConnection(
+      {
+        type: 'SurveyResponse',
+        cursor: 'id',
+        authScopes: { role: 'STAFF' },
+        args: { filter: t.arg({ type: ResultsFilterInput, required: false }), negativeOnly: t.arg.boolean({ required: false }) },
+        totalCount: (s, args, ctx) =>
+          ctx.db.surveyResponse.count({ where: { ...responseWhere(s.id, filterOf(args.filter)), ...(args.negativeOnly ? { negative: true } : {}) } }),
+        resolve: (query, s, args, ctx) =>
+          ctx.db.surveyResponse.findMany({
+            ...query,
+            where: { ...responseWhere(s.id, filterOf(args.filter)), ...(args.negativeOnly ? { negative: true } : {}) },
+            orderBy: [{ submittedAt: 'desc' }, { id: 'asc' }],
+          }),
+      },
+      connectionNamed('SurveyResponse'),
+      edgeNamed('SurveyResponse'),
+    ),
     results: t.field({
       type: SurveyResultsRef,
       authScopes: { role: 'STAFF' },
@@ -199,14 +232,21 @@ export const SurveyCampaignRef = builder.prismaNode('SurveyCampaign', {
     createdAt: t.expose('createdAt', dt),
     invitationCount: t.int({ resolve: (c, _a, ctx) => ctx.db.surveyInvitation.count({ where: { campaignId: c.id } }) }),
     responseCount: t.int({ resolve: (c, _a, ctx) => ctx.db.surveyInvitation.count({ where: { campaignId: c.id, respondedAt: { not: null } } }) }),
-    invitations: t.prismaConnection({
-      type: 'SurveyInvitation',
-      cursor: 'id',
-      args: { status: t.arg({ type: SurveyInvitationStatusEnum, required: false }) },
-      totalCount: (c, args, ctx) => ctx.db.surveyInvitation.count({ where: { campaignId: c.id, ...invitationWhere({ status: args.status }) } }),
-      resolve: (query, c, args, ctx) =>
-        ctx.db.surveyInvitation.findMany({ ...query, where: { campaignId: c.id, ...invitationWhere({ status: args.status }) }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-    }, SurveyInvitationConnection),
+    invitations: t.prismaConnection(
+      {
+        type: 'SurveyInvitation',
+        cursor: 'id',
+        args: { status: t.arg({ type: SurveyInvitationStatusEnum, required: false }) },
+        totalCount: (c, args, ctx) => ctx.db.surveyInvitation.count({ where: { campaignId: c.id, ...invitationWhere({ status: args.status }) } }),
+        resolve: (query, c, args, ctx) =>
+          ctx.db.surveyInvitation.findMany({
+            ...query,
+            where: { campaignId: c.id, ...invitationWhere({ status: args.status }) },
+            orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+          }),
+      },
+      SurveyInvitationConnection,
+    ),
   }),
 });
 
@@ -404,14 +444,18 @@ builder.queryFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: [SurveyRef] }) },
     resolve: (query, _root, args, ctx) => ctx.db.survey.findUnique({ ...query, where: { id: args.id.id } }),
   }),
-  surveys: t.prismaConnection({
-    type: 'Survey',
-    cursor: 'id',
-    subGraphs: T,
-    authScopes: { member: true },
-    args: { status: t.arg({ type: [SurveyStatusEnum], required: false }) },
-    totalCount: (_root, args, ctx) => ctx.db.survey.count({ where: args.status?.length ? { status: { in: args.status } } : {} }),
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.survey.findMany({ ...query, where: args.status?.length ? { status: { in: args.status } } : {}, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-  }, connectionNamed('Survey'), edgeNamed('Survey')),
+  surveys: t.prismaConnection(
+    {
+      type: 'Survey',
+      cursor: 'id',
+      subGraphs: T,
+      authScopes: { member: true },
+      args: { status: t.arg({ type: [SurveyStatusEnum], required: false }) },
+      totalCount: (_root, args, ctx) => ctx.db.survey.count({ where: args.status?.length ? { status: { in: args.status } } : {} }),
+      resolve: (query, _root, args, ctx) =>
+        ctx.db.survey.findMany({ ...query, where: args.status?.length ? { status: { in: args.status } } : {}, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+    },
+    connectionNamed('Survey'),
+    edgeNamed('Survey'),
+  ),
 }));

@@ -10,13 +10,27 @@ type Item = ChecklistItem;
 export const H = 60;
 export const D = 24 * H;
 export const prep = (title: string, anchor: Item['anchor'], offsetMinutes: number, defaultRole: Item['defaultRole'], extra: Partial<Item> = {}): Item => ({
-  phase: 'PREPARATION', title, anchor, offsetMinutes, defaultRole, ...extra,
+  phase: 'PREPARATION',
+  title,
+  anchor,
+  offsetMinutes,
+  defaultRole,
+  ...extra,
 });
 export const recv = (title: string, anchor: Item['anchor'], offsetMinutes: number, defaultRole: Item['defaultRole'], extra: Partial<Item> = {}): Item => ({
-  phase: 'RECEPTION', title, anchor, offsetMinutes, defaultRole, ...extra,
+  phase: 'RECEPTION',
+  title,
+  anchor,
+  offsetMinutes,
+  defaultRole,
+  ...extra,
 });
 export const after = (title: string, anchor: Item['anchor'], offsetMinutes: number, defaultRole: Item['defaultRole']): Item => ({
-  phase: 'FOLLOW_UP', title, anchor, offsetMinutes, defaultRole,
+  phase: 'FOLLOW_UP',
+  title,
+  anchor,
+  offsetMinutes,
+  defaultRole,
 });
 
 /** Creates the given checklist templates in the acting tenant (at tenant creation). */

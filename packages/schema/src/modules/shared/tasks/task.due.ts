@@ -3,18 +3,17 @@
 // safe-arrival call 1 hour after they should be home" is RETURN_HOME + 60 min.
 import type { ItineraryKind, MealKind, VisitPlan } from '../visits/visit.plan.ts';
 
-export type TaskAnchor =
-  | 'VISIT_REQUESTED'
-  | 'VISIT_START'
-  | 'ARRIVAL'
-  | 'EACH_MEAL'
-  | 'EACH_ITINERARY_ITEM'
-  | 'VISIT_END'
-  | 'DEPARTURE'
-  | 'RETURN_HOME';
+export type TaskAnchor = 'VISIT_REQUESTED' | 'VISIT_START' | 'ARRIVAL' | 'EACH_MEAL' | 'EACH_ITINERARY_ITEM' | 'VISIT_END' | 'DEPARTURE' | 'RETURN_HOME';
 
 export const TASK_ANCHORS: readonly TaskAnchor[] = [
-  'VISIT_REQUESTED', 'VISIT_START', 'ARRIVAL', 'EACH_MEAL', 'EACH_ITINERARY_ITEM', 'VISIT_END', 'DEPARTURE', 'RETURN_HOME',
+  'VISIT_REQUESTED',
+  'VISIT_START',
+  'ARRIVAL',
+  'EACH_MEAL',
+  'EACH_ITINERARY_ITEM',
+  'VISIT_END',
+  'DEPARTURE',
+  'RETURN_HOME',
 ];
 
 export interface Milestone {
@@ -25,7 +24,10 @@ export interface Milestone {
 }
 
 const first = <T>(rows: T[], pick: (row: T) => string | null): Date | null => {
-  const times = rows.map(pick).filter((t): t is string => Boolean(t)).sort();
+  const times = rows
+    .map(pick)
+    .filter((t): t is string => Boolean(t))
+    .sort();
   return times[0] ? new Date(times[0]) : null;
 };
 
@@ -73,8 +75,14 @@ const MEAL_NAMES: Record<MealKind, string> = { BREAKFAST: '早餐', LUNCH: '午�
 /** "11-30 12:00" in the tenant's time zone. */
 function localTime(iso: string, timeZone: string): string {
   try {
-    const parts = new Intl.DateTimeFormat('en-GB', { timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false })
-      .formatToParts(new Date(iso));
+    const parts = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    }).formatToParts(new Date(iso));
     const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
     return `${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
   } catch {
@@ -85,11 +93,7 @@ function localTime(iso: string, timeZone: string): string {
 export const addMinutes = (at: Date, minutes: number) => new Date(at.getTime() + minutes * 60_000);
 
 /** The due time of a task anchored to `anchor` (+ record), or null when that milestone is gone. */
-export function dueAt(
-  plan: VisitPlan,
-  requestedAt: Date,
-  task: { anchor: TaskAnchor; anchorRecordId: string | null; offsetMinutes: number },
-): Date | null {
+export function dueAt(plan: VisitPlan, requestedAt: Date, task: { anchor: TaskAnchor; anchorRecordId: string | null; offsetMinutes: number }): Date | null {
   const found = milestones(plan, requestedAt, task.anchor).find((m) => m.recordId === task.anchorRecordId);
   return found ? addMinutes(found.at, task.offsetMinutes) : null;
 }

@@ -159,23 +159,25 @@ export async function instantiateChecklist(deps: ServiceDeps, input: { visitId: 
       : [{ recordId: null, label: null, at: null }];
     for (const moment of moments) {
       if (have.has(`${item.id}:${moment.recordId ?? ''}`)) continue;
-      const task = await deps.db.task.create({
-        data: {
-          tenantId: deps.access.tenantId!,
-          visitId: visit.id,
-          templateItemId: item.id,
-          phase: item.phase,
-          position: item.position,
-          title: moment.label ? `${item.title}（${moment.label}）` : item.title,
-          description: item.description,
-          assigneeRole: item.defaultRole,
-          anchor: item.anchor,
-          anchorRecordId: moment.recordId,
-          offsetMinutes: item.anchor ? item.offsetMinutes : null,
-          dueAt: moment.at ? addMinutes(moment.at, item.offsetMinutes) : null,
-          createdById: deps.access.userId,
-        },
-      }).catch(tooManyTasks);
+      const task = await deps.db.task
+        .create({
+          data: {
+            tenantId: deps.access.tenantId!,
+            visitId: visit.id,
+            templateItemId: item.id,
+            phase: item.phase,
+            position: item.position,
+            title: moment.label ? `${item.title}（${moment.label}）` : item.title,
+            description: item.description,
+            assigneeRole: item.defaultRole,
+            anchor: item.anchor,
+            anchorRecordId: moment.recordId,
+            offsetMinutes: item.anchor ? item.offsetMinutes : null,
+            dueAt: moment.at ? addMinutes(moment.at, item.offsetMinutes) : null,
+            createdById: deps.access.userId,
+          },
+        })
+        .catch(tooManyTasks);
       await emit(deps, task, 'CREATED');
       created.push(task);
     }
@@ -246,23 +248,25 @@ export async function createTask(deps: ServiceDeps, input: z.input<typeof create
   await assertMember(deps.db, data.assigneeMembershipId);
   // The visit is checked by its foreign key (tenant_id, visit_id), not by a query first: a visit of
   // another tenant or none at all is a violation (the assignee, the only other reference, is checked above).
-  const task = await deps.db.task.create({
-    data: {
-      tenantId: deps.access.tenantId!,
-      visitId: data.visitId ?? null,
-      phase: data.phase,
-      title: data.title,
-      description: data.description ?? null,
-      assigneeMembershipId: data.assigneeMembershipId ?? null,
-      assigneeRole: data.assigneeRole ?? null,
-      dueAt: data.dueAt ?? null,
-      position: 1000,
-      createdById: deps.access.userId,
-    },
-  }).catch((error) => {
-    if (isForeignKeyViolation(error)) throw new TaskError('INVALID_REFERENCE', 'No such visit');
-    return tooManyTasks(error);
-  });
+  const task = await deps.db.task
+    .create({
+      data: {
+        tenantId: deps.access.tenantId!,
+        visitId: data.visitId ?? null,
+        phase: data.phase,
+        title: data.title,
+        description: data.description ?? null,
+        assigneeMembershipId: data.assigneeMembershipId ?? null,
+        assigneeRole: data.assigneeRole ?? null,
+        dueAt: data.dueAt ?? null,
+        position: 1000,
+        createdById: deps.access.userId,
+      },
+    })
+    .catch((error) => {
+      if (isForeignKeyViolation(error)) throw new TaskError('INVALID_REFERENCE', 'No such visit');
+      return tooManyTasks(error);
+    });
   await emit(deps, task, 'CREATED');
   await recordAudit(deps, { action: 'task.created', targetType: 'Task', targetId: task.id });
   return task;

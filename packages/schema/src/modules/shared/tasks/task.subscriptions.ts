@@ -76,8 +76,7 @@ builder.subscriptionFields((t) => ({
     authScopes: { role: 'VIEWER' },
     description: "Every change of the tenant's tasks, in order. Pass the last cursor you saw as `after` to miss nothing.",
     args: { after: t.arg.string({ required: false }) },
-    subscribe: (_root, args, ctx) =>
-      eventStream(ctx, { after: args.after ?? null, matches: (e) => e.topic === TASK_TOPIC, stillAllowed: stillMember(ctx) }),
+    subscribe: (_root, args, ctx) => eventStream(ctx, { after: args.after ?? null, matches: (e) => e.topic === TASK_TOPIC, stillAllowed: stillMember(ctx) }),
     resolve: (item) => eventOrEnd(item as DomainEvent | StreamEnd),
   }),
   taskBoardChanged: t.field({

@@ -28,7 +28,7 @@ builder.prismaNode('ChecklistTemplate', {
   id: { field: 'id' },
   nullable: true,
   subGraphs: T,
-  description: 'A checklist (接待工作清单) whose items become a visit\'s tasks.',
+  description: "A checklist (接待工作清单) whose items become a visit's tasks.",
   fields: (t) => ({
     name: t.exposeString('name'),
     description: t.exposeString('description', { nullable: true }),
@@ -128,11 +128,14 @@ const BoardColumnRef = builder.objectRef<{ status: (typeof TASK_STATUSES)[number
   fields: (t) => ({
     status: t.field({ type: TaskStatusEnum, resolve: (c) => c.status }),
     count: t.int({ resolve: (c) => c.tasks.length }),
-    tasks: t.connection({
-      type: TaskRef,
-      description: 'The column\'s tasks, a page at a time (20 unless `first`/`last` say otherwise, at most 100).',
-      resolve: (c, args) => ({ ...resolveArrayConnection({ args, defaultSize: 20, maxSize: 100 }, c.tasks), totalCount: c.tasks.length }),
-    }, TaskConnection),
+    tasks: t.connection(
+      {
+        type: TaskRef,
+        description: "The column's tasks, a page at a time (20 unless `first`/`last` say otherwise, at most 100).",
+        resolve: (c, args) => ({ ...resolveArrayConnection({ args, defaultSize: 20, maxSize: 100 }, c.tasks), totalCount: c.tasks.length }),
+      },
+      TaskConnection,
+    ),
   }),
 });
 const BoardPhaseRef = builder.objectRef<ReturnType<typeof buildBoard>['phases'][number]>('TaskBoardPhase').implement({
@@ -163,15 +166,21 @@ builder.prismaObjectFields('Visit', (t) => ({
     type: BoardRef,
     subGraphs: T,
     resolve: async (visit, _args, ctx) =>
-      buildBoard(await ctx.db.task.findMany({ where: { visitId: visit.id }, orderBy: [{ phase: 'asc' }, { position: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] })),
+      buildBoard(
+        await ctx.db.task.findMany({ where: { visitId: visit.id }, orderBy: [{ phase: 'asc' }, { position: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] }),
+      ),
   }),
-  tasks: t.relatedConnection('tasks', {
-    subGraphs: T,
-    cursor: 'id',
-    totalCount: true,
-    description: `The visit's tasks in checklist order, a page at a time (20 unless \`first\`/\`last\` say otherwise, at most 100; a visit has at most ${MAX_TASKS_PER_VISIT}).`,
-    query: { orderBy: [{ phase: 'asc' }, { position: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] },
-  }, TaskConnection),
+  tasks: t.relatedConnection(
+    'tasks',
+    {
+      subGraphs: T,
+      cursor: 'id',
+      totalCount: true,
+      description: `The visit's tasks in checklist order, a page at a time (20 unless \`first\`/\`last\` say otherwise, at most 100; a visit has at most ${MAX_TASKS_PER_VISIT}).`,
+      query: { orderBy: [{ phase: 'asc' }, { position: 'asc' }, { dueAt: 'asc' }, { id: 'asc' }] },
+    },
+    TaskConnection,
+  ),
 }));
 
 // ── queries ─────────────────────────────────────────────────────────────────────────────────────
@@ -187,15 +196,17 @@ const TaskFilter = builder.inputType('TaskFilter', {
   }),
 });
 
-type FilterArg = {
-  visitId?: { id: string } | null;
-  status?: (typeof TASK_STATUSES)[number][] | null;
-  phase?: (typeof TASK_PHASES)[number] | null;
-  overdue?: boolean | null;
-  assigneeMembershipId?: { id: string } | null;
-} | null | undefined;
-const where = (f: FilterArg) =>
-  taskWhere(f ? { ...f, visitId: f.visitId?.id ?? null, assigneeMembershipId: f.assigneeMembershipId?.id ?? null } : null);
+type FilterArg =
+  | {
+      visitId?: { id: string } | null;
+      status?: (typeof TASK_STATUSES)[number][] | null;
+      phase?: (typeof TASK_PHASES)[number] | null;
+      overdue?: boolean | null;
+      assigneeMembershipId?: { id: string } | null;
+    }
+  | null
+  | undefined;
+const where = (f: FilterArg) => taskWhere(f ? { ...f, visitId: f.visitId?.id ?? null, assigneeMembershipId: f.assigneeMembershipId?.id ?? null } : null);
 
 builder.queryFields((t) => ({
   task: t.prismaField({
@@ -207,17 +218,20 @@ builder.queryFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: [TaskRef] }) },
     resolve: (query, _root, args, ctx) => ctx.db.task.findUnique({ ...query, where: { id: args.id.id } }),
   }),
-  tasks: t.prismaConnection({
-    type: 'Task',
-    cursor: 'id',
-    subGraphs: T,
-    authScopes: { member: true },
-    description: 'Tasks of one visit or tenant-wide; `filter: { overdue: true }` or `{ status: [BLOCKED] }` show what needs attention (零失误).',
-    args: { filter: t.arg({ type: TaskFilter, required: false }) },
-    totalCount: (_root, args, ctx) => ctx.db.task.count({ where: where(args.filter) }),
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.task.findMany({ ...query, where: where(args.filter), orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }] }),
-  }, TaskConnection),
+  tasks: t.prismaConnection(
+    {
+      type: 'Task',
+      cursor: 'id',
+      subGraphs: T,
+      authScopes: { member: true },
+      description: 'Tasks of one visit or tenant-wide; `filter: { overdue: true }` or `{ status: [BLOCKED] }` show what needs attention (零失误).',
+      args: { filter: t.arg({ type: TaskFilter, required: false }) },
+      totalCount: (_root, args, ctx) => ctx.db.task.count({ where: where(args.filter) }),
+      resolve: (query, _root, args, ctx) =>
+        ctx.db.task.findMany({ ...query, where: where(args.filter), orderBy: [{ dueAt: { sort: 'asc', nulls: 'last' } }, { id: 'asc' }] }),
+    },
+    TaskConnection,
+  ),
   checklistTemplates: t.prismaField({
     type: ['ChecklistTemplate'],
     subGraphs: T,

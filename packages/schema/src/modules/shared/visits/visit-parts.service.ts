@@ -12,15 +12,21 @@ import { BUDGET_CATEGORIES, DIETARY_CATEGORIES, ITINERARY_KINDS, MEAL_KINDS, VEH
 export { BUDGET_CATEGORIES, DIETARY_CATEGORIES, ITINERARY_KINDS, MEAL_KINDS, VEHICLE_KINDS };
 import { planChanged, planOnce } from './visit.hooks.ts';
 
-export const RECORD_KINDS = [
-  'guest', 'contact', 'travelLeg', 'host', 'itineraryItem', 'lodging', 'meal', 'vehicle', 'gift', 'budgetLine',
-] as const;
+export const RECORD_KINDS = ['guest', 'contact', 'travelLeg', 'host', 'itineraryItem', 'lodging', 'meal', 'vehicle', 'gift', 'budgetLine'] as const;
 export type RecordKind = (typeof RECORD_KINDS)[number];
 
 /** Changes to these re-open an approved plan (dates, guests, lodging, meals, vehicles, hosts, budget). */
 const MATERIAL: Record<RecordKind, boolean> = {
-  guest: true, contact: false, travelLeg: true, host: true, itineraryItem: true, lodging: true, meal: true,
-  vehicle: true, gift: false, budgetLine: true,
+  guest: true,
+  contact: false,
+  travelLeg: true,
+  host: true,
+  itineraryItem: true,
+  lodging: true,
+  meal: true,
+  vehicle: true,
+  gift: false,
+  budgetLine: true,
 };
 
 /** The visit a record belongs to (null when there is no such record in this tenant). */
@@ -64,22 +70,18 @@ async function saveRecord(
   /** False when the save records readiness only (a room inspected, a vehicle checked): no re-approval. */
   material: boolean = MATERIAL[kind],
 ): Promise<string> {
-  return changeVisit(
-    deps,
-    { ...ref, action: `${kind}.saved`, material, auditData: { kind, id: id ?? null } },
-    async () => {
-      if (id && (await VISIT_OF[kind](deps.db, id))?.visitId !== ref.visitId) {
-        throw new VisitError('NOT_FOUND', `No such ${kind} in this visit`);
-      }
-      try {
-        return await write(id ?? null);
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new VisitError('DUPLICATE', `That ${kind} clashes with an existing one (same number, order or person)`);
-        if (isForeignKeyViolation(error)) throw new VisitError('INVALID_REFERENCE', `The ${kind} refers to something that does not exist`);
-        throw error;
-      }
-    },
-  );
+  return changeVisit(deps, { ...ref, action: `${kind}.saved`, material, auditData: { kind, id: id ?? null } }, async () => {
+    if (id && (await VISIT_OF[kind](deps.db, id))?.visitId !== ref.visitId) {
+      throw new VisitError('NOT_FOUND', `No such ${kind} in this visit`);
+    }
+    try {
+      return await write(id ?? null);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new VisitError('DUPLICATE', `That ${kind} clashes with an existing one (same number, order or person)`);
+      if (isForeignKeyViolation(error)) throw new VisitError('INVALID_REFERENCE', `The ${kind} refers to something that does not exist`);
+      throw error;
+    }
+  });
 }
 
 export async function removeRecord(deps: ServiceDeps, ref: VisitRef, kind: RecordKind, id: string) {
@@ -150,7 +152,15 @@ export async function saveGuest(deps: ServiceDeps, ref: VisitRef, input: z.input
   const { id: givenId, dietaryRestrictions, ...data } = parseInput(guestInput, input);
   const tenantId = deps.access.tenantId!;
   return saveRecord(deps, ref, 'guest', givenId, async (id) => {
-    const fields = { ...data, ethnicity: data.ethnicity ?? null, title: data.title ?? null, rankLevel: data.rankLevel ?? null, organization: data.organization ?? null, unit: data.unit ?? null, principalOrder: data.principalOrder ?? null };
+    const fields = {
+      ...data,
+      ethnicity: data.ethnicity ?? null,
+      title: data.title ?? null,
+      rankLevel: data.rankLevel ?? null,
+      organization: data.organization ?? null,
+      unit: data.unit ?? null,
+      principalOrder: data.principalOrder ?? null,
+    };
     const guest = id
       ? await deps.db.visitGuest.update({ where: { id }, data: fields })
       : await deps.db.visitGuest.create({ data: { ...fields, tenantId, visitId: ref.visitId } });
@@ -176,7 +186,10 @@ export async function saveGuest(deps: ServiceDeps, ref: VisitRef, input: z.input
 const contactInput = z.object({
   id: uuid.nullish(),
   name: text(200),
-  phone: z.string().trim().regex(/^\+?[0-9][0-9 ()-]{4,30}$/, 'a phone number'),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9][0-9 ()-]{4,30}$/, 'a phone number'),
   role: optionalText(200),
 });
 
@@ -330,46 +343,62 @@ export async function saveLodging(deps: ServiceDeps, ref: VisitRef, input: z.inp
   const { id: givenId, rooms, ...data } = parseInput(lodgingInput, input);
   const tenantId = deps.access.tenantId!;
   const material = !givenId || (await lodgingPlanChanges(deps.db, givenId, data, rooms));
-  return saveRecord(deps, ref, 'lodging', givenId, async (id) => {
-    await assertGuests(deps.db, ref.visitId, rooms.flatMap((r) => r.guestIds));
-    const fields = { hotelName: data.hotelName, address: data.address ?? null, checkIn: new Date(data.checkIn), checkOut: new Date(data.checkOut) };
-    const lodging = id
-      ? await deps.db.lodging.update({ where: { id }, data: fields })
-      : await deps.db.lodging.create({ data: { ...fields, tenantId, visitId: ref.visitId } });
-    // The list replaces the lodging's rooms; a room still listed (by number) keeps its row.
-    const existing = id ? await deps.db.lodgingRoom.findMany({ where: { lodgingId: lodging.id } }) : [];
-    const { pairs, leftover } = matchRows(existing, rooms, (r) => r.number, (r) => r.number);
-    if (leftover.length > 0) await deps.db.lodgingRoom.deleteMany({ where: { id: { in: leftover.map((r) => r.id) } } });
-    const now = new Date();
-    for (const { entry: room, row } of pairs) {
-      const roomFields = {
-        floor: room.floor ?? null,
-        roomType: room.roomType ?? null,
-        isSpare: room.isSpare,
-        // An inspection keeps its time when the room is re-saved as inspected.
-        inspectedAt: room.inspected == null ? (row?.inspectedAt ?? null) : room.inspected ? (row?.inspectedAt ?? now) : null,
-        unfitReason: room.unfitReason === undefined ? (row?.unfitReason ?? null) : room.unfitReason || null,
-      };
-      let roomId: string;
-      if (row) {
-        roomId = row.id;
-        if (
-          row.floor !== roomFields.floor ||
-          row.roomType !== roomFields.roomType ||
-          row.isSpare !== roomFields.isSpare ||
-          row.inspectedAt?.getTime() !== roomFields.inspectedAt?.getTime() ||
-          row.unfitReason !== roomFields.unfitReason
-        ) {
-          await deps.db.lodgingRoom.update({ where: { id: roomId }, data: roomFields });
+  return saveRecord(
+    deps,
+    ref,
+    'lodging',
+    givenId,
+    async (id) => {
+      await assertGuests(
+        deps.db,
+        ref.visitId,
+        rooms.flatMap((r) => r.guestIds),
+      );
+      const fields = { hotelName: data.hotelName, address: data.address ?? null, checkIn: new Date(data.checkIn), checkOut: new Date(data.checkOut) };
+      const lodging = id
+        ? await deps.db.lodging.update({ where: { id }, data: fields })
+        : await deps.db.lodging.create({ data: { ...fields, tenantId, visitId: ref.visitId } });
+      // The list replaces the lodging's rooms; a room still listed (by number) keeps its row.
+      const existing = id ? await deps.db.lodgingRoom.findMany({ where: { lodgingId: lodging.id } }) : [];
+      const { pairs, leftover } = matchRows(
+        existing,
+        rooms,
+        (r) => r.number,
+        (r) => r.number,
+      );
+      if (leftover.length > 0) await deps.db.lodgingRoom.deleteMany({ where: { id: { in: leftover.map((r) => r.id) } } });
+      const now = new Date();
+      for (const { entry: room, row } of pairs) {
+        const roomFields = {
+          floor: room.floor ?? null,
+          roomType: room.roomType ?? null,
+          isSpare: room.isSpare,
+          // An inspection keeps its time when the room is re-saved as inspected.
+          inspectedAt: room.inspected == null ? (row?.inspectedAt ?? null) : room.inspected ? (row?.inspectedAt ?? now) : null,
+          unfitReason: room.unfitReason === undefined ? (row?.unfitReason ?? null) : room.unfitReason || null,
+        };
+        let roomId: string;
+        if (row) {
+          roomId = row.id;
+          if (
+            row.floor !== roomFields.floor ||
+            row.roomType !== roomFields.roomType ||
+            row.isSpare !== roomFields.isSpare ||
+            row.inspectedAt?.getTime() !== roomFields.inspectedAt?.getTime() ||
+            row.unfitReason !== roomFields.unfitReason
+          ) {
+            await deps.db.lodgingRoom.update({ where: { id: roomId }, data: roomFields });
+          }
+          await deps.db.roomGuest.deleteMany({ where: { roomId } });
+        } else {
+          roomId = (await deps.db.lodgingRoom.create({ data: { ...roomFields, tenantId, lodgingId: lodging.id, number: room.number } })).id;
         }
-        await deps.db.roomGuest.deleteMany({ where: { roomId } });
-      } else {
-        roomId = (await deps.db.lodgingRoom.create({ data: { ...roomFields, tenantId, lodgingId: lodging.id, number: room.number } })).id;
+        await deps.db.roomGuest.createMany({ data: [...new Set(room.guestIds)].map((guestId) => ({ tenantId, roomId, guestId })) });
       }
-      await deps.db.roomGuest.createMany({ data: [...new Set(room.guestIds)].map((guestId) => ({ tenantId, roomId, guestId })) });
-    }
-    return lodging.id;
-  }, material);
+      return lodging.id;
+    },
+    material,
+  );
 }
 
 /** Whether saving the lodging changes more than its rooms' readiness (false when it is not found). */
@@ -399,7 +428,10 @@ async function lodgingPlanChanges(
       row.floor !== (room.floor ?? null) ||
       row.roomType !== (room.roomType ?? null) ||
       row.isSpare !== room.isSpare ||
-      !sameSet(row.guests.map((g) => g.guestId), room.guestIds)
+      !sameSet(
+        row.guests.map((g) => g.guestId),
+        room.guestIds,
+      )
     );
   });
 }
@@ -414,7 +446,10 @@ const mealInput = z.object({
   alcoholServed: z.boolean().default(false),
   /** null: the whole delegation attends. */
   guestIds: z.array(uuid).max(500).nullish(),
-  dishes: z.array(z.object({ name: text(200), tags: z.array(tag).max(30).default([]) })).max(100).default([]),
+  dishes: z
+    .array(z.object({ name: text(200), tags: z.array(tag).max(30).default([]) }))
+    .max(100)
+    .default([]),
 });
 
 /** Saves a meal with its menu (the dish list replaces the menu) and who attends. */
@@ -429,7 +464,12 @@ export async function saveMeal(deps: ServiceDeps, ref: VisitRef, input: z.input<
       : await deps.db.meal.create({ data: { ...fields, tenantId, visitId: ref.visitId } });
     // The list replaces the menu; a dish still listed (by name) keeps its row.
     const existing = id ? await deps.db.dish.findMany({ where: { mealId: meal.id } }) : [];
-    const { pairs, leftover } = matchRows(existing, dishes, (d) => d.name, (d) => d.name);
+    const { pairs, leftover } = matchRows(
+      existing,
+      dishes,
+      (d) => d.name,
+      (d) => d.name,
+    );
     if (leftover.length > 0) await deps.db.dish.deleteMany({ where: { id: { in: leftover.map((d) => d.id) } } });
     for (const { entry, row } of pairs) {
       if (row && !sameSet(row.tags, entry.tags)) await deps.db.dish.update({ where: { id: row.id }, data: { tags: [...new Set(entry.tags)] } });
@@ -474,24 +514,34 @@ export async function saveVehicle(deps: ServiceDeps, ref: VisitRef, input: z.inp
     current.plate !== (data.plate ?? null) ||
     current.driverName !== (data.driverName ?? null) ||
     current.driverPhone !== (data.driverPhone ?? null) ||
-    !sameSet(current.guests.map((g) => g.guestId), guestIds);
-  return saveRecord(deps, ref, 'vehicle', givenId, async (id) => {
-    const assigned = await assertGuests(deps.db, ref.visitId, guestIds);
-    const fields = {
-      ...data,
-      plate: data.plate ?? null,
-      driverName: data.driverName ?? null,
-      driverPhone: data.driverPhone ?? null,
-      driverBriefed: driverBriefed ?? current?.driverBriefed ?? false,
-      checkedAt: checked == null ? (current?.checkedAt ?? null) : checked ? (current?.checkedAt ?? new Date()) : null,
-    };
-    const vehicle = id
-      ? await deps.db.vehicle.update({ where: { id }, data: fields })
-      : await deps.db.vehicle.create({ data: { ...fields, tenantId, visitId: ref.visitId } });
-    await deps.db.vehicleGuest.deleteMany({ where: { vehicleId: vehicle.id } });
-    await deps.db.vehicleGuest.createMany({ data: assigned.map((guestId) => ({ tenantId, vehicleId: vehicle.id, guestId })) });
-    return vehicle.id;
-  }, material);
+    !sameSet(
+      current.guests.map((g) => g.guestId),
+      guestIds,
+    );
+  return saveRecord(
+    deps,
+    ref,
+    'vehicle',
+    givenId,
+    async (id) => {
+      const assigned = await assertGuests(deps.db, ref.visitId, guestIds);
+      const fields = {
+        ...data,
+        plate: data.plate ?? null,
+        driverName: data.driverName ?? null,
+        driverPhone: data.driverPhone ?? null,
+        driverBriefed: driverBriefed ?? current?.driverBriefed ?? false,
+        checkedAt: checked == null ? (current?.checkedAt ?? null) : checked ? (current?.checkedAt ?? new Date()) : null,
+      };
+      const vehicle = id
+        ? await deps.db.vehicle.update({ where: { id }, data: fields })
+        : await deps.db.vehicle.create({ data: { ...fields, tenantId, visitId: ref.visitId } });
+      await deps.db.vehicleGuest.deleteMany({ where: { vehicleId: vehicle.id } });
+      await deps.db.vehicleGuest.createMany({ data: assigned.map((guestId) => ({ tenantId, vehicleId: vehicle.id, guestId })) });
+      return vehicle.id;
+    },
+    material,
+  );
 }
 
 // ── gifts ───────────────────────────────────────────────────────────────────────────────────────

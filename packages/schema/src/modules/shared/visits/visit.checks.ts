@@ -10,16 +10,7 @@
 // (the text's steps 8 and 11 come after step 7, 报请领导批准): its issues are WARNINGs while the visit is
 // ahead and BLOCKERs from the local day before it starts. That needs the time of judging, `now`, given by
 // the caller (never read from the clock here); without it they are judged as at the visit: BLOCKERs.
-import type {
-  ItineraryKind,
-  PlanDietaryRestriction,
-  PlanGuest,
-  PlanHost,
-  PlanItineraryItem,
-  PlanMeal,
-  PlanRoom,
-  VisitPlan,
-} from './visit.plan.ts';
+import type { ItineraryKind, PlanDietaryRestriction, PlanGuest, PlanHost, PlanItineraryItem, PlanMeal, PlanRoom, VisitPlan } from './visit.plan.ts';
 
 /** The codes checkPlan produces, in the order it reports them. */
 export const PLAN_ISSUE_CODES = [
@@ -251,12 +242,7 @@ function checkAlcoholAtWorkingLunch(plan: VisitPlan): PlanIssue[] {
     const work = byStart(plan.itinerary).filter((item) => {
       if (!AFTERNOON_WORK_KINDS.includes(item.kind)) return false;
       const start = at(plan, item.startsAt);
-      return (
-        start !== null &&
-        start.date === lunch.date &&
-        start.ms >= lunch.ms &&
-        start.minutes < AFTERNOON_ENDS_AT_HOUR * 60
-      );
+      return start !== null && start.date === lunch.date && start.ms >= lunch.ms && start.minutes < AFTERNOON_ENDS_AT_HOUR * 60;
     });
     if (work.length === 0) continue;
     issues.push(
@@ -317,9 +303,7 @@ function checkRoomFloors(plan: VisitPlan): PlanIssue[] {
 function checkSpareRoom(plan: VisitPlan): PlanIssue[] {
   return plan.lodgings
     .filter((l) => l.rooms.some((r) => r.guestIds.length > 0) && !l.rooms.some((r) => r.isSpare && r.guestIds.length === 0 && !isUnfit(r)))
-    .map((lodging) =>
-      issue('NO_SPARE_ROOM', `No spare room is booked at ${lodging.hotelName}; book one more room than needed.`, [lodging.id]),
-    );
+    .map((lodging) => issue('NO_SPARE_ROOM', `No spare room is booked at ${lodging.hotelName}; book one more room than needed.`, [lodging.id]));
 }
 
 /** 有不妥的，立即更换: a room the inspection found unfit has no guests in it (always a BLOCKER). */
@@ -450,13 +434,7 @@ function checkHostRanks(plan: VisitPlan): PlanIssue[] {
 function checkHostLeader(plan: VisitPlan): PlanIssue[] {
   const guest = firstPrincipalGuest(plan);
   if (!guest || plan.hosts.some((h) => h.role === 'HOST_LEADER')) return [];
-  return [
-    issue(
-      'NO_HOST_LEADER',
-      `No host leader receives the principal guest ${guest.name}; name one of matching rank (与客人身份、职务相当).`,
-      [guest.id],
-    ),
-  ];
+  return [issue('NO_HOST_LEADER', `No host leader receives the principal guest ${guest.name}; name one of matching rank (与客人身份、职务相当).`, [guest.id])];
 }
 
 /** A host leader or greeter without a rank, receiving a guest with one: the rank rule cannot be judged. */
@@ -586,11 +564,10 @@ function checkAllowancesScheduled(plan: VisitPlan): PlanIssue[] {
   return allowanceLines(plan)
     .filter((line) => toMillis(line.payableAt) === null)
     .map((line) =>
-      issue(
-        'ALLOWANCE_UNSCHEDULED',
-        `${budgetLabel(line)} has no payment time; schedule it before "${meeting.item.title}" (${meeting.local.dateTime}).`,
-        [line.id, meeting.item.id],
-      ),
+      issue('ALLOWANCE_UNSCHEDULED', `${budgetLabel(line)} has no payment time; schedule it before "${meeting.item.title}" (${meeting.local.dateTime}).`, [
+        line.id,
+        meeting.item.id,
+      ]),
     );
 }
 
@@ -598,11 +575,7 @@ function checkItineraryTimes(plan: VisitPlan): PlanIssue[] {
   return plan.itinerary
     .filter((item) => span(item) === null)
     .map((item) =>
-      issue(
-        'ITINERARY_INVALID_TIME',
-        `"${item.title}" has an invalid time: it must end after it starts (${item.startsAt} – ${item.endsAt}).`,
-        [item.id],
-      ),
+      issue('ITINERARY_INVALID_TIME', `"${item.title}" has an invalid time: it must end after it starts (${item.startsAt} – ${item.endsAt}).`, [item.id]),
     );
 }
 
@@ -663,11 +636,9 @@ function checkGuestLodging(plan: VisitPlan): PlanIssue[] {
     const missing = uncoveredNights(first.date, last.date, stays);
     if (missing.length === 0) continue;
     issues.push(
-      issue(
-        'GUEST_WITHOUT_LODGING',
-        `${guest.name} has no room for the night(s) of ${list(missing)}; book lodging covering every night of the visit.`,
-        [guest.id],
-      ),
+      issue('GUEST_WITHOUT_LODGING', `${guest.name} has no room for the night(s) of ${list(missing)}; book lodging covering every night of the visit.`, [
+        guest.id,
+      ]),
     );
   }
   return issues;
@@ -767,16 +738,12 @@ function restrictionsHit(guest: PlanGuest, tags: string[]): PlanDietaryRestricti
 
 /** The first principal guest: lowest principalOrder, then id. */
 function firstPrincipalGuest(plan: VisitPlan): PlanGuest | undefined {
-  return plan.guests
-    .filter((g) => g.principalOrder !== null)
-    .sort((a, b) => a.principalOrder! - b.principalOrder! || compareStrings(a.id, b.id))[0];
+  return plan.guests.filter((g) => g.principalOrder !== null).sort((a, b) => a.principalOrder! - b.principalOrder! || compareStrings(a.id, b.id))[0];
 }
 
 /** The unit's guest of highest known rank (lowest level, then id). */
 function topRankedGuestOfUnit(plan: VisitPlan, unit: string): PlanGuest | undefined {
-  return plan.guests
-    .filter((g) => unitOf(g) === unit && g.rankLevel !== null)
-    .sort((a, b) => a.rankLevel! - b.rankLevel! || compareStrings(a.id, b.id))[0];
+  return plan.guests.filter((g) => unitOf(g) === unit && g.rankLevel !== null).sort((a, b) => a.rankLevel! - b.rankLevel! || compareStrings(a.id, b.id))[0];
 }
 
 function guestReceivedBy(plan: VisitPlan, host: PlanHost): PlanGuest | undefined {

@@ -121,10 +121,7 @@ const GUEST_FIELDS = {
   unit: true,
   principalOrder: true,
 } as const satisfies Record<Exclude<keyof PlanGuest, 'id' | 'dietaryRestrictions'>, true>;
-const RESTRICTION_FIELDS = { category: true, restricted: true, note: true } as const satisfies Record<
-  Exclude<keyof PlanDietaryRestriction, 'id'>,
-  true
->;
+const RESTRICTION_FIELDS = { category: true, restricted: true, note: true } as const satisfies Record<Exclude<keyof PlanDietaryRestriction, 'id'>, true>;
 const CONTACT_FIELDS = { name: true, phone: true, role: true } as const satisfies Record<Exclude<keyof PlanContact, 'id'>, true>;
 /**
  * Live tracking — the actual departure and the expected arrival, reported by `updateTravelProgress` as the journey
@@ -159,10 +156,7 @@ const ITINERARY_FIELDS = {
   place: true,
   responsibleMembershipId: true,
 } as const satisfies Record<Exclude<keyof PlanItineraryItem, 'id'>, true>;
-const LODGING_FIELDS = { hotelName: true, checkIn: true, checkOut: true } as const satisfies Record<
-  Exclude<keyof PlanLodging, 'id' | 'rooms'>,
-  true
->;
+const LODGING_FIELDS = { hotelName: true, checkIn: true, checkOut: true } as const satisfies Record<Exclude<keyof PlanLodging, 'id' | 'rooms'>, true>;
 /**
  * Readiness — a room inspected or found unfit, a vehicle checked, its driver briefed — records the preparation
  * of the plan, not the plan: it is not diffed (and saving it alone does not re-open approval).
@@ -182,10 +176,7 @@ const VEHICLE_FIELDS = { kind: true, seats: true, plate: true, driverName: true,
   Exclude<keyof PlanVehicle, 'id' | VehicleReadiness>,
   true
 >;
-const GIFT_FIELDS = { item: true, value: true, tags: true, recipientGuestIds: true } as const satisfies Record<
-  Exclude<keyof PlanGift, 'id'>,
-  true
->;
+const GIFT_FIELDS = { item: true, value: true, tags: true, recipientGuestIds: true } as const satisfies Record<Exclude<keyof PlanGift, 'id'>, true>;
 const BUDGET_FIELDS = { category: true, description: true, planned: true, actual: true, payableAt: true } as const satisfies Record<
   Exclude<keyof PlanBudgetLine, 'id'>,
   true
@@ -195,31 +186,22 @@ const RECORDS: Record<DiffKind, (plan: VisitPlan) => FlatRecord[]> = {
   guest: (plan) => plan.guests.map((g) => flat(g, GUEST_FIELDS, g.name)),
   dietaryRestriction: (plan) =>
     plan.guests.flatMap((g) =>
-      g.dietaryRestrictions.map((r) =>
-        flat(r, RESTRICTION_FIELDS, `${g.name}: no ${r.restricted} (${r.category.toLowerCase()})`, { guestId: g.id }),
-      ),
+      g.dietaryRestrictions.map((r) => flat(r, RESTRICTION_FIELDS, `${g.name}: no ${r.restricted} (${r.category.toLowerCase()})`, { guestId: g.id })),
     ),
   contact: (plan) => plan.contacts.map((c) => flat(c, CONTACT_FIELDS, c.name)),
   travelLeg: (plan) => plan.travel.map((t) => flat(t, TRAVEL_FIELDS, travelLabel(t))),
   host: (plan) => plan.hosts.map((h) => flat(h, HOST_FIELDS, h.displayName)),
   itineraryItem: (plan) => plan.itinerary.map((i) => flat(i, ITINERARY_FIELDS, i.title)),
   lodging: (plan) => plan.lodgings.map((l) => flat(l, LODGING_FIELDS, l.hotelName)),
-  room: (plan) =>
-    plan.lodgings.flatMap((l) => l.rooms.map((r) => flat(r, ROOM_FIELDS, `${l.hotelName} room ${r.number}`, { lodgingId: l.id }))),
+  room: (plan) => plan.lodgings.flatMap((l) => l.rooms.map((r) => flat(r, ROOM_FIELDS, `${l.hotelName} room ${r.number}`, { lodgingId: l.id }))),
   meal: (plan) => plan.meals.map((m) => flat(m, MEAL_FIELDS, mealLabel(m, plan.timeZone))),
-  dish: (plan) =>
-    plan.meals.flatMap((m) => m.dishes.map((d) => flat(d, DISH_FIELDS, `${d.name} (${mealLabel(m, plan.timeZone)})`, { mealId: m.id }))),
+  dish: (plan) => plan.meals.flatMap((m) => m.dishes.map((d) => flat(d, DISH_FIELDS, `${d.name} (${mealLabel(m, plan.timeZone)})`, { mealId: m.id }))),
   vehicle: (plan) => plan.vehicles.map((v) => flat(v, VEHICLE_FIELDS, `${v.kind.toLowerCase()} ${v.plate?.trim() || v.id}`)),
   gift: (plan) => plan.gifts.map((g) => flat(g, GIFT_FIELDS, g.item)),
   budgetLine: (plan) => plan.budget.map((b) => flat(b, BUDGET_FIELDS, budgetLabel(b))),
 };
 
-function flat<T extends { id: string }>(
-  record: T,
-  fields: Partial<Record<keyof T, true>>,
-  label: string,
-  parent: Record<string, string> = {},
-): FlatRecord {
+function flat<T extends { id: string }>(record: T, fields: Partial<Record<keyof T, true>>, label: string, parent: Record<string, string> = {}): FlatRecord {
   const values: Record<string, unknown> = {};
   for (const field of Object.keys(fields) as (keyof T & string)[]) values[field] = record[field];
   return { id: record.id, label, fields: { ...values, ...parent } };

@@ -22,15 +22,7 @@ import {
   VisitRef,
   VisitStatusEnum,
 } from './visit.ts';
-import {
-  changeVisitStatus,
-  createVisit,
-  decidePlan,
-  recordEscalation,
-  recordFollowUp,
-  submitForApproval,
-  updateVisit,
-} from './visit.service.ts';
+import { changeVisitStatus, createVisit, decidePlan, recordEscalation, recordFollowUp, submitForApproval, updateVisit } from './visit.service.ts';
 import {
   removeRecord,
   saveBudgetLine,
@@ -255,7 +247,9 @@ function saveMutation<Fields extends InputFieldMap>(spec: {
 }
 
 saveMutation({
-  field: 'saveVisitGuest', kind: 'guest', type: 'VisitGuest',
+  field: 'saveVisitGuest',
+  kind: 'guest',
+  type: 'VisitGuest',
   description: 'Adds or changes a guest of the delegation, with their dietary restrictions (the list replaces theirs).',
   fields: (t) => ({
     name: t.string({ required: true }),
@@ -272,13 +266,17 @@ saveMutation({
   save: (deps, ref, i) => saveGuest(deps, ref, { ...i, dietaryRestrictions: i.dietaryRestrictions ?? [] } as Parameters<typeof saveGuest>[2]),
 });
 saveMutation({
-  field: 'saveVisitContact', kind: 'contact', type: 'VisitContact',
+  field: 'saveVisitContact',
+  kind: 'contact',
+  type: 'VisitContact',
   description: 'Adds or changes a contact of the visiting side.',
   fields: (t) => ({ name: t.string({ required: true }), phone: t.string({ required: true }), role: t.string({ required: false }) }),
   save: (deps, ref, i) => saveContact(deps, ref, i),
 });
 saveMutation({
-  field: 'saveTravelLeg', kind: 'travelLeg', type: 'TravelLeg',
+  field: 'saveTravelLeg',
+  kind: 'travelLeg',
+  type: 'TravelLeg',
   description: 'Adds or changes how the delegation arrives or leaves.',
   fields: (t) => ({
     direction: t.field({ type: TravelDirectionEnum, required: true }),
@@ -294,8 +292,10 @@ saveMutation({
   save: (deps, ref, i) => saveTravelLeg(deps, ref, i),
 });
 saveMutation({
-  field: 'saveVisitHost', kind: 'host', type: 'VisitHost',
-  description: 'Adds or changes a host: the host leader (matched to the principal guest\'s rank), accompanying staff, greeters.',
+  field: 'saveVisitHost',
+  kind: 'host',
+  type: 'VisitHost',
+  description: "Adds or changes a host: the host leader (matched to the principal guest's rank), accompanying staff, greeters.",
   fields: (t) => ({
     membershipId: t.globalID({ required: true, for: [MembershipRef] }),
     role: t.field({ type: HostRoleEnum, required: true }),
@@ -305,7 +305,9 @@ saveMutation({
   save: (deps, ref, i) => saveHost(deps, ref, { ...i, membershipId: i.membershipId.id }),
 });
 saveMutation({
-  field: 'saveItineraryItem', kind: 'itineraryItem', type: 'ItineraryItem',
+  field: 'saveItineraryItem',
+  kind: 'itineraryItem',
+  type: 'ItineraryItem',
   description: 'Adds or changes an item of the itinerary (行程).',
   fields: (t) => ({
     kind: t.field({ type: ItineraryKindEnum, required: true }),
@@ -319,7 +321,9 @@ saveMutation({
   save: (deps, ref, i) => saveItineraryItem(deps, ref, { ...i, responsibleMembershipId: i.responsibleMembershipId?.id ?? null }),
 });
 saveMutation({
-  field: 'saveLodging', kind: 'lodging', type: 'Lodging',
+  field: 'saveLodging',
+  kind: 'lodging',
+  type: 'Lodging',
   description: 'Adds or changes a hotel stay with its rooms (the list replaces its rooms).',
   fields: (t) => ({
     hotelName: t.string({ required: true }),
@@ -336,7 +340,9 @@ saveMutation({
     }),
 });
 saveMutation({
-  field: 'saveMeal', kind: 'meal', type: 'Meal',
+  field: 'saveMeal',
+  kind: 'meal',
+  type: 'Meal',
   description: 'Adds or changes a meal with its menu (the dish list replaces the menu).',
   fields: (t) => ({
     kind: t.field({ type: MealKindEnum, required: true }),
@@ -347,10 +353,14 @@ saveMutation({
     dishes: t.field({ type: [DishInput], required: false }),
   }),
   save: (deps, ref, i) =>
-    saveMeal(deps, ref, { ...i, guestIds: ids(i.guestIds) ?? null, dishes: (i.dishes ?? []).map((d) => ({ name: d.name, tags: d.tags ?? [] })) } as Parameters<typeof saveMeal>[2]),
+    saveMeal(deps, ref, { ...i, guestIds: ids(i.guestIds) ?? null, dishes: (i.dishes ?? []).map((d) => ({ name: d.name, tags: d.tags ?? [] })) } as Parameters<
+      typeof saveMeal
+    >[2]),
 });
 saveMutation({
-  field: 'saveVehicle', kind: 'vehicle', type: 'Vehicle',
+  field: 'saveVehicle',
+  kind: 'vehicle',
+  type: 'Vehicle',
   description: 'Adds or changes a vehicle and the guests it carries.',
   fields: (t) => ({
     kind: t.field({ type: VehicleKindEnum, required: true }),
@@ -368,7 +378,9 @@ saveMutation({
   save: (deps, ref, i) => saveVehicle(deps, ref, { ...i, guestIds: ids(i.guestIds) ?? [] }),
 });
 saveMutation({
-  field: 'saveGift', kind: 'gift', type: 'Gift',
+  field: 'saveGift',
+  kind: 'gift',
+  type: 'Gift',
   description: 'Adds or changes a gift (local specialities, neither too light nor too heavy) and its recipients.',
   fields: (t) => ({
     item: t.string({ required: true }),
@@ -379,7 +391,9 @@ saveMutation({
   save: (deps, ref, i) => saveGift(deps, ref, { ...i, tags: i.tags ?? [], recipientGuestIds: ids(i.recipientGuestIds) ?? [] }),
 });
 saveMutation({
-  field: 'saveBudgetLine', kind: 'budgetLine', type: 'BudgetLine',
+  field: 'saveBudgetLine',
+  kind: 'budgetLine',
+  type: 'BudgetLine',
   description: 'Adds or changes a budget line, planned and actual (接待预算).',
   fields: (t) => ({
     category: t.field({ type: BudgetCategoryEnum, required: true }),

@@ -2,7 +2,6 @@
 // and what two versions are diffed on. Loaded by visit.service.ts (loadPlan); no GraphQL, no Prisma.
 // Times are ISO-8601 strings (UTC); money is a decimal string with two places ("1200.00").
 
-
 // The vocabularies of a plan, as values (leaf module: services and GraphQL import them from here).
 export const DIETARY_CATEGORIES = ['RELIGIOUS', 'REGIONAL', 'OCCUPATIONAL', 'PERSONAL'] as const;
 export const ITINERARY_KINDS = ['MEETING', 'MEAL', 'SITE_VISIT', 'LODGING_CHECK_IN', 'CULTURAL_ACTIVITY', 'SIGHTSEEING', 'FAREWELL', 'OTHER'] as const;
@@ -12,29 +11,13 @@ export const BUDGET_CATEGORIES = ['LODGING', 'MEALS', 'VEHICLES', 'GIFTS', 'MEET
 export const VISIT_PURPOSES = ['LEADER_VISIT', 'WORK_INSPECTION', 'BUSINESS_EXCHANGE', 'CONFERENCE', 'OTHER'] as const;
 
 export type VisitPurpose = 'LEADER_VISIT' | 'WORK_INSPECTION' | 'BUSINESS_EXCHANGE' | 'CONFERENCE' | 'OTHER';
-export type VisitStatus =
-  | 'REQUESTED'
-  | 'PLANNING'
-  | 'PENDING_APPROVAL'
-  | 'APPROVED'
-  | 'IN_PROGRESS'
-  | 'COMPLETED'
-  | 'ARCHIVED'
-  | 'CANCELLED';
+export type VisitStatus = 'REQUESTED' | 'PLANNING' | 'PENDING_APPROVAL' | 'APPROVED' | 'IN_PROGRESS' | 'COMPLETED' | 'ARCHIVED' | 'CANCELLED';
 export type Gender = 'FEMALE' | 'MALE' | 'UNSPECIFIED';
 export type DietaryCategory = 'RELIGIOUS' | 'REGIONAL' | 'OCCUPATIONAL' | 'PERSONAL';
 export type TravelMode = 'CAR' | 'TRAIN' | 'PLANE' | 'BUS';
 export type TravelDirection = 'INBOUND' | 'OUTBOUND';
 export type HostRole = 'HOST_LEADER' | 'ACCOMPANYING' | 'GREETER';
-export type ItineraryKind =
-  | 'MEETING'
-  | 'MEAL'
-  | 'SITE_VISIT'
-  | 'LODGING_CHECK_IN'
-  | 'CULTURAL_ACTIVITY'
-  | 'SIGHTSEEING'
-  | 'FAREWELL'
-  | 'OTHER';
+export type ItineraryKind = 'MEETING' | 'MEAL' | 'SITE_VISIT' | 'LODGING_CHECK_IN' | 'CULTURAL_ACTIVITY' | 'SIGHTSEEING' | 'FAREWELL' | 'OTHER';
 export type MealKind = 'BREAKFAST' | 'LUNCH' | 'DINNER' | 'BANQUET';
 export type VehicleKind = 'SEDAN' | 'SUV' | 'MINIBUS' | 'COACH';
 export type BudgetCategory = 'LODGING' | 'MEALS' | 'VEHICLES' | 'GIFTS' | 'MEETING_SUBSIDY' | 'MEAL_ALLOWANCE' | 'OTHER';

@@ -18,7 +18,6 @@ import { VisitError } from './visit.errors.ts';
 import { appendEvent } from '../../core/events/event.service.ts';
 import { planChanged, planOnce, visitCompleted, type PlanOnce } from './visit.hooks.ts';
 
-
 /** Event-log topic of visit notifications (subject: the visit). */
 export const VISIT_TOPIC = 'visit';
 
@@ -137,8 +136,8 @@ export async function notifyAssigned(deps: ServiceDeps, visitId: string, type: s
   });
   const recipients = [
     ...new Set(
-      [visit.coordinatorId, ...visit.hosts.map((h) => h.membershipId), ...visit.itinerary.map((i) => i.responsibleMembershipId)].filter(
-        (id): id is string => Boolean(id),
+      [visit.coordinatorId, ...visit.hosts.map((h) => h.membershipId), ...visit.itinerary.map((i) => i.responsibleMembershipId)].filter((id): id is string =>
+        Boolean(id),
       ),
     ),
   ].sort();
@@ -167,7 +166,10 @@ const endsAfterStart = (v: { startsAt?: Date; endsAt?: Date }) => !v.startsAt ||
 const createInput = z
   .object({ ...visitFields, includesImportantLeader: visitFields.includesImportantLeader.default(false) })
   .refine(endsAfterStart, { path: ['endsAt'], message: 'must be after startsAt' });
-const updateInput = z.object(visitFields).partial().refine(endsAfterStart, { path: ['endsAt'], message: 'must be after startsAt' });
+const updateInput = z
+  .object(visitFields)
+  .partial()
+  .refine(endsAfterStart, { path: ['endsAt'], message: 'must be after startsAt' });
 
 export async function createVisit(deps: ServiceDeps, input: z.input<typeof createInput>) {
   const data = parseInput(createInput, input);
@@ -192,9 +194,7 @@ export async function updateVisit(deps: ServiceDeps, visitId: string, expectedVe
   }
   await assertMembership(deps.db, data.coordinatorId);
   // Dates and the delegation's composition are material; a title or a note is not.
-  const material = ['startsAt', 'endsAt', 'purpose', 'receptionLevel', 'includesImportantLeader'].some(
-    (k) => data[k as keyof typeof data] !== undefined,
-  );
+  const material = ['startsAt', 'endsAt', 'purpose', 'receptionLevel', 'includesImportantLeader'].some((k) => data[k as keyof typeof data] !== undefined);
   return changeVisit(deps, { visitId, expectedVersion, action: 'updated', material, auditData: Object.keys(data) }, () =>
     deps.db.visit.update({ where: { id: visitId }, data }),
   );
@@ -208,10 +208,7 @@ export async function assertMembership(db: Db, membershipId: string | null | und
 
 // ── lifecycle ───────────────────────────────────────────────────────────────────────────────────
 
-export async function changeVisitStatus(
-  deps: ServiceDeps,
-  input: { visitId: string; expectedVersion: number; to: VisitStatus; reason?: string | null },
-) {
+export async function changeVisitStatus(deps: ServiceDeps, input: { visitId: string; expectedVersion: number; to: VisitStatus; reason?: string | null }) {
   const visit = await deps.db.visit.findUnique({ where: { id: input.visitId } });
   if (!visit) throw new VisitError('NOT_FOUND', 'No such visit');
   if (!canMove(visit.status, input.to)) {
@@ -255,36 +252,26 @@ export async function submitForApproval(deps: ServiceDeps, input: { visitId: str
   const plan = await loadPlan(deps.db, visit.id);
   const blockers = planIssues(plan, visit).filter((i) => i.severity === 'BLOCKER');
   if (blockers.length > 0) {
-    throw new VisitError(
-      'PLAN_HAS_BLOCKERS',
-      `The plan has ${blockers.length} blocking issue(s): ${blockers.map((b) => b.code).join(', ')}`,
-    );
+    throw new VisitError('PLAN_HAS_BLOCKERS', `The plan has ${blockers.length} blocking issue(s): ${blockers.map((b) => b.code).join(', ')}`);
   }
-  return changeVisit(
-    deps,
-    { visitId: visit.id, expectedVersion: input.expectedVersion, action: 'submitted', material: false },
-    async () => {
-      const latest = await deps.db.visitPlanVersion.findFirst({ where: { visitId: visit.id }, orderBy: { number: 'desc' } });
-      await deps.db.visitPlanVersion.create({
-        data: {
-          tenantId: deps.access.tenantId!,
-          visitId: visit.id,
-          number: (latest?.number ?? 0) + 1,
-          snapshot: { ...plan, status: 'PENDING_APPROVAL' } as unknown as Prisma.InputJsonValue,
-          reason: input.note ?? 'submitted for approval',
-          submittedById: deps.access.userId,
-        },
-      });
-      return deps.db.visit.update({ where: { id: visit.id }, data: { status: 'PENDING_APPROVAL' } });
-    },
-  );
+  return changeVisit(deps, { visitId: visit.id, expectedVersion: input.expectedVersion, action: 'submitted', material: false }, async () => {
+    const latest = await deps.db.visitPlanVersion.findFirst({ where: { visitId: visit.id }, orderBy: { number: 'desc' } });
+    await deps.db.visitPlanVersion.create({
+      data: {
+        tenantId: deps.access.tenantId!,
+        visitId: visit.id,
+        number: (latest?.number ?? 0) + 1,
+        snapshot: { ...plan, status: 'PENDING_APPROVAL' } as unknown as Prisma.InputJsonValue,
+        reason: input.note ?? 'submitted for approval',
+        submittedById: deps.access.userId,
+      },
+    });
+    return deps.db.visit.update({ where: { id: visit.id }, data: { status: 'PENDING_APPROVAL' } });
+  });
 }
 
 /** An approver approves or rejects the pending plan version, with a comment. */
-export async function decidePlan(
-  deps: ServiceDeps,
-  input: { visitId: string; expectedVersion: number; approve: boolean; comment?: string | null },
-) {
+export async function decidePlan(deps: ServiceDeps, input: { visitId: string; expectedVersion: number; approve: boolean; comment?: string | null }) {
   const comment = parseInput(z.string().trim().max(2000).nullish(), input.comment);
   if (!input.approve && !comment) {
     parseInput(z.object({ comment: z.string({ message: 'a rejection needs a comment' }) }), {});
@@ -351,10 +338,8 @@ export function canDecide(deps: ServiceDeps) {
 /** Records that a visit including an important leader was reported up (向市领导汇报). */
 export async function recordEscalation(deps: ServiceDeps, input: { visitId: string; expectedVersion: number; note: string }) {
   const note = parseInput(z.string().trim().min(1).max(2000), input.note);
-  return changeVisit(
-    deps,
-    { visitId: input.visitId, expectedVersion: input.expectedVersion, action: 'escalated', material: false, auditData: { note } },
-    () => deps.db.visit.update({ where: { id: input.visitId }, data: { escalatedAt: new Date(), escalationNote: note } }),
+  return changeVisit(deps, { visitId: input.visitId, expectedVersion: input.expectedVersion, action: 'escalated', material: false, auditData: { note } }, () =>
+    deps.db.visit.update({ where: { id: input.visitId }, data: { escalatedAt: new Date(), escalationNote: note } }),
   );
 }
 
@@ -366,10 +351,7 @@ const followUpInput = z.object({
 });
 
 /** Departure and after (善后): safe-arrival call, forgotten items, photos sent, written summary. */
-export async function recordFollowUp(
-  deps: ServiceDeps,
-  input: { visitId: string; expectedVersion: number } & z.input<typeof followUpInput>,
-) {
+export async function recordFollowUp(deps: ServiceDeps, input: { visitId: string; expectedVersion: number } & z.input<typeof followUpInput>) {
   const data = parseInput(followUpInput, input);
   const at = (flag: boolean | undefined) => (flag === undefined ? undefined : flag ? new Date() : null);
   return changeVisit(

@@ -16,10 +16,21 @@ const enumOf = <V extends readonly string[]>(name: string, values: V, descriptio
 
 export const VisitPurposeEnum = enumOf('VisitPurpose', VISIT_PURPOSES, '来访目的');
 export const VisitStatusEnum = enumOf('VisitStatus', [
-  'REQUESTED', 'PLANNING', 'PENDING_APPROVAL', 'APPROVED', 'IN_PROGRESS', 'COMPLETED', 'ARCHIVED', 'CANCELLED',
+  'REQUESTED',
+  'PLANNING',
+  'PENDING_APPROVAL',
+  'APPROVED',
+  'IN_PROGRESS',
+  'COMPLETED',
+  'ARCHIVED',
+  'CANCELLED',
 ] as const);
 export const GenderEnum = enumOf('Gender', ['FEMALE', 'MALE', 'UNSPECIFIED'] as const);
-export const DietaryCategoryEnum = enumOf('DietaryCategory', DIETARY_CATEGORIES, 'Religious (宗教), regional (地方), occupational (职业, e.g. no alcohol on duty), personal (个人).');
+export const DietaryCategoryEnum = enumOf(
+  'DietaryCategory',
+  DIETARY_CATEGORIES,
+  'Religious (宗教), regional (地方), occupational (职业, e.g. no alcohol on duty), personal (个人).',
+);
 export const TravelModeEnum = enumOf('TravelMode', ['CAR', 'TRAIN', 'PLANE', 'BUS'] as const);
 export const TravelDirectionEnum = enumOf('TravelDirection', ['INBOUND', 'OUTBOUND'] as const);
 export const HostRoleEnum = enumOf('HostRole', ['HOST_LEADER', 'ACCOMPANYING', 'GREETER'] as const);
@@ -47,7 +58,7 @@ export const VisitRef = builder.prismaNode('Visit', {
     title: t.exposeString('title'),
     purpose: t.field({ type: VisitPurposeEnum, resolve: (v) => v.purpose }),
     status: t.field({ type: VisitStatusEnum, resolve: (v) => v.status }),
-    receptionLevel: t.exposeString('receptionLevel', { nullable: true, description: '接待标准, set from the principal guest\'s rank.' }),
+    receptionLevel: t.exposeString('receptionLevel', { nullable: true, description: "接待标准, set from the principal guest's rank." }),
     visitingOrganization: t.exposeString('visitingOrganization', { nullable: true }),
     startsAt: t.expose('startsAt', dt),
     endsAt: t.expose('endsAt', dt),
@@ -120,40 +131,34 @@ function recordTypes(plan: VisitPlan): Map<string, string> {
   return map;
 }
 
-const PlanIssueRef = builder
-  .objectRef<{ code: string; severity: 'BLOCKER' | 'WARNING'; message: string; recordIds: string[] }>('PlanIssue')
-  .implement({
-    subGraphs: T,
-    fields: (t) => ({
-      code: t.field({ type: PlanIssueCodeEnum, resolve: (i) => i.code as never }),
-      severity: t.field({ type: SeverityEnum, resolve: (i) => i.severity }),
-      message: t.exposeString('message'),
-      recordIds: t.exposeIDList('recordIds', { description: 'Global ids of the records concerned.' }),
-    }),
-  });
+const PlanIssueRef = builder.objectRef<{ code: string; severity: 'BLOCKER' | 'WARNING'; message: string; recordIds: string[] }>('PlanIssue').implement({
+  subGraphs: T,
+  fields: (t) => ({
+    code: t.field({ type: PlanIssueCodeEnum, resolve: (i) => i.code as never }),
+    severity: t.field({ type: SeverityEnum, resolve: (i) => i.severity }),
+    message: t.exposeString('message'),
+    recordIds: t.exposeIDList('recordIds', { description: 'Global ids of the records concerned.' }),
+  }),
+});
 
-const SettlementLineRef = builder
-  .objectRef<{ category: string; planned: string; actual: string; difference: string }>('SettlementLine')
-  .implement({
-    subGraphs: T,
-    fields: (t) => ({
-      category: t.field({ type: BudgetCategoryEnum, resolve: (l) => l.category as never }),
-      planned: t.expose('planned', { type: 'Decimal' }),
-      actual: t.expose('actual', { type: 'Decimal' }),
-      difference: t.expose('difference', { type: 'Decimal', description: 'actual − planned' }),
-    }),
-  });
-const SettlementRef = builder
-  .objectRef<ReturnType<typeof settlement>>('Settlement')
-  .implement({
-    subGraphs: T,
-    fields: (t) => ({
-      lines: t.field({ type: [SettlementLineRef], resolve: (s) => s.lines }),
-      planned: t.expose('planned', { type: 'Decimal' }),
-      actual: t.expose('actual', { type: 'Decimal' }),
-      difference: t.expose('difference', { type: 'Decimal' }),
-    }),
-  });
+const SettlementLineRef = builder.objectRef<{ category: string; planned: string; actual: string; difference: string }>('SettlementLine').implement({
+  subGraphs: T,
+  fields: (t) => ({
+    category: t.field({ type: BudgetCategoryEnum, resolve: (l) => l.category as never }),
+    planned: t.expose('planned', { type: 'Decimal' }),
+    actual: t.expose('actual', { type: 'Decimal' }),
+    difference: t.expose('difference', { type: 'Decimal', description: 'actual − planned' }),
+  }),
+});
+const SettlementRef = builder.objectRef<ReturnType<typeof settlement>>('Settlement').implement({
+  subGraphs: T,
+  fields: (t) => ({
+    lines: t.field({ type: [SettlementLineRef], resolve: (s) => s.lines }),
+    planned: t.expose('planned', { type: 'Decimal' }),
+    actual: t.expose('actual', { type: 'Decimal' }),
+    difference: t.expose('difference', { type: 'Decimal' }),
+  }),
+});
 
 const FieldChangeRef = builder.objectRef<{ field: string; before: unknown; after: unknown }>('FieldChange').implement({
   subGraphs: T,
@@ -438,14 +443,17 @@ builder.queryFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: [VisitRef] }) },
     resolve: (query, _root, args, ctx) => ctx.db.visit.findUnique({ ...query, where: { id: args.id.id } }),
   }),
-  visits: t.prismaConnection({
-    type: 'Visit',
-    cursor: 'id',
-    subGraphs: T,
-    authScopes: { member: true },
-    args: { filter: t.arg({ type: VisitFilter, required: false }) },
-    totalCount: (_root, args, ctx) => ctx.db.visit.count({ where: visitWhere(args.filter) }),
-    resolve: (query, _root, args, ctx) =>
-      ctx.db.visit.findMany({ ...query, where: visitWhere(args.filter), orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] }),
-  }, connectionNamed('Visit'), edgeNamed('Visit')),
+  visits: t.prismaConnection(
+    {
+      type: 'Visit',
+      cursor: 'id',
+      subGraphs: T,
+      authScopes: { member: true },
+      args: { filter: t.arg({ type: VisitFilter, required: false }) },
+      totalCount: (_root, args, ctx) => ctx.db.visit.count({ where: visitWhere(args.filter) }),
+      resolve: (query, _root, args, ctx) => ctx.db.visit.findMany({ ...query, where: visitWhere(args.filter), orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] }),
+    },
+    connectionNamed('Visit'),
+    edgeNamed('Visit'),
+  ),
 }));

@@ -35,20 +35,30 @@ const shape = (res: { status: number; data: any; errors?: unknown }) => {
 };
 
 describe('addMember with an e-mail of another tenant', () => {
-  it('answers exactly as for a fresh e-mail, without the other account\'s name, and attaches nobody', async () => {
+  it("answers exactly as for a fresh e-mail, without the other account's name, and attaches nobody", async () => {
     const victim = await hotel.member(['STAFF']);
     await ownerQuery(`UPDATE users SET display_name = '王秘书长' WHERE email = $1`, [victim.email]);
     const fresh = `${unique('fresh')}@nobody.test`;
 
-    const existing = await t.gql(ADD, { input: { email: victim.email, displayName: 'Probe', password: 'probe-password-123', roles: ['VIEWER'] } }, { token: hospital.adminToken });
-    const unknown = await t.gql(ADD, { input: { email: fresh, displayName: 'Probe', password: 'probe-password-123', roles: ['VIEWER'] } }, { token: hospital.adminToken });
+    const existing = await t.gql(
+      ADD,
+      { input: { email: victim.email, displayName: 'Probe', password: 'probe-password-123', roles: ['VIEWER'] } },
+      { token: hospital.adminToken },
+    );
+    const unknown = await t.gql(
+      ADD,
+      { input: { email: fresh, displayName: 'Probe', password: 'probe-password-123', roles: ['VIEWER'] } },
+      { token: hospital.adminToken },
+    );
     expect(existing.data.addMember.__typename, JSON.stringify(existing)).toBe('MemberInvitationPayload');
     expect(shape(existing)).toEqual(shape(unknown));
     expect(JSON.stringify(existing)).not.toContain('王秘书长');
     expect(existing.data.addMember.invitation.email).toBe(victim.email);
 
     // Not a member of the other tenant; the other tenant's members list does not show them.
-    expect(await ownerQuery(`SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = $1 AND m.tenant_id = $2`, [victim.email, hospital.id])).toEqual([]);
+    expect(
+      await ownerQuery(`SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = $1 AND m.tenant_id = $2`, [victim.email, hospital.id]),
+    ).toEqual([]);
     const members = await t.gql(`{ members(first: 100) { edges { node { user { email displayName } } } } }`, {}, { token: hospital.adminToken });
     expect(JSON.stringify(members.data)).not.toContain(victim.email);
     expect(JSON.stringify(members.data)).not.toContain('王秘书长');
@@ -115,7 +125,9 @@ describe('addMember with an e-mail of another tenant', () => {
     expect(viewer.errors).toBeUndefined();
     expect(viewer.data.viewer).toEqual({
       memberships: [],
-      memberInvitations: [{ id: added.data.addMember.invitation.id, roles: ['STAFF'], tenantId: hospital.globalId, tenantName: expect.any(String), tenantKind: 'HOSPITAL' }],
+      memberInvitations: [
+        { id: added.data.addMember.invitation.id, roles: ['STAFF'], tenantId: hospital.globalId, tenantName: expect.any(String), tenantKind: 'HOSPITAL' },
+      ],
     });
     const accepted = await t.gql(ACCEPT, { id: added.data.addMember.invitation.id }, { token });
     expect(accepted.data.acceptMemberInvitation.__typename).toBe('AcceptMemberInvitationPayload');

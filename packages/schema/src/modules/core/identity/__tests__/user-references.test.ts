@@ -15,9 +15,7 @@ beforeAll(async () => {
   api = visitApi(t);
   tenant = await createTenant(t, (await createPlatformAdmin(t)).token, 'HOTEL');
   const members = await Promise.all([0, 1, 2].map(() => tenant.member(['STAFF'])));
-  people = await Promise.all(
-    members.map(async (m) => ({ ...m, userId: (await t.gql(`{ viewer { id } }`, {}, { token: m.token })).data.viewer.id as string })),
-  );
+  people = await Promise.all(members.map(async (m) => ({ ...m, userId: (await t.gql(`{ viewer { id } }`, {}, { token: m.token })).data.viewer.id as string })));
 });
 afterAll(() => t?.close());
 
@@ -69,7 +67,8 @@ describe('User references', () => {
       `INSERT INTO tasks (tenant_id, visit_id, phase, position, title, status, completed_at, completed_by_id) VALUES ($1, $2, 'RECEPTION', 1, 'left', 'DONE', now(), $3)`,
       [tenant.id, rawId(visitId), rawId(goneUserId)],
     );
-    const read = () => t.gql(`query($v: ID!) { node(id: $v) { ... on Visit { tasks { nodes { completedBy { id email } } } } } }`, { v: visitId }, { token: tenant.adminToken });
+    const read = () =>
+      t.gql(`query($v: ID!) { node(id: $v) { ... on Visit { tasks { nodes { completedBy { id email } } } } } }`, { v: visitId }, { token: tenant.adminToken });
     expect((await read()).data.node.tasks.nodes).toEqual([{ completedBy: { id: goneUserId, email: gone.email } }]);
     await ownerQuery(`DELETE FROM memberships WHERE id = $1`, [rawId(gone.membershipId)]);
     const after = await read();
@@ -88,11 +87,7 @@ describe('User references', () => {
     const read = await api.read(tenant.adminToken, visitId, 'planVersions { submittedBy { email } decidedBy { email } }');
     expect(read.planVersions).toEqual([{ submittedBy: { email: tenant.adminEmail }, decidedBy: { email: approver.email } }]);
 
-    const log = await t.gql(
-      `{ auditLog(first: 50) { nodes { action actor { email } actorApiKey { id } } } }`,
-      {},
-      { token: tenant.adminToken },
-    );
+    const log = await t.gql(`{ auditLog(first: 50) { nodes { action actor { email } actorApiKey { id } } } }`, {}, { token: tenant.adminToken });
     expect(log.errors).toBeUndefined();
     const approved = log.data.auditLog.nodes.find((e: { action: string }) => e.action === 'visit.approved');
     expect(approved).toEqual({ action: 'visit.approved', actor: { email: approver.email }, actorApiKey: null });

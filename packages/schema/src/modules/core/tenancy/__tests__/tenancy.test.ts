@@ -26,7 +26,15 @@ describe('createTenant (platform admin)', () => {
     const slug = unique('hosp');
     const res = await t.gql(
       CREATE,
-      { input: { kind: 'HOSPITAL', slug, name: '测试医院', timeZone: 'Asia/Urumqi', admin: { email: `a@${slug}.test`, displayName: '院办', password: PASSWORD } } },
+      {
+        input: {
+          kind: 'HOSPITAL',
+          slug,
+          name: '测试医院',
+          timeZone: 'Asia/Urumqi',
+          admin: { email: `a@${slug}.test`, displayName: '院办', password: PASSWORD },
+        },
+      },
       { token: platform.token },
     );
     expect(res.data.createTenant).toMatchObject({
@@ -34,7 +42,11 @@ describe('createTenant (platform admin)', () => {
       tenant: { slug, kind: 'HOSPITAL', locale: 'zh-Hans', timeZone: 'Asia/Urumqi', currency: 'CNY' },
     });
     const token = await signIn(t, `a@${slug}.test`);
-    const mine = await t.gql(`{ tenant { slug } viewer { memberships { roles } } servicePoints { kind } auditLog(first: 5) { edges { node { action actor { id } } } } }`, {}, { token });
+    const mine = await t.gql(
+      `{ tenant { slug } viewer { memberships { roles } } servicePoints { kind } auditLog(first: 5) { edges { node { action actor { id } } } } }`,
+      {},
+      { token },
+    );
     expect(mine.data.tenant.slug).toBe(slug);
     expect(mine.data.viewer.memberships).toEqual([{ roles: ['TENANT_ADMIN'] }]);
     expect(mine.data.servicePoints.map((p: { kind: string }) => p.kind)).toEqual(
@@ -54,12 +66,23 @@ describe('createTenant (platform admin)', () => {
     const badSlug = unique('valid-slug');
     const invalid = await t.gql(
       CREATE,
-      { input: { kind: 'HOTEL', slug: 'Bad Slug!', name: ' ', timeZone: 'Mars/Olympus', currency: 'yuan', admin: { email: 'not-an-email', displayName: 'x', password: 'short' } } },
+      {
+        input: {
+          kind: 'HOTEL',
+          slug: 'Bad Slug!',
+          name: ' ',
+          timeZone: 'Mars/Olympus',
+          currency: 'yuan',
+          admin: { email: 'not-an-email', displayName: 'x', password: 'short' },
+        },
+      },
       { token: platform.token },
     );
     expect(invalid.data.createTenant.__typename).toBe('ValidationError');
     const paths = invalid.data.createTenant.fieldErrors.map((e: { path: string[] }) => e.path.join('.'));
-    expect(paths).toEqual(expect.arrayContaining(['input.slug', 'input.name', 'input.timeZone', 'input.currency', 'input.admin.email', 'input.admin.password']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['input.slug', 'input.name', 'input.timeZone', 'input.currency', 'input.admin.email', 'input.admin.password']),
+    );
     // A valid slug with one bad field: still nothing at all is created.
     const oneBad = await t.gql(
       CREATE,
@@ -91,9 +114,17 @@ describe('createTenant (platform admin)', () => {
 
 describe('tenant settings and departments (tenant admin)', () => {
   it('updates settings, refusing an unknown time zone without changing anything', async () => {
-    const bad = await t.gql(`mutation { updateTenant(input: { timeZone: "Nowhere/City", name: "改名" }) { __typename ... on ValidationError { fieldErrors { path } } } }`, {}, { token: gov.adminToken });
+    const bad = await t.gql(
+      `mutation { updateTenant(input: { timeZone: "Nowhere/City", name: "改名" }) { __typename ... on ValidationError { fieldErrors { path } } } }`,
+      {},
+      { token: gov.adminToken },
+    );
     expect(bad.data.updateTenant).toEqual({ __typename: 'ValidationError', fieldErrors: [{ path: ['input', 'timeZone'] }] });
-    const ok = await t.gql(`mutation { updateTenant(input: { timeZone: "Asia/Hong_Kong" }) { ... on TenantPayload { tenant { timeZone name } } } }`, {}, { token: gov.adminToken });
+    const ok = await t.gql(
+      `mutation { updateTenant(input: { timeZone: "Asia/Hong_Kong" }) { ... on TenantPayload { tenant { timeZone name } } } }`,
+      {},
+      { token: gov.adminToken },
+    );
     expect(ok.data.updateTenant.tenant.timeZone).toBe('Asia/Hong_Kong');
     expect(ok.data.updateTenant.tenant.name).not.toBe('改名');
   });
@@ -111,7 +142,11 @@ describe('tenant settings and departments (tenant admin)', () => {
     const child = await create('车辆组', officeId);
     expect(child.data.createDepartment.department.parent).toEqual({ name: '接待办' });
     expect((await create('接待办')).data.createDepartment).toEqual({ __typename: 'TenancyError', code: 'NAME_TAKEN' });
-    const del = await t.gql(`mutation($id: ID!) { deleteDepartment(input: { id: $id }) { __typename ... on TenancyError { code } } }`, { id: officeId }, { token: gov.adminToken });
+    const del = await t.gql(
+      `mutation($id: ID!) { deleteDepartment(input: { id: $id }) { __typename ... on TenancyError { code } } }`,
+      { id: officeId },
+      { token: gov.adminToken },
+    );
     expect(del.data.deleteDepartment).toEqual({ __typename: 'TenancyError', code: 'IN_USE' });
     const tree = await t.gql(`{ departments { name children { name } } }`, {}, { token: gov.adminToken });
     expect(tree.data.departments).toEqual(expect.arrayContaining([{ name: '接待办', children: [{ name: '车辆组' }] }]));
@@ -120,13 +155,26 @@ describe('tenant settings and departments (tenant admin)', () => {
   });
 
   it('audits every admin action with its actor and request id', async () => {
-    const res = await t.gql(`mutation { createDepartment(input: { name: "礼宾组" }) { ... on DepartmentPayload { department { id } } } }`, {}, {
-      token: gov.adminToken,
-      headers: { 'x-request-id': 'audit-test-request-0001' },
-    });
-    const log = await t.gql(`{ auditLog(first: 1, action: "department.created") { edges { node { action targetId actor { id email } requestId data } } } }`, {}, { token: gov.adminToken });
+    const res = await t.gql(
+      `mutation { createDepartment(input: { name: "礼宾组" }) { ... on DepartmentPayload { department { id } } } }`,
+      {},
+      {
+        token: gov.adminToken,
+        headers: { 'x-request-id': 'audit-test-request-0001' },
+      },
+    );
+    const log = await t.gql(
+      `{ auditLog(first: 1, action: "department.created") { edges { node { action targetId actor { id email } requestId data } } } }`,
+      {},
+      { token: gov.adminToken },
+    );
     const entry = log.data.auditLog.edges[0].node;
-    expect(entry).toMatchObject({ action: 'department.created', targetId: res.data.createDepartment.department.id, requestId: 'audit-test-request-0001', data: { name: '礼宾组' } });
+    expect(entry).toMatchObject({
+      action: 'department.created',
+      targetId: res.data.createDepartment.department.id,
+      requestId: 'audit-test-request-0001',
+      data: { name: '礼宾组' },
+    });
     expect(entry.actor).toEqual({ id: expect.any(String), email: gov.adminEmail });
   });
 });

@@ -20,15 +20,60 @@ describe('assessment scoring', () => {
   it('weights criteria: known totals', () => {
     // (2·0.8 + 1·1 + 1·0.5) / 4 = 0.775 → 77.5
     const criteria = [points('planning', 2), passFail('punctual', 1), percent('budget', 1)];
-    expect(totalScore(criteria, new Map([['planning', 4], ['punctual', 1], ['budget', 50]]))).toBe(77.5);
+    expect(
+      totalScore(
+        criteria,
+        new Map([
+          ['planning', 4],
+          ['punctual', 1],
+          ['budget', 50],
+        ]),
+      ),
+    ).toBe(77.5);
     // all perfect → 100; all zero → 0
-    expect(totalScore(criteria, new Map([['planning', 5], ['punctual', 1], ['budget', 100]]))).toBe(100);
-    expect(totalScore(criteria, new Map([['planning', 0], ['punctual', 0], ['budget', 0]]))).toBe(0);
+    expect(
+      totalScore(
+        criteria,
+        new Map([
+          ['planning', 5],
+          ['punctual', 1],
+          ['budget', 100],
+        ]),
+      ),
+    ).toBe(100);
+    expect(
+      totalScore(
+        criteria,
+        new Map([
+          ['planning', 0],
+          ['punctual', 0],
+          ['budget', 0],
+        ]),
+      ),
+    ).toBe(0);
     // weights 3, 1.5, 0.5: (3·0.6 + 1.5·0 + 0.5·0.9) / 5 = 0.45 → 45
     const weighted = [points('a', 3), passFail('b', 1.5), percent('c', 0.5)];
-    expect(totalScore(weighted, new Map([['a', 3], ['b', 0], ['c', 90]]))).toBe(45);
+    expect(
+      totalScore(
+        weighted,
+        new Map([
+          ['a', 3],
+          ['b', 0],
+          ['c', 90],
+        ]),
+      ),
+    ).toBe(45);
     // 1/3 rounds to two decimals
-    expect(totalScore([passFail('x', 1), passFail('y', 1), passFail('z', 1)], new Map([['x', 1], ['y', 0], ['z', 0]]))).toBe(33.33);
+    expect(
+      totalScore(
+        [passFail('x', 1), passFail('y', 1), passFail('z', 1)],
+        new Map([
+          ['x', 1],
+          ['y', 0],
+          ['z', 0],
+        ]),
+      ),
+    ).toBe(33.33);
   });
 
   it('counts only scored criteria in a draft, and nothing scored is no total', () => {

@@ -22,7 +22,11 @@ const PUBLISH = `mutation($id: ID!) { publishAssessmentTemplate(input: { id: $id
   __typename ... on AssessmentTemplateVersionPayload { version { number } } ... on AssessmentError { code message } } }`;
 
 async function template(name: string) {
-  const res = await t.gql(CREATE, { input: { name, kind: 'DRILL', subjectType: 'ORGANIZATION', criteria: [{ title: '准备', weight: 1, scaleKind: 'PASS_FAIL' }] } }, { token: gov.adminToken });
+  const res = await t.gql(
+    CREATE,
+    { input: { name, kind: 'DRILL', subjectType: 'ORGANIZATION', criteria: [{ title: '准备', weight: 1, scaleKind: 'PASS_FAIL' }] } },
+    { token: gov.adminToken },
+  );
   expect(res.data?.createAssessmentTemplate?.__typename, JSON.stringify(res)).toBe('AssessmentTemplatePayload');
   return res.data.createAssessmentTemplate.template as { id: string; draftCriteria: { key: string; title: string }[] };
 }
@@ -59,6 +63,8 @@ describe('unique constraints on update paths', () => {
     const published = results.filter((r) => r.data.publishAssessmentTemplate.__typename === 'AssessmentTemplateVersionPayload');
     const numbers = published.map((r) => r.data.publishAssessmentTemplate.version.number as number).sort((a, b) => a - b);
     expect(numbers).toEqual(numbers.map((_, i) => i + 1));
-    expect(await ownerQuery('SELECT count(*)::int AS n FROM assessment_template_versions WHERE template_id = $1', [rawId(tpl.id)])).toEqual([{ n: published.length }]);
+    expect(await ownerQuery('SELECT count(*)::int AS n FROM assessment_template_versions WHERE template_id = $1', [rawId(tpl.id)])).toEqual([
+      { n: published.length },
+    ]);
   });
 });

@@ -73,11 +73,19 @@ export function feedbackApi(t: TestApp) {
       return data.saveSurveyDraft;
     },
     async publish(token: string, id: string, expectedVersion: number) {
-      const data = await gql(`mutation($id: ID!, $r: Int!) { publishSurvey(input: { id: $id, expectedVersion: $r }) { ${SURVEY_PAYLOAD} } }`, { id, r: expectedVersion }, token);
+      const data = await gql(
+        `mutation($id: ID!, $r: Int!) { publishSurvey(input: { id: $id, expectedVersion: $r }) { ${SURVEY_PAYLOAD} } }`,
+        { id, r: expectedVersion },
+        token,
+      );
       return data.publishSurvey;
     },
     async close(token: string, id: string, expectedVersion: number) {
-      const data = await gql(`mutation($id: ID!, $r: Int!) { closeSurvey(input: { id: $id, expectedVersion: $r }) { ${SURVEY_PAYLOAD} } }`, { id, r: expectedVersion }, token);
+      const data = await gql(
+        `mutation($id: ID!, $r: Int!) { closeSurvey(input: { id: $id, expectedVersion: $r }) { ${SURVEY_PAYLOAD} } }`,
+        { id, r: expectedVersion },
+        token,
+      );
       return data.closeSurvey;
     },
     /** Creates and publishes a survey; returns its id and the published questions. */
@@ -93,7 +101,12 @@ export function feedbackApi(t: TestApp) {
       return data.createSurveyCampaign;
     },
     /** Invites `n` named respondents; returns the campaign id and the tokens. */
-    async invite(token: string, surveyId: string, n: number, extra: Record<string, unknown> = {}): Promise<{ campaignId: string; tokens: string[]; invitationIds: string[] }> {
+    async invite(
+      token: string,
+      surveyId: string,
+      n: number,
+      extra: Record<string, unknown> = {},
+    ): Promise<{ campaignId: string; tokens: string[]; invitationIds: string[] }> {
       const respondents = Array.from({ length: n }, (_, i) => ({ kind: 'OTHER', name: `受访者${i + 1}`, contact: `1390000${String(i).padStart(4, '0')}` }));
       const res = await api.campaign(token, { surveyId, name: `活动-${Math.random().toString(36).slice(2, 8)}`, respondents, ...extra });
       expect(res.__typename, JSON.stringify(res)).toBe('SurveyCampaignPayload');
@@ -139,7 +152,11 @@ export function feedbackApi(t: TestApp) {
       return data.node.results;
     },
     async csv(token: string, surveyId: string, filter?: Record<string, unknown>): Promise<string> {
-      const data = await gql(`query($id: ID!, $filter: SurveyResultsFilter) { node(id: $id) { ... on Survey { resultsCsv(filter: $filter) } } }`, { id: surveyId, filter }, token);
+      const data = await gql(
+        `query($id: ID!, $filter: SurveyResultsFilter) { node(id: $id) { ... on Survey { resultsCsv(filter: $filter) } } }`,
+        { id: surveyId, filter },
+        token,
+      );
       return data.node.resultsCsv;
     },
   };
@@ -160,8 +177,16 @@ export function answersFor(questions: Question[], v: { rating?: number; nps?: nu
 }
 
 export const FEEDBACK_TABLES = [
-  'surveys', 'survey_versions', 'survey_campaigns', 'discharged_patients', 'survey_invitations', 'survey_responses',
-  'survey_answers', 'tasks', 'event_log', 'audit_log',
+  'surveys',
+  'survey_versions',
+  'survey_campaigns',
+  'discharged_patients',
+  'survey_invitations',
+  'survey_responses',
+  'survey_answers',
+  'tasks',
+  'event_log',
+  'audit_log',
 ] as const;
 
 /** Row count and a digest of every row of each feedback table (plus tasks, events, audit) of one tenant. */

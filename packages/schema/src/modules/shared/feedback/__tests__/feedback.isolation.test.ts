@@ -34,7 +34,11 @@ beforeAll(async () => {
   const text = '接待很热情，司机师傅姓陈';
   personal.add(text);
   expect((await api.submit(govCampaign.tokens[0]!, answersFor(govSurvey.questions, { rating: 1, text }))).__typename).toBe('SubmitSurveyResponsePayload');
-  const responses = await api.gql(`query($id: ID!) { node(id: $id) { ... on Survey { responses(first: 5) { edges { node { id } } } } } }`, { id: govSurvey.id }, govCoordinator.token);
+  const responses = await api.gql(
+    `query($id: ID!) { node(id: $id) { ... on Survey { responses(first: 5) { edges { node { id } } } } } }`,
+    { id: govSurvey.id },
+    govCoordinator.token,
+  );
   govResponseId = responses.node.responses.edges[0].node.id;
 });
 afterAll(() => t?.close());
@@ -79,7 +83,9 @@ describe('tenant isolation', () => {
     expect(form.__typename).toBe('RespondentSurvey');
     expect(Object.keys(form).sort()).toEqual(['__typename', 'description', 'expiresAt', 'language', 'organizationName', 'questions', 'title']);
     // The schema a respondent is served has no response type at all, nor surveys, invitations or tasks.
-    const types = await t.gql(`{ r: __type(name: "SurveyResponse") { name } s: __type(name: "Survey") { name } i: __type(name: "SurveyInvitation") { name } t: __type(name: "Task") { name } }`);
+    const types = await t.gql(
+      `{ r: __type(name: "SurveyResponse") { name } s: __type(name: "Survey") { name } i: __type(name: "SurveyInvitation") { name } t: __type(name: "Task") { name } }`,
+    );
     expect(types.data).toEqual({ r: null, s: null, i: null, t: null });
     // Answered, the token reads nothing more (its own response neither).
     expect((await api.submit(token, answersFor(govSurvey.questions, {}))).__typename).toBe('SubmitSurveyResponsePayload');
@@ -97,7 +103,22 @@ describe('patient data (PATIENT_DATA)', () => {
     'ZY2030050002,李四娘,13811112222,骨科,2030-05-20',
   ].join('\n');
   const API_PATIENT = { medicalRecordNo: 'ZY2030050003', name: '王五妹', contact: '13933334444', dischargedOn: '2030-05-31' };
-  for (const v of ['张三丰', '北京市东城区和平里1号', '李四娘', '13811112222', 'ZY2030050001', 'ZY2030050002', 'ZY2030050003', '王五妹', '13933334444', '赵六', '13700009999', 'ZY2030050004', '陈七']) personal.add(v);
+  for (const v of [
+    '张三丰',
+    '北京市东城区和平里1号',
+    '李四娘',
+    '13811112222',
+    'ZY2030050001',
+    'ZY2030050002',
+    'ZY2030050003',
+    '王五妹',
+    '13933334444',
+    '赵六',
+    '13700009999',
+    'ZY2030050004',
+    '陈七',
+  ])
+    personal.add(v);
 
   it('only PATIENT_DATA holders import the list, see the patients, and read their free text; RLS enforces it below', async () => {
     const coordinator = await hospital.member(['COORDINATOR']);
@@ -124,7 +145,10 @@ describe('patient data (PATIENT_DATA)', () => {
     ]);
     expect(JSON.stringify(bad)).not.toContain('陈七');
     const missing = await api.discharge(clerk.token, { ...input, patients: null, csv: '姓名,出院日期\n赵六,2030-05-01' });
-    expect(missing.data.createDischargeFollowUpCampaign.fieldErrors[0]).toMatchObject({ path: ['input', 'csv'], message: expect.stringContaining('missing column') });
+    expect(missing.data.createDischargeFollowUpCampaign.fieldErrors[0]).toMatchObject({
+      path: ['input', 'csv'],
+      message: expect.stringContaining('missing column'),
+    });
 
     const imported = await api.discharge(clerk.token, input);
     const payload = imported.data.createDischargeFollowUpCampaign;
@@ -138,12 +162,15 @@ describe('patient data (PATIENT_DATA)', () => {
     ]);
     payload.issued.forEach((i: any) => personal.add(i.token).add(i.token.split('_').slice(2).join('_')));
     // The invitation rows themselves hold no name or contact: those stay in discharged_patients.
-    expect(await ownerQuery(`SELECT DISTINCT respondent_name, respondent_contact FROM survey_invitations WHERE campaign_id = $1`, [rawId(payload.campaign.id)])).toEqual([
-      { respondent_name: null, respondent_contact: null },
-    ]);
+    expect(
+      await ownerQuery(`SELECT DISTINCT respondent_name, respondent_contact FROM survey_invitations WHERE campaign_id = $1`, [rawId(payload.campaign.id)]),
+    ).toEqual([{ respondent_name: null, respondent_contact: null }]);
 
     // Importing again (with one more patient) invites only the new one; the same patient is not duplicated.
-    const again = await api.discharge(clerk.token, { ...input, patients: [API_PATIENT, { medicalRecordNo: 'ZY2030050004', name: '赵六', contact: '13700009999', dischargedOn: '2030-05-15' }] });
+    const again = await api.discharge(clerk.token, {
+      ...input,
+      patients: [API_PATIENT, { medicalRecordNo: 'ZY2030050004', name: '赵六', contact: '13700009999', dischargedOn: '2030-05-15' }],
+    });
     expect(again.data.createDischargeFollowUpCampaign.issued.map((i: any) => i.invitation.respondentName)).toEqual(['赵六']);
     again.data.createDischargeFollowUpCampaign.issued.forEach((i: any) => personal.add(i.token));
     expect(again.data.createDischargeFollowUpCampaign.campaign.invitationCount).toBe(4);
@@ -158,12 +185,18 @@ describe('patient data (PATIENT_DATA)', () => {
     expect(forCoordinator).toHaveLength(4);
     expect(forCoordinator.every((n: any) => n.respondentKind === 'DISCHARGED_PATIENT' && !n.respondentName && !n.respondentContact && !n.patient)).toBe(true);
     // The clerk holds no other role: not even the invitations list (STAFF).
-    const forClerk = await t.gql(`query($id: ID!) { node(id: $id) { ... on Survey { invitations(first: 1) { totalCount } } } }`, { id: surveyId }, { token: clerk.token });
+    const forClerk = await t.gql(
+      `query($id: ID!) { node(id: $id) { ... on Survey { invitations(first: 1) { totalCount } } } }`,
+      { id: surveyId },
+      { token: clerk.token },
+    );
     expect(forClerk.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const clerkAndStaff = await hospital.member(['STAFF', 'PATIENT_DATA']);
     const names = (await listed(clerkAndStaff.token)).node.invitations.edges.map((e: any) => e.node.patient?.name).sort();
     expect(names).toEqual(['张三丰', '李四娘', '王五妹', '赵六']);
-    expect((await t.gql(`{ dischargedPatients(month: "2030-05") { name } }`, {}, { token: coordinator.token })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await t.gql(`{ dischargedPatients(month: "2030-05") { name } }`, {}, { token: coordinator.token })).errors?.[0]?.extensions?.code).toBe(
+      'FORBIDDEN',
+    );
     expect((await api.gql(`{ dischargedPatients(month: "2030-05") { name dischargedOn department } }`, {}, clerk.token)).dischargedPatients).toEqual([
       { name: '张三丰', dischargedOn: '2030-05-03', department: '心内科' },
       { name: '赵六', dischargedOn: '2030-05-15', department: null },
@@ -173,8 +206,7 @@ describe('patient data (PATIENT_DATA)', () => {
 
     // Below the API: acting as the app role, the coordinator's scope has no patient row at all.
     const userIdOf = async (token: string) => rawId((await api.gql(`{ viewer { id } }`, {}, token)).viewer.id);
-    const count = async (token: string) =>
-      inScope(t.db.prisma, { tenantId: hospital.id, userId: await userIdOf(token) }, (db) => db.dischargedPatient.count());
+    const count = async (token: string) => inScope(t.db.prisma, { tenantId: hospital.id, userId: await userIdOf(token) }, (db) => db.dischargedPatient.count());
     expect(await count(coordinator.token)).toBe(0);
     expect(await count(hospital.adminToken)).toBe(0);
     expect(await count(clerk.token)).toBe(4);

@@ -147,23 +147,56 @@ describe('a personal link', () => {
   });
 });
 
-describe('answers are checked against the version\'s questions', () => {
-  it('refuses each kind\'s bad answers with typed issues, stores nothing, and leaves the link usable', async () => {
+describe("answers are checked against the version's questions", () => {
+  it("refuses each kind's bad answers with typed issues, stores nothing, and leaves the link usable", async () => {
     const { tokens } = await api.invite(coordinator.token, survey.id, 1);
     const token = tokens[0]!;
     const [rating, nps, single, multiple, text, food] = survey.questions as [Question, Question, Question, Question, Question, Question];
     const unknownKey = '00000000-0000-4000-8000-000000000000';
     const cases: { answers: unknown[]; issues: [number | null, string][] }[] = [
       // required questions left out (rating, nps, single choice)
-      { answers: [], issues: [[1, 'REQUIRED'], [2, 'REQUIRED'], [3, 'REQUIRED']] },
+      {
+        answers: [],
+        issues: [
+          [1, 'REQUIRED'],
+          [2, 'REQUIRED'],
+          [3, 'REQUIRED'],
+        ],
+      },
       // empty values count as not answered
-      { answers: [{ questionKey: rating.key }, { questionKey: nps.key, text: '  ' }, { questionKey: single.key, optionKeys: [] }], issues: [[1, 'REQUIRED'], [2, 'REQUIRED'], [3, 'REQUIRED']] },
+      {
+        answers: [{ questionKey: rating.key }, { questionKey: nps.key, text: '  ' }, { questionKey: single.key, optionKeys: [] }],
+        issues: [
+          [1, 'REQUIRED'],
+          [2, 'REQUIRED'],
+          [3, 'REQUIRED'],
+        ],
+      },
       // ranges: RATING 1–5, NPS 0–10
       {
-        answers: [{ questionKey: rating.key, number: 0 }, { questionKey: nps.key, number: 11 }, { questionKey: single.key, optionKeys: [single.options[0]!.key] }, { questionKey: food.key, number: 6 }],
-        issues: [[1, 'OUT_OF_RANGE'], [2, 'OUT_OF_RANGE'], [6, 'OUT_OF_RANGE']],
+        answers: [
+          { questionKey: rating.key, number: 0 },
+          { questionKey: nps.key, number: 11 },
+          { questionKey: single.key, optionKeys: [single.options[0]!.key] },
+          { questionKey: food.key, number: 6 },
+        ],
+        issues: [
+          [1, 'OUT_OF_RANGE'],
+          [2, 'OUT_OF_RANGE'],
+          [6, 'OUT_OF_RANGE'],
+        ],
       },
-      { answers: [{ questionKey: rating.key, number: -1 }, { questionKey: nps.key, number: -1 }, { questionKey: single.key, optionKeys: [single.options[0]!.key] }], issues: [[1, 'OUT_OF_RANGE'], [2, 'OUT_OF_RANGE']] },
+      {
+        answers: [
+          { questionKey: rating.key, number: -1 },
+          { questionKey: nps.key, number: -1 },
+          { questionKey: single.key, optionKeys: [single.options[0]!.key] },
+        ],
+        issues: [
+          [1, 'OUT_OF_RANGE'],
+          [2, 'OUT_OF_RANGE'],
+        ],
+      },
       // wrong kinds of value
       {
         answers: [
@@ -173,7 +206,13 @@ describe('answers are checked against the version\'s questions', () => {
           { questionKey: multiple.key, text: '住宿' },
           { questionKey: text.key, number: 3 },
         ],
-        issues: [[1, 'WRONG_KIND'], [2, 'WRONG_KIND'], [3, 'WRONG_KIND'], [4, 'WRONG_KIND'], [5, 'WRONG_KIND']],
+        issues: [
+          [1, 'WRONG_KIND'],
+          [2, 'WRONG_KIND'],
+          [3, 'WRONG_KIND'],
+          [4, 'WRONG_KIND'],
+          [5, 'WRONG_KIND'],
+        ],
       },
       // options: unknown (also another question's), two for a single choice, one twice
       {
@@ -183,7 +222,10 @@ describe('answers are checked against the version\'s questions', () => {
           { questionKey: single.key, optionKeys: [single.options[0]!.key, single.options[1]!.key] },
           { questionKey: multiple.key, optionKeys: [single.options[0]!.key] },
         ],
-        issues: [[3, 'TOO_MANY_OPTIONS'], [4, 'UNKNOWN_OPTION']],
+        issues: [
+          [3, 'TOO_MANY_OPTIONS'],
+          [4, 'UNKNOWN_OPTION'],
+        ],
       },
       {
         answers: [
@@ -192,7 +234,10 @@ describe('answers are checked against the version\'s questions', () => {
           { questionKey: single.key, optionKeys: [unknownKey] },
           { questionKey: multiple.key, optionKeys: [multiple.options[0]!.key, multiple.options[0]!.key] },
         ],
-        issues: [[3, 'UNKNOWN_OPTION'], [4, 'TOO_MANY_OPTIONS']],
+        issues: [
+          [3, 'UNKNOWN_OPTION'],
+          [4, 'TOO_MANY_OPTIONS'],
+        ],
       },
       // text too long; an unknown question; a question answered twice
       {
@@ -204,14 +249,21 @@ describe('answers are checked against the version\'s questions', () => {
           { questionKey: text.key, text: '长'.repeat(2001) },
           { questionKey: unknownKey, number: 1 },
         ],
-        issues: [[1, 'DUPLICATE_ANSWER'], [5, 'TOO_LONG'], [null, 'UNKNOWN_QUESTION']],
+        issues: [
+          [1, 'DUPLICATE_ANSWER'],
+          [5, 'TOO_LONG'],
+          [null, 'UNKNOWN_QUESTION'],
+        ],
       },
     ];
     const before = await fingerprint(gov.id);
     for (const c of cases) {
       const result = await api.submit(token, c.answers);
       expect(result.__typename, JSON.stringify(c.answers)).toBe('SurveyAnswersError');
-      expect(result.issues.map((i: { position: number | null; code: string }) => [i.position, i.code]), JSON.stringify(c.answers)).toEqual(c.issues);
+      expect(
+        result.issues.map((i: { position: number | null; code: string }) => [i.position, i.code]),
+        JSON.stringify(c.answers),
+      ).toEqual(c.issues);
       for (const issue of result.issues) {
         expect(issue.message).toEqual(expect.any(String));
         if (issue.position) expect(issue.questionKey).toBe(survey.questions[issue.position - 1]!.key);
@@ -231,11 +283,15 @@ describe('answers are checked against the version\'s questions', () => {
 });
 
 describe('a negative answer', () => {
-  it('opens a follow-up task for the survey owner\'s role, with no personal data, resolved from the response or the board', async () => {
+  it("opens a follow-up task for the survey owner's role, with no personal data, resolved from the response or the board", async () => {
     const { tokens, invitationIds } = await api.invite(coordinator.token, survey.id, 3);
     const [lowRating, complaint, positive] = tokens as [string, string, string];
-    expect((await api.submit(lowRating, answersFor(survey.questions, { rating: 2, nps: 9, text: '房间太吵，联系我 13800001111' }))).__typename).toBe('SubmitSurveyResponsePayload');
-    expect((await api.submit(complaint, answersFor(survey.questions, { rating: 5, nps: 10 }), { complaint: true })).__typename).toBe('SubmitSurveyResponsePayload');
+    expect((await api.submit(lowRating, answersFor(survey.questions, { rating: 2, nps: 9, text: '房间太吵，联系我 13800001111' }))).__typename).toBe(
+      'SubmitSurveyResponsePayload',
+    );
+    expect((await api.submit(complaint, answersFor(survey.questions, { rating: 5, nps: 10 }), { complaint: true })).__typename).toBe(
+      'SubmitSurveyResponsePayload',
+    );
     expect((await api.submit(positive, answersFor(survey.questions, { rating: 3, nps: 7 }))).__typename).toBe('SubmitSurveyResponsePayload');
 
     const responses = await api.gql(
@@ -278,7 +334,11 @@ describe('a negative answer', () => {
 
     // Done on the board: the response follows (and reopening clears it).
     const setStatus = (status: string) =>
-      api.gql(`mutation($id: ID!, $s: TaskStatus!) { changeTaskStatus(input: { id: $id, status: $s }) { __typename } }`, { id: flagged.followUpTask.id, s: status }, staff.token);
+      api.gql(
+        `mutation($id: ID!, $s: TaskStatus!) { changeTaskStatus(input: { id: $id, status: $s }) { __typename } }`,
+        { id: flagged.followUpTask.id, s: status },
+        staff.token,
+      );
     const resolvedAt = async () =>
       (await api.gql(`query($id: ID!) { node(id: $id) { ... on SurveyResponse { resolvedAt } } }`, { id: flagged.id }, coordinator.token)).node.resolvedAt;
     await setStatus('DONE');
@@ -287,7 +347,11 @@ describe('a negative answer', () => {
     expect(await resolvedAt()).toBeNull();
 
     // A positive response has nothing to follow up.
-    const positiveResponse = await api.gql(`query($id: ID!) { node(id: $id) { ... on SurveyInvitation { response { id negative followUpTask { id } } } } }`, { id: invitationIds[2] }, coordinator.token);
+    const positiveResponse = await api.gql(
+      `query($id: ID!) { node(id: $id) { ... on SurveyInvitation { response { id negative followUpTask { id } } } } }`,
+      { id: invitationIds[2] },
+      coordinator.token,
+    );
     expect(positiveResponse.node.response).toMatchObject({ negative: false, followUpTask: null });
     const refused = await api.gql(
       `mutation($id: ID!) { resolveSurveyFollowUp(input: { responseId: $id, resolution: "x" }) { __typename ... on FeedbackError { code } } }`,

@@ -90,17 +90,29 @@ describe('results', () => {
     expect(nps.nps).toEqual({ score: 20, promoters: 2, passives: 2, detractors: 1, total: 5 }); // 40 % − 20 %
     expect(nps.distribution).toHaveLength(11);
     expect(nps.distribution.filter((bin: any) => bin.count > 0)).toEqual([
-      { value: 0, count: 1 }, { value: 7, count: 1 }, { value: 8, count: 1 }, { value: 9, count: 1 }, { value: 10, count: 1 },
+      { value: 0, count: 1 },
+      { value: 7, count: 1 },
+      { value: 8, count: 1 },
+      { value: 9, count: 1 },
+      { value: 10, count: 1 },
     ]);
 
     const purpose = question(r, 3);
     expect(purpose.answered).toBe(5);
-    expect(purpose.choices.map((c: any) => [c.label, c.count, c.share])).toEqual([['调研', 3, 0.6], ['交流', 1, 0.2], ['其他', 1, 0.2]]);
+    expect(purpose.choices.map((c: any) => [c.label, c.count, c.share])).toEqual([
+      ['调研', 3, 0.6],
+      ['交流', 1, 0.2],
+      ['其他', 1, 0.2],
+    ]);
     expect(purpose.average).toBeNull();
 
     const improve = question(r, 4);
     expect(improve.answered).toBe(3);
-    expect(improve.choices.map((c: any) => [c.label, c.count, c.share])).toEqual([['住宿', 2, 0.667], ['餐饮', 1, 0.333], ['用车', 1, 0.333]]);
+    expect(improve.choices.map((c: any) => [c.label, c.count, c.share])).toEqual([
+      ['住宿', 2, 0.667],
+      ['餐饮', 1, 0.333],
+      ['用车', 1, 0.333],
+    ]);
 
     const text = question(r, 5);
     expect(text.answered).toBe(2);
@@ -123,16 +135,15 @@ describe('results', () => {
     expect(await api.results(coordinator.token, survey.id, { campaignId: b.campaignId })).toEqual(byVisit);
 
     // Campaign A was issued 40 days ago: a period of the last week holds campaign B only.
-    await ownerQuery(
-      `UPDATE survey_invitations SET created_at = created_at - interval '40 days' WHERE campaign_id = $1`,
-      [rawId(a.campaignId)],
-    );
+    await ownerQuery(`UPDATE survey_invitations SET created_at = created_at - interval '40 days' WHERE campaign_id = $1`, [rawId(a.campaignId)]);
     const week = await api.results(coordinator.token, survey.id, { from: new Date(Date.now() - 7 * 86_400_000).toISOString() });
     expect(week).toEqual(byVisit);
     const before = await api.results(coordinator.token, survey.id, { to: new Date(Date.now() - 7 * 86_400_000).toISOString() });
     expect(before).toMatchObject({ invitations: 5, responses: 3 });
     expect(await api.results(coordinator.token, survey.id, { from: new Date(Date.now() + 86_400_000).toISOString() })).toMatchObject({
-      invitations: 0, responses: 0, responseRate: null,
+      invitations: 0,
+      responses: 0,
+      responseRate: null,
     });
 
     // A second version: its own invitations and responses; all versions add up.
@@ -146,7 +157,10 @@ describe('results', () => {
     expect((await api.submit(c.tokens[0]!, [{ questionKey: survey.questions[0]!.key, number: 5 }])).__typename).toBe('SubmitSurveyResponsePayload');
     const all = await api.results(coordinator.token, survey.id);
     expect(all).toMatchObject({ invitations: 10, responses: 6, responseRate: 0.6 });
-    expect(all.versions.map((v: any) => [v.number, v.invitations, v.responses, v.responseRate])).toEqual([[1, 8, 5, 0.625], [2, 2, 1, 0.5]]);
+    expect(all.versions.map((v: any) => [v.number, v.invitations, v.responses, v.responseRate])).toEqual([
+      [1, 8, 5, 0.625],
+      [2, 2, 1, 0.5],
+    ]);
     expect(question(all, 1, 2)).toMatchObject({ answered: 1, average: 5 });
     const onlyV2 = await api.results(coordinator.token, survey.id, { version: 2 });
     expect(onlyV2).toMatchObject({ invitations: 2, responses: 1, responseRate: 0.5 });
@@ -157,7 +171,18 @@ describe('results', () => {
     const csv = await api.csv(coordinator.token, survey.id, { version: 1 });
     const rows: string[][] = parse(csv);
     const [header, ...data] = rows as [string[], ...string[][]];
-    expect(header.slice(0, 10)).toEqual(['response_id', 'version', 'submitted_at', 'respondent_kind', 'campaign', 'visit_id', 'complaint', 'negative', 'resolved_at', 'resolution']);
+    expect(header.slice(0, 10)).toEqual([
+      'response_id',
+      'version',
+      'submitted_at',
+      'respondent_kind',
+      'campaign',
+      'visit_id',
+      'complaint',
+      'negative',
+      'resolved_at',
+      'resolution',
+    ]);
     expect(header.slice(10)).toEqual(['Q1 总体满意度', 'Q2 推荐意愿', 'Q3 来访目的', 'Q4 需改进之处', 'Q5 意见和建议', 'Q6 餐饮']);
     expect(data).toHaveLength(5);
     const answers = data.map((row) => row.slice(10));

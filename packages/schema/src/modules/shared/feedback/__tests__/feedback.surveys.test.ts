@@ -25,7 +25,13 @@ afterAll(() => t?.close());
 describe('publishing and versions', () => {
   it('edits a draft, freezes it by publishing, drafts the next version on edit, and keeps each invitation on its version', async () => {
     const created = await api.createSurvey(coordinator.token);
-    expect(created.survey).toMatchObject({ status: 'DRAFT', version: 1, title: '接待满意度测试问卷', publishedVersion: null, versions: [{ number: 1, isDraft: true, publishedAt: null }] });
+    expect(created.survey).toMatchObject({
+      status: 'DRAFT',
+      version: 1,
+      title: '接待满意度测试问卷',
+      publishedVersion: null,
+      versions: [{ number: 1, isDraft: true, publishedAt: null }],
+    });
     const id = created.survey.id;
     const v1Draft: Question[] = created.survey.draft.questions;
     expect(v1Draft).toHaveLength(6);
@@ -47,7 +53,9 @@ describe('publishing and versions', () => {
     const v1: Question[] = published.survey.publishedVersion.questions;
 
     // Frozen below the API too: not even the database owner can change a published version.
-    await expect(ownerQuery(`UPDATE survey_versions SET title = 'x' WHERE survey_id = $1 AND number = 1`, [rawId(id)])).rejects.toThrow(/published and cannot change/);
+    await expect(ownerQuery(`UPDATE survey_versions SET title = 'x' WHERE survey_id = $1 AND number = 1`, [rawId(id)])).rejects.toThrow(
+      /published and cannot change/,
+    );
 
     const first = await api.invite(coordinator.token, id, 1);
 
@@ -95,7 +103,10 @@ describe('publishing and versions', () => {
       { id },
       coordinator.token,
     );
-    expect(versions.node.versions).toEqual([{ number: 1, isDraft: false }, { number: 2, isDraft: false }]);
+    expect(versions.node.versions).toEqual([
+      { number: 1, isDraft: false },
+      { number: 2, isDraft: false },
+    ]);
     const byId = new Map(versions.node.invitations.edges.map((e: any) => [e.node.id, e.node]));
     expect(byId.get(first.invitationIds[0])).toMatchObject({ versionNumber: 1, status: 'RESPONDED', response: { versionNumber: 1 } });
     expect(byId.get(second.invitationIds[0])).toMatchObject({ versionNumber: 1, status: 'RESPONDED', response: { versionNumber: 1 } });
@@ -125,7 +136,11 @@ describe('publishing and versions', () => {
     });
     // Only coordinators (and admins) design surveys.
     const staff = await gov.member(['STAFF']);
-    const forbidden = await t.gql(`mutation($input: CreateSurveyInput!) { createSurvey(input: $input) { __typename } }`, { input: EVERY_KIND }, { token: staff.token });
+    const forbidden = await t.gql(
+      `mutation($input: CreateSurveyInput!) { createSurvey(input: $input) { __typename } }`,
+      { input: EVERY_KIND },
+      { token: staff.token },
+    );
     expect(forbidden.errors).toBeUndefined();
     expect(forbidden.data.createSurvey.__typename).toBe('ForbiddenError');
   });
@@ -139,7 +154,9 @@ describe('publishing and versions', () => {
     expect(closed.survey).toMatchObject({ status: 'CLOSED' });
     expect(await api.form(tokens[1]!)).toMatchObject({ code: 'INVALID_TOKEN' });
     expect(await api.submit(tokens[1]!, answersFor(survey.questions, {}))).toMatchObject({ code: 'INVALID_TOKEN' });
-    expect(await api.campaign(coordinator.token, { surveyId: survey.id, name: '再来', respondents: [{ kind: 'OTHER', name: '乙' }] })).toMatchObject({ code: 'SURVEY_CLOSED' });
+    expect(await api.campaign(coordinator.token, { surveyId: survey.id, name: '再来', respondents: [{ kind: 'OTHER', name: '乙' }] })).toMatchObject({
+      code: 'SURVEY_CLOSED',
+    });
     expect(await api.saveDraft(coordinator.token, survey.id, closed.survey.version, EVERY_KIND)).toMatchObject({ code: 'SURVEY_CLOSED' });
     expect((await api.results(coordinator.token, survey.id)).responses).toBe(1);
   });
@@ -158,8 +175,15 @@ describe('reminders', () => {
     expect(fresh).not.toBe(tokens[1]);
     expect(await api.form(tokens[1]!)).toMatchObject({ code: 'INVALID_TOKEN' });
     expect((await api.submit(fresh, answersFor(survey.questions, {}))).__typename).toBe('SubmitSurveyResponsePayload');
-    const counts = await ownerQuery(`SELECT reminder_count, last_reminded_at IS NOT NULL AS reminded FROM survey_invitations WHERE campaign_id = $1 ORDER BY reminder_count`, [rawId(campaignId)]);
-    expect(counts).toEqual([{ reminder_count: 0, reminded: false }, { reminder_count: 1, reminded: true }, { reminder_count: 1, reminded: true }]);
+    const counts = await ownerQuery(
+      `SELECT reminder_count, last_reminded_at IS NOT NULL AS reminded FROM survey_invitations WHERE campaign_id = $1 ORDER BY reminder_count`,
+      [rawId(campaignId)],
+    );
+    expect(counts).toEqual([
+      { reminder_count: 0, reminded: false },
+      { reminder_count: 1, reminded: true },
+      { reminder_count: 1, reminded: true },
+    ]);
   });
 });
 

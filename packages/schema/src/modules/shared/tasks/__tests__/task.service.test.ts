@@ -3,7 +3,17 @@
 // status transitions and their typed errors, the events they queue, and the fixture's own promises —
 // nothing it wrote survives it, and RLS holds inside it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlatformAdmin, createTenant, ownerQuery, rawId, startTestApp, unique, withTenantTransaction, type TestApp, type TestTenant } from '@jiedai/testing';
+import {
+  createPlatformAdmin,
+  createTenant,
+  ownerQuery,
+  rawId,
+  startTestApp,
+  unique,
+  withTenantTransaction,
+  type TestApp,
+  type TestTenant,
+} from '@jiedai/testing';
 import { TaskError } from '../task.errors.ts';
 import { changeTaskStatus, createTask, TASK_TOPIC } from '../task.service.ts';
 
@@ -14,7 +24,10 @@ let b: TestTenant;
 beforeAll(async () => {
   t = await startTestApp();
   const platform = await createPlatformAdmin(t);
-  [a, b] = await Promise.all([createTenant(t, platform.token, 'GOVERNMENT_OFFICE', { withDefaultStructure: false }), createTenant(t, platform.token, 'HOTEL', { withDefaultStructure: false })]);
+  [a, b] = await Promise.all([
+    createTenant(t, platform.token, 'GOVERNMENT_OFFICE', { withDefaultStructure: false }),
+    createTenant(t, platform.token, 'HOTEL', { withDefaultStructure: false }),
+  ]);
 });
 afterAll(async () => {
   await t?.close();
@@ -79,7 +92,7 @@ describe('task service, in a rolled-back tenant transaction', () => {
     expect(await ownerQuery('SELECT id FROM audit_log WHERE target_id = $1', [id])).toEqual([]);
   });
 
-  it('keeps RLS: another tenant\'s task is invisible inside the fixture (and visible in its own tenant\'s)', async () => {
+  it("keeps RLS: another tenant's task is invisible inside the fixture (and visible in its own tenant's)", async () => {
     const created = await t.gql(
       `mutation($input: CreateTaskInput!) { createTask(input: $input) { __typename ... on TaskPayload { task { id } } } }`,
       { input: { phase: 'RECEPTION', title: unique('tenant-b') } },
@@ -98,7 +111,7 @@ describe('task service, in a rolled-back tenant transaction', () => {
     });
   });
 
-  it('acts as the member it is given, with that member\'s roles', async () => {
+  it("acts as the member it is given, with that member's roles", async () => {
     const staff = await a.member(['STAFF']);
     await withTenantTransaction(t, a, { email: staff.email }, async (deps) => {
       expect(deps.access).toMatchObject({ tenantId: a.id, roles: ['STAFF'] });

@@ -35,8 +35,7 @@ async function fill(visitId: string, n: number) {
   );
 }
 
-const taskCount = async (visitId: string) =>
-  Number((await ownerQuery(`SELECT count(*) AS n FROM tasks WHERE visit_id = $1`, [rawId(visitId)]))[0].n);
+const taskCount = async (visitId: string) => Number((await ownerQuery(`SELECT count(*) AS n FROM tasks WHERE visit_id = $1`, [rawId(visitId)]))[0].n);
 
 describe('at most MAX_TASKS_PER_VISIT tasks per visit', () => {
   it('the last one fits; one more is TOO_MANY_TASKS and stores nothing, on createTask and on instantiateChecklist', async () => {
@@ -59,7 +58,10 @@ describe('at most MAX_TASKS_PER_VISIT tasks per visit', () => {
     );
     expect(res.data.instantiateChecklist).toEqual({ __typename: 'TaskError', code: 'TOO_MANY_TASKS' });
     expect(await taskCount(visitId)).toBe(MAX_TASKS_PER_VISIT);
-    const [events] = await ownerQuery(`SELECT count(*) AS n FROM event_log WHERE tenant_id = $1 AND payload->'task'->>'visitId' = $2`, [tenant.id, rawId(visitId)]);
+    const [events] = await ownerQuery(`SELECT count(*) AS n FROM event_log WHERE tenant_id = $1 AND payload->'task'->>'visitId' = $2`, [
+      tenant.id,
+      rawId(visitId),
+    ]);
     expect(Number(events.n)).toBe(1); // only the one createTask that succeeded
   });
 
@@ -67,11 +69,9 @@ describe('at most MAX_TASKS_PER_VISIT tasks per visit', () => {
     const visitId = await api.newVisit(tenant.adminToken);
     await fill(visitId, MAX_TASKS_PER_VISIT - 3);
     const results = await Promise.all(
-      Array.from({ length: 8 }, () =>
-        t.gql(CREATE_TASK, { input: { visitId, phase: 'RECEPTION', title: unique('任务') } }, { token: tenant.adminToken }),
-      ),
+      Array.from({ length: 8 }, () => t.gql(CREATE_TASK, { input: { visitId, phase: 'RECEPTION', title: unique('任务') } }, { token: tenant.adminToken })),
     );
-    const kinds = results.map((r) => r.data.createTask.__typename === 'TaskPayload' ? 'ok' : r.data.createTask.code);
+    const kinds = results.map((r) => (r.data.createTask.__typename === 'TaskPayload' ? 'ok' : r.data.createTask.code));
     expect(kinds.filter((k) => k === 'ok')).toHaveLength(3);
     expect(kinds.filter((k) => k === 'TOO_MANY_TASKS')).toHaveLength(5);
     expect(await taskCount(visitId)).toBe(MAX_TASKS_PER_VISIT);

@@ -4,18 +4,7 @@
 // hand-made Proxy lacked a `has` trap, so plugin-prisma's `'task' in client` failed with "Unable to find
 // delegate for model Task" and, `comments` being non-null, every such event arrived as `data: null`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createPlatformAdmin,
-  createTenant,
-  sseFeed,
-  startTestApp,
-  unique,
-  waitFor,
-  wsFeed,
-  type Feed,
-  type TestApp,
-  type TestTenant,
-} from '@jiedai/testing';
+import { createPlatformAdmin, createTenant, sseFeed, startTestApp, unique, waitFor, wsFeed, type Feed, type TestApp, type TestTenant } from '@jiedai/testing';
 import { visitApi, type VisitApi } from '../../visits/__tests__/visits.helpers.ts';
 
 let t: TestApp;
@@ -67,13 +56,14 @@ async function ok(query: string, variables: Record<string, unknown>) {
 
 /** Creates a task with an assignee, comments on it, attaches evidence and completes it: every relation filled by the last event. */
 async function richTask(visitId: string, assigneeMembershipId: string, title: string) {
-  const created = await ok(
-    `mutation($input: CreateTaskInput!) { createTask(input: $input) { __typename ... on TaskPayload { task { id } } } }`,
-    { input: { visitId, phase: 'PREPARATION', title, assigneeMembershipId } },
-  );
+  const created = await ok(`mutation($input: CreateTaskInput!) { createTask(input: $input) { __typename ... on TaskPayload { task { id } } } }`, {
+    input: { visitId, phase: 'PREPARATION', title, assigneeMembershipId },
+  });
   const id = created.createTask.task.id as string;
   await ok(`mutation($id: ID!) { addTaskComment(input: { id: $id, body: "房间已检查" }) { __typename } }`, { id });
-  await ok(`mutation($id: ID!) { addTaskEvidence(input: { id: $id, kind: PHOTO, reference: "s3://evidence/room-1.jpg", note: "1208" }) { __typename } }`, { id });
+  await ok(`mutation($id: ID!) { addTaskEvidence(input: { id: $id, kind: PHOTO, reference: "s3://evidence/room-1.jpg", note: "1208" }) { __typename } }`, {
+    id,
+  });
   const done = await ok(`mutation($id: ID!) { changeTaskStatus(input: { id: $id, status: DONE }) { __typename } }`, { id });
   expect(done.changeTaskStatus.__typename).toBe('TaskPayload');
   return id;
@@ -102,7 +92,9 @@ describe('relations inside live task events', () => {
   it('resolve over graphql-ws (the visit board and the tenant-wide feed) and over SSE', async () => {
     const visitId = await api.newVisit(tenant.adminToken);
     const member = await tenant.member(['STAFF']);
-    const displayName = (await t.gql(`query($id: ID!) { node(id: $id) { ... on Membership { user { displayName } } } }`, { id: member.membershipId }, { token: tenant.adminToken })).data.node.user.displayName;
+    const displayName = (
+      await t.gql(`query($id: ID!) { node(id: $id) { ... on Membership { user { displayName } } } }`, { id: member.membershipId }, { token: tenant.adminToken })
+    ).data.node.user.displayName;
 
     const ws = t.wsClient({ Authorization: `Bearer ${tenant.adminToken}` });
     const board = wsFeed<RichEvent>(ws, { query: BOARD, variables: { v: visitId }, field: 'taskBoardChanged' });
@@ -113,12 +105,18 @@ describe('relations inside live task events', () => {
     const foreign = sseFeed<RichEvent>(url, other.adminToken, { query: ALL, field: 'taskChanged' });
     // The subscriptions are live once a probe's event (or its failure) has reached all three.
     const heard = (f: Feed<RichEvent>) => f.events.length + f.errors.length > 0;
-    await waitFor(async () => {
-      if (heard(board) && heard(all) && heard(sse)) return true;
-      await ok(`mutation($input: CreateTaskInput!) { createTask(input: $input) { __typename } }`, { input: { visitId, phase: 'FOLLOW_UP', title: unique('probe') } });
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      return false;
-    }, 15_000, 'the three subscriptions to be live');
+    await waitFor(
+      async () => {
+        if (heard(board) && heard(all) && heard(sse)) return true;
+        await ok(`mutation($input: CreateTaskInput!) { createTask(input: $input) { __typename } }`, {
+          input: { visitId, phase: 'FOLLOW_UP', title: unique('probe') },
+        });
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return false;
+      },
+      15_000,
+      'the three subscriptions to be live',
+    );
 
     const taskId = await richTask(visitId, member.membershipId, unique('检查房间'));
     for (const feed of [board, all, sse]) {

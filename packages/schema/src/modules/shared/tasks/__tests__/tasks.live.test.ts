@@ -91,12 +91,22 @@ async function gql(app: TestApp, query: string, variables: Record<string, unknow
 function taskOps(app: TestApp, token: string) {
   return {
     async create(visitId: string | null, title = unique('任务')) {
-      const data = await gql(app, `mutation($i: CreateTaskInput!) { createTask(input: $i) { ${TASK_RESULT} } }`, { i: { visitId, phase: 'RECEPTION', title } }, token);
+      const data = await gql(
+        app,
+        `mutation($i: CreateTaskInput!) { createTask(input: $i) { ${TASK_RESULT} } }`,
+        { i: { visitId, phase: 'RECEPTION', title } },
+        token,
+      );
       expect(data.createTask.__typename, JSON.stringify(data)).toBe('TaskPayload');
       return data.createTask.task as { id: string; version: number; status: string; title: string };
     },
     async status(id: string, status: string, reason?: string) {
-      const data = await gql(app, `mutation($id: ID!, $s: TaskStatus!, $r: String) { changeTaskStatus(input: { id: $id, status: $s, reason: $r }) { ${TASK_RESULT} } }`, { id, s: status, r: reason ?? null }, token);
+      const data = await gql(
+        app,
+        `mutation($id: ID!, $s: TaskStatus!, $r: String) { changeTaskStatus(input: { id: $id, status: $s, reason: $r }) { ${TASK_RESULT} } }`,
+        { id, s: status, r: reason ?? null },
+        token,
+      );
       return data.changeTaskStatus;
     },
     async rename(id: string, title: string) {
@@ -105,7 +115,12 @@ function taskOps(app: TestApp, token: string) {
       return data.updateTask.task;
     },
     async comment(id: string, body: string) {
-      const data = await gql(app, `mutation($id: ID!, $b: String!) { addTaskComment(input: { id: $id, body: $b }) { ${TASK_RESULT} } }`, { id, b: body }, token);
+      const data = await gql(
+        app,
+        `mutation($id: ID!, $b: String!) { addTaskComment(input: { id: $id, body: $b }) { ${TASK_RESULT} } }`,
+        { id, b: body },
+        token,
+      );
       expect(data.addTaskComment.__typename).toBe('TaskPayload');
     },
     async remove(id: string) {
@@ -414,7 +429,6 @@ describe('graphql-ws task boards', () => {
 
 const SHARED_REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-
 async function redisPing(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
@@ -482,7 +496,7 @@ describe('two gateways sharing Redis', () => {
     }
     await sleep(300);
     expect(f.events.map((e) => e.kind)).toEqual(['CREATED', 'STATUS_CHANGED', 'UPDATED']);
-    expect(seen(f)).toEqual((await committed(d.id, '0', visitId)));
+    expect(seen(f)).toEqual(await committed(d.id, '0', visitId));
     f.stop();
   });
 
@@ -563,7 +577,12 @@ describe('a consumer that stops reading', () => {
       const created = await gql(
         t,
         `mutation($i: CreateChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename ... on ChecklistTemplatePayload { template { id } } } }`,
-        { i: { name: unique(`大清单${n}`), items: Array.from({ length: 300 }, (_, i) => ({ phase: 'PREPARATION', title: `第${n}组第${i + 1}项`, description })) } },
+        {
+          i: {
+            name: unique(`大清单${n}`),
+            items: Array.from({ length: 300 }, (_, i) => ({ phase: 'PREPARATION', title: `第${n}组第${i + 1}项`, description })),
+          },
+        },
         s.adminToken,
       );
       templateIds.push(created.createChecklistTemplate.template.id);
@@ -635,13 +654,23 @@ describe('a consumer that stops reading', () => {
     // an uncaught exception, i.e. the process down for every tenant.)
     const s = await createTenant(t, platformToken, 'GOVERNMENT_OFFICE');
     const visitId = await api.newVisit(s.adminToken);
-    for (const [kind, at] of [['BREAKFAST', '07:30'], ['LUNCH', '12:00'], ['DINNER', '18:00'], ['BANQUET', '20:00']] as const) {
+    for (const [kind, at] of [
+      ['BREAKFAST', '07:30'],
+      ['LUNCH', '12:00'],
+      ['DINNER', '18:00'],
+      ['BANQUET', '20:00'],
+    ] as const) {
       await api.add(s.adminToken, 'saveMeal', visitId, { kind, startsAt: L(`2030-05-10T${at}`) });
     }
     const template = await gql(
       t,
       `mutation($i: CreateChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename ... on ChecklistTemplatePayload { template { id } } } }`,
-      { i: { name: unique('每餐清单'), items: Array.from({ length: 300 }, (_, i) => ({ phase: 'RECEPTION', title: `每餐第${i + 1}项`, anchor: 'EACH_MEAL', offsetMinutes: -15 })) } },
+      {
+        i: {
+          name: unique('每餐清单'),
+          items: Array.from({ length: 300 }, (_, i) => ({ phase: 'RECEPTION', title: `每餐第${i + 1}项`, anchor: 'EACH_MEAL', offsetMinutes: -15 })),
+        },
+      },
       s.adminToken,
     );
     const from = await currentSeq(s.id);

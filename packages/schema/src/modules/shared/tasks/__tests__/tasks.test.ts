@@ -64,11 +64,7 @@ async function gql(query: string, variables: Record<string, unknown>, token: str
 }
 
 async function templates(token: string): Promise<Template[]> {
-  const data = await gql(
-    `{ checklistTemplates { id name items { phase position title anchor offsetMinutes mealKind itineraryKind } } }`,
-    {},
-    token,
-  );
+  const data = await gql(`{ checklistTemplates { id name items { phase position title anchor offsetMinutes mealKind itineraryKind } } }`, {}, token);
   return data.checklistTemplates;
 }
 
@@ -121,10 +117,9 @@ async function newTask(token: string, input: Record<string, unknown>): Promise<T
 
 /** The task row and the tenant's event counter, as the database owner sees them. */
 async function stateOf(tenantId: string, taskGlobalId: string) {
-  const [row] = await ownerQuery(
-    `SELECT status, status_reason, version, completed_at, completed_by_id, due_at, title, updated_at FROM tasks WHERE id = $1`,
-    [rawId(taskGlobalId)],
-  );
+  const [row] = await ownerQuery(`SELECT status, status_reason, version, completed_at, completed_by_id, due_at, title, updated_at FROM tasks WHERE id = $1`, [
+    rawId(taskGlobalId),
+  ]);
   const [counter] = await ownerQuery(`SELECT seq FROM tenant_event_counters WHERE tenant_id = $1`, [tenantId]);
   const [events] = await ownerQuery(`SELECT count(*)::int AS n FROM event_log WHERE tenant_id = $1`, [tenantId]);
   const [audit] = await ownerQuery(`SELECT count(*)::int AS n FROM audit_log WHERE tenant_id = $1`, [tenantId]);
@@ -164,7 +159,13 @@ interface Recorded {
 async function recordPlan(token: string): Promise<Recorded> {
   const visitId = await api.newVisit(token, { startsAt: PLAN.startsAt, endsAt: PLAN.endsAt, purpose: 'WORK_INSPECTION' });
   const inboundId = await api.add(token, 'saveTravelLeg', visitId, { direction: 'INBOUND', mode: 'CAR', origin: '合肥', destination: '南京', ...PLAN.inbound });
-  const outboundId = await api.add(token, 'saveTravelLeg', visitId, { direction: 'OUTBOUND', mode: 'TRAIN', origin: '南京南', destination: '合肥南', ...PLAN.outbound });
+  const outboundId = await api.add(token, 'saveTravelLeg', visitId, {
+    direction: 'OUTBOUND',
+    mode: 'TRAIN',
+    origin: '南京南',
+    destination: '合肥南',
+    ...PLAN.outbound,
+  });
   for (const m of PLAN.meetings) await api.add(token, 'saveItineraryItem', visitId, { kind: 'MEETING', ...m });
   await api.add(token, 'saveItineraryItem', visitId, { kind: 'SIGHTSEEING', ...PLAN.sightseeing });
   await api.add(token, 'saveItineraryItem', visitId, { kind: 'SITE_VISIT', ...PLAN.siteVisit });
@@ -272,7 +273,11 @@ describe('the seeded government checklist on a visit', () => {
     expect(byTitle(tasks, '晚餐后适当安排文化娱乐节目').map((x) => [x.title, at(x.dueAt)])).toEqual([
       ['晚餐后适当安排文化娱乐节目（晚餐 05-10 18:30）', at(L('2030-05-10T20:00'))], // dinners only
     ]);
-    expect(byTitle(tasks, '组织活动').map((x) => at(x.dueAt)).sort()).toEqual([at(L('2030-05-10T09:00')), at(L('2030-05-11T07:30'))]); // meetings − 1 h
+    expect(
+      byTitle(tasks, '组织活动')
+        .map((x) => at(x.dueAt))
+        .sort(),
+    ).toEqual([at(L('2030-05-10T09:00')), at(L('2030-05-11T07:30'))]); // meetings − 1 h
     expect(byTitle(tasks, '景点参观').map((x) => x.title)).toEqual(['景点参观：准备相机，指定专人为来宾拍照（老城区参观）']); // not the site visit
     expect(at(one(tasks, '详细询问来访的主要目的').dueAt)).toBe(at(plan.createdAt)! + 60 * MIN); // requested + 1 h
     expect(at(one(tasks, '根据领导指示做好会议总结').dueAt)).toBe(at(PLAN.endsAt)! + 24 * 60 * MIN); // visit end + 1 day
@@ -291,7 +296,7 @@ describe('the seeded government checklist on a visit', () => {
     });
   });
 
-  it('instantiating again adds nothing; after a meal is added, only that meal\'s tasks are added', async () => {
+  it("instantiating again adds nothing; after a meal is added, only that meal's tasks are added", async () => {
     const before = await stateOf(a.id, tasks[0]!.id);
     const again = await instantiate(coordinator.token, plan.visitId, template.id);
     expect(again).toMatchObject({ __typename: 'InstantiateChecklistPayload', created: [] });
@@ -353,7 +358,13 @@ describe('the seeded government checklist on a visit', () => {
     // The car will arrive an hour later than planned.
     const later = L('2030-05-10T09:45');
     const saved = await api.save(coordinator.token, 'saveTravelLeg', plan.visitId, {
-      id: plan.inboundId, direction: 'INBOUND', mode: 'CAR', origin: '合肥', destination: '南京', departureAt: PLAN.inbound.departureAt, arrivalAt: later,
+      id: plan.inboundId,
+      direction: 'INBOUND',
+      mode: 'CAR',
+      origin: '合肥',
+      destination: '南京',
+      departureAt: PLAN.inbound.departureAt,
+      arrivalAt: later,
     });
     expect(saved.__typename, JSON.stringify(saved)).toBe('VisitPayload');
     let now = await check(later);
@@ -393,7 +404,10 @@ describe('the seeded government checklist on a visit', () => {
     const breakfastTasks = before.filter((x) => x.title.includes('早餐 05-11 07:30'));
     expect(breakfastTasks).toHaveLength(2);
     const saved = await api.save(coordinator.token, 'saveMeal', plan.visitId, {
-      id: plan.mealIds.BREAKFAST, kind: 'BREAKFAST', startsAt: L('2030-05-11T08:00'), place: '金陵饭店',
+      id: plan.mealIds.BREAKFAST,
+      kind: 'BREAKFAST',
+      startsAt: L('2030-05-11T08:00'),
+      place: '金陵饭店',
     });
     expect(saved.__typename, JSON.stringify(saved)).toBe('VisitPayload');
     const after = new Map((await visitTasks(coordinator.token, plan.visitId)).map((x) => [x.id, x]));
@@ -439,7 +453,14 @@ describe('status changes', () => {
       [a.id, rawId(x.id)],
     );
     expect(events.map((e) => (e.type === 'CREATED' ? 'CREATED' : `${e.change.from}→${e.change.to}`))).toEqual([
-      'CREATED', 'TODO→IN_PROGRESS', 'IN_PROGRESS→DONE', 'DONE→TODO', 'TODO→BLOCKED', 'BLOCKED→IN_PROGRESS', 'IN_PROGRESS→SKIPPED', 'SKIPPED→TODO',
+      'CREATED',
+      'TODO→IN_PROGRESS',
+      'IN_PROGRESS→DONE',
+      'DONE→TODO',
+      'TODO→BLOCKED',
+      'BLOCKED→IN_PROGRESS',
+      'IN_PROGRESS→SKIPPED',
+      'SKIPPED→TODO',
     ]);
   });
 
@@ -473,7 +494,11 @@ describe('status changes', () => {
     const [bBefore] = await ownerQuery(`SELECT * FROM tasks WHERE id = $1`, [rawId(bTask.id)]);
     const upd = await gql(`mutation($id: ID!) { updateTask(input: { id: $id, title: "劫持" }) { ${TASK_RESULT} } }`, { id: bTask.id }, coordinator.token);
     expect(upd.updateTask).toMatchObject({ __typename: 'TaskError', code: 'NOT_FOUND' });
-    const del = await gql(`mutation($id: ID!) { deleteTask(input: { id: $id }) { __typename ... on TaskError { code } } }`, { id: bTask.id }, coordinator.token);
+    const del = await gql(
+      `mutation($id: ID!) { deleteTask(input: { id: $id }) { __typename ... on TaskError { code } } }`,
+      { id: bTask.id },
+      coordinator.token,
+    );
     expect(del.deleteTask).toMatchObject({ __typename: 'TaskError', code: 'NOT_FOUND' });
     expect(await ownerQuery(`SELECT * FROM tasks WHERE id = $1`, [rawId(bTask.id)])).toEqual([bBefore]);
     // A stale update is a CONFLICT too.
@@ -493,7 +518,11 @@ describe('status changes', () => {
     const attempts: [string, string, Record<string, unknown>][] = [
       ['createChecklistTemplate', `mutation($i: CreateChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename } }`, { i: templateInput }],
       ['createTask', `mutation($i: CreateTaskInput!) { createTask(input: $i) { __typename } }`, { i: { visitId, phase: 'RECEPTION', title: '越权' } }],
-      ['instantiateChecklist', `mutation($v: ID!, $t: ID!) { instantiateChecklist(input: { visitId: $v, templateId: $t }) { __typename } }`, { v: visitId, t: template.id }],
+      [
+        'instantiateChecklist',
+        `mutation($v: ID!, $t: ID!) { instantiateChecklist(input: { visitId: $v, templateId: $t }) { __typename } }`,
+        { v: visitId, t: template.id },
+      ],
       ['deleteTask', `mutation($id: ID!) { deleteTask(input: { id: $id }) { __typename } }`, { id: x.id }],
       ['updateTask', `mutation($id: ID!) { updateTask(input: { id: $id, title: "x" }) { __typename } }`, { id: x.id }],
     ];
@@ -536,7 +565,11 @@ describe('status changes', () => {
       name: templateInput.name,
       items: [{ title: '一步', phase: 'PREPARATION', position: 1, offsetMinutes: 0, anchor: null }],
     });
-    const dup = await gql(`mutation($i: CreateChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename ... on TaskError { code } } }`, { i: templateInput }, a.adminToken);
+    const dup = await gql(
+      `mutation($i: CreateChecklistTemplateInput!) { createChecklistTemplate(input: $i) { __typename ... on TaskError { code } } }`,
+      { i: templateInput },
+      a.adminToken,
+    );
     expect(dup.createChecklistTemplate).toEqual({ __typename: 'TaskError', code: 'NAME_TAKEN' });
     // A meal kind is only allowed with EACH_MEAL.
     const invalid = await gql(
@@ -623,7 +656,11 @@ describe('overdue and blocked at once, and the board', () => {
     expect(column('PREPARATION', 'TODO')).toEqual({ status: 'TODO', count: 1, tasks: { nodes: [{ id: p1.id }] } });
     expect(column('PREPARATION', 'DONE')).toEqual({ status: 'DONE', count: 1, tasks: { nodes: [{ id: p2.id }] } });
     expect(column('RECEPTION', 'TODO')).toEqual({ status: 'TODO', count: 1, tasks: { nodes: [{ id: p3.id }] } });
-    expect(column('RECEPTION', 'BLOCKED').tasks.nodes.map((x: { id: string }) => x.id).sort()).toEqual([p4.id, p5.id].sort());
+    expect(
+      column('RECEPTION', 'BLOCKED')
+        .tasks.nodes.map((x: { id: string }) => x.id)
+        .sort(),
+    ).toEqual([p4.id, p5.id].sort());
     expect(column('FOLLOW_UP', 'SKIPPED')).toEqual({ status: 'SKIPPED', count: 1, tasks: { nodes: [{ id: p6.id }] } });
     expect(column('FOLLOW_UP', 'IN_PROGRESS')).toEqual({ status: 'IN_PROGRESS', count: 1, tasks: { nodes: [{ id: p7.id }] } });
 
@@ -695,16 +732,27 @@ describe('comments, evidence and ad-hoc tasks', () => {
       `mutation($i: CreateTaskInput!) { createTask(input: $i) { __typename ... on TaskPayload { task { id title description phase position assignee { id } assigneeRole visit { id } dueAt anchor } } } }`,
       {
         i: {
-          visitId, phase: 'RECEPTION', title: '  准备欢迎横幅  ', description: '红底黄字', assigneeMembershipId: staff.membershipId,
-          assigneeRole: 'STAFF', dueAt: L('2030-05-10T08:00'),
+          visitId,
+          phase: 'RECEPTION',
+          title: '  准备欢迎横幅  ',
+          description: '红底黄字',
+          assigneeMembershipId: staff.membershipId,
+          assigneeRole: 'STAFF',
+          dueAt: L('2030-05-10T08:00'),
         },
       },
       coordinator.token,
     );
     const x = assigned.createTask.task;
     expect(x).toMatchObject({
-      title: '准备欢迎横幅', description: '红底黄字', phase: 'RECEPTION', assignee: { id: staff.membershipId }, assigneeRole: 'STAFF',
-      visit: { id: visitId }, dueAt: '2030-05-10T00:00:00.000Z', anchor: null,
+      title: '准备欢迎横幅',
+      description: '红底黄字',
+      phase: 'RECEPTION',
+      assignee: { id: staff.membershipId },
+      assigneeRole: 'STAFF',
+      visit: { id: visitId },
+      dueAt: '2030-05-10T00:00:00.000Z',
+      anchor: null,
     });
     const wide = await newTask(coordinator.token, { phase: 'FOLLOW_UP', title: '季度回访' });
     expect((await gql(`query($id: ID!) { node(id: $id) { ... on Task { visit { id } } } }`, { id: wide.id }, coordinator.token)).node.visit).toBeNull();
@@ -713,10 +761,13 @@ describe('comments, evidence and ad-hoc tasks', () => {
     const [bMember] = await Promise.all([b.member(['STAFF'])]);
     const bVisit = await api.newVisit(b.adminToken);
     expect(await createTask(coordinator.token, { phase: 'RECEPTION', title: 'x', assigneeMembershipId: bMember.membershipId })).toMatchObject({
-      __typename: 'TaskError', code: 'INVALID_REFERENCE',
+      __typename: 'TaskError',
+      code: 'INVALID_REFERENCE',
     });
     expect(await createTask(coordinator.token, { phase: 'RECEPTION', title: 'x', visitId: bVisit })).toMatchObject({
-      __typename: 'TaskError', code: 'INVALID_REFERENCE', message: 'No such visit',
+      __typename: 'TaskError',
+      code: 'INVALID_REFERENCE',
+      message: 'No such visit',
     });
     expect(await ownerQuery(`SELECT count(*)::int AS n FROM tasks WHERE title = 'x'`)).toEqual([{ n: 0 }]);
 

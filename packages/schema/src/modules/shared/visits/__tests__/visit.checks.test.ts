@@ -1,14 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  checkPlan,
-  PLAN_ISSUE_CODES,
-  PLAN_ISSUE_SEVERITY,
-  READINESS_CODES,
-  readinessDue,
-  type PlanIssue,
-  type PlanIssueCode,
-} from '../visit.checks.ts';
+import { checkPlan, PLAN_ISSUE_CODES, PLAN_ISSUE_SEVERITY, READINESS_CODES, readinessDue, type PlanIssue, type PlanIssueCode } from '../visit.checks.ts';
 import type {
   PlanBudgetLine,
   PlanContact,
@@ -112,16 +104,10 @@ function basePlan(overrides: Partial<VisitPlan> = {}): VisitPlan {
     endsAt: '2024-05-02T09:00:00Z', // 05-02 17:00: one night, 05-01
     timeZone: 'Asia/Shanghai',
     includesImportantLeader: false,
-    guests: [
-      guest('g1', { name: 'Wang Wei', rankLevel: 5, principalOrder: 1 }),
-      guest('g2', { name: 'Li Na', rankLevel: 7 }),
-    ],
+    guests: [guest('g1', { name: 'Wang Wei', rankLevel: 5, principalOrder: 1 }), guest('g2', { name: 'Li Na', rankLevel: 7 })],
     contacts: [contact('c1', 'Zhang San', '+86 138 0000 0001'), contact('c2', 'Zhao Si', '+86 139 0000 0002')],
     travel: [],
-    hosts: [
-      host('h1', { displayName: 'Director Chen', rankLevel: 5 }),
-      host('h2', { displayName: 'Officer Liu', role: 'ACCOMPANYING', rankLevel: 9 }),
-    ],
+    hosts: [host('h1', { displayName: 'Director Chen', rankLevel: 5 }), host('h2', { displayName: 'Officer Liu', role: 'ACCOMPANYING', rankLevel: 9 })],
     itinerary: [
       item('i-meeting', 'MEETING', '2024-05-01T02:00:00Z', '2024-05-01T03:30:00Z', { title: 'Work meeting', place: 'City Hall' }), // 10:00–11:30
       item('i-site', 'SITE_VISIT', '2024-05-02T01:00:00Z', '2024-05-02T03:00:00Z', { title: 'Factory visit', place: 'Factory' }), // 05-02 09:00–11:00
@@ -337,7 +323,11 @@ describe('checkPlan', () => {
     const unfit = (reason: string) =>
       basePlan({
         lodgings: [
-          lodging('l1', '2024-05-01', '2024-05-02', [room('r801', 8, ['g1']), room('r802', 8, ['g2'], false, { unfitReason: reason }), room('r803', 8, [], true)]),
+          lodging('l1', '2024-05-01', '2024-05-02', [
+            room('r801', 8, ['g1']),
+            room('r802', 8, ['g2'], false, { unfitReason: reason }),
+            room('r803', 8, [], true),
+          ]),
         ],
       });
 
@@ -378,7 +368,13 @@ describe('checkPlan', () => {
 
     it('does not count an unfit spare room as the spare room', () => {
       const plan = basePlan({
-        lodgings: [lodging('l1', '2024-05-01', '2024-05-02', [room('r801', 8, ['g1']), room('r802', 8, ['g2']), room('r803', 8, [], true, { unfitReason: 'no window' })])],
+        lodgings: [
+          lodging('l1', '2024-05-01', '2024-05-02', [
+            room('r801', 8, ['g1']),
+            room('r802', 8, ['g2']),
+            room('r803', 8, [], true, { unfitReason: 'no window' }),
+          ]),
+        ],
       });
       expect(issuesOf(plan, 'ROOM_UNFIT')).toEqual([]);
       expect(only(plan, 'NO_SPARE_ROOM').recordIds).toEqual(['l1']);
@@ -438,11 +434,15 @@ describe('checkPlan', () => {
   });
 
   describe('TOO_FEW_SEATS', () => {
-    const delegation = [
-      guest('g1', { rankLevel: 5, principalOrder: 1 }),
-      ...['g2', 'g3', 'g4', 'g5', 'g6'].map((id) => guest(id)),
+    const delegation = [guest('g1', { rankLevel: 5, principalOrder: 1 }), ...['g2', 'g3', 'g4', 'g5', 'g6'].map((id) => guest(id))];
+    const rooms = [
+      room(
+        'r801',
+        8,
+        delegation.map((g) => g.id),
+      ),
+      room('r899', 8, [], true),
     ];
-    const rooms = [room('r801', 8, delegation.map((g) => g.id)), room('r899', 8, [], true)];
 
     it('blocks vehicles with fewer seats than guests', () => {
       const plan = basePlan({
@@ -647,8 +647,7 @@ describe('checkPlan', () => {
 
   describe('BREAKFAST_AWAY_FROM_HOTEL', () => {
     // m-breakfast is on 05-02 (local); the guests slept the night of 05-01 at Hotel l1.
-    const at = (place: string | null, patch: Partial<PlanMeal> = {}) =>
-      basePlan({ meals: update(basePlan().meals, 'm-breakfast', { place, ...patch }) });
+    const at = (place: string | null, patch: Partial<PlanMeal> = {}) => basePlan({ meals: update(basePlan().meals, 'm-breakfast', { place, ...patch }) });
 
     it('warns about a breakfast away from the hotel where its guests slept', () => {
       const found = only(at('Old Town Teahouse'), 'BREAKFAST_AWAY_FROM_HOTEL');
@@ -759,8 +758,7 @@ describe('checkPlan', () => {
   });
 
   describe('ITINERARY_TIGHT', () => {
-    const tour = (startsAt: string, place: string) =>
-      item('i-tour', 'SIGHTSEEING', startsAt, '2024-05-01T05:00:00Z', { title: 'Old town', place });
+    const tour = (startsAt: string, place: string) => item('i-tour', 'SIGHTSEEING', startsAt, '2024-05-01T05:00:00Z', { title: 'Old town', place });
 
     it('warns about five minutes between two places', () => {
       const base = basePlan();
@@ -937,12 +935,10 @@ const dateArb = fc.oneof(
 const itemTimesArb = fc.oneof(
   {
     weight: 20,
-    arbitrary: fc
-      .tuple(fc.integer({ min: 0, max: 144 }), fc.integer({ min: -1, max: 36 }))
-      .map(([slot, length]) => ({
-        startsAt: new Date(BASE_MS + slot * 300_000).toISOString(),
-        endsAt: new Date(BASE_MS + (slot + length) * 300_000).toISOString(),
-      })),
+    arbitrary: fc.tuple(fc.integer({ min: 0, max: 144 }), fc.integer({ min: -1, max: 36 })).map(([slot, length]) => ({
+      startsAt: new Date(BASE_MS + slot * 300_000).toISOString(),
+      endsAt: new Date(BASE_MS + (slot + length) * 300_000).toISOString(),
+    })),
   },
   { weight: 1, arbitrary: fc.record({ startsAt: isoArb, endsAt: isoArb }) },
 );
@@ -993,7 +989,10 @@ function planArb(): fc.Arbitrary<VisitPlan> {
       timeZone: fc.constantFrom(...ZONES),
       includesImportantLeader: fc.boolean(),
       guests: fc.constant(guests),
-      contacts: listOf('c', fc.record({ name: textArb, phone: fc.constantFrom('', '13800000001', '138-0000-0001', '13900000002', 'n/a'), role: fc.constant(null) })),
+      contacts: listOf(
+        'c',
+        fc.record({ name: textArb, phone: fc.constantFrom('', '13800000001', '138-0000-0001', '13900000002', 'n/a'), role: fc.constant(null) }),
+      ),
       travel: fc.constant([]),
       hosts: listOf(
         'h',

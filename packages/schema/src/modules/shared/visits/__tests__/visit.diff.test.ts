@@ -117,9 +117,7 @@ function basePlan(overrides: Partial<VisitPlan> = {}): VisitPlan {
       { id: 'v1', kind: 'MINIBUS', seats: 6, plate: '京B54321', driverName: 'Driver Wu', driverBriefed: false, checkedAt: null, guestIds: ['g1', 'g2'] },
     ],
     gifts: [{ id: 'gift1', item: 'Green tea', value: '200.00', tags: ['tea'], recipientGuestIds: ['g1', 'g2'] }],
-    budget: [
-      { id: 'b1', category: 'MEETING_SUBSIDY', description: 'Meeting subsidy', planned: '300.00', actual: null, payableAt: '2024-05-01T01:30:00Z' },
-    ],
+    budget: [{ id: 'b1', category: 'MEETING_SUBSIDY', description: 'Meeting subsidy', planned: '300.00', actual: null, payableAt: '2024-05-01T01:30:00Z' }],
     ...overrides,
   };
 }
@@ -138,10 +136,7 @@ describe('diffPlans', () => {
   it('lists added and removed records with labels', () => {
     const before = basePlan();
     const after = basePlan({
-      guests: [
-        ...before.guests,
-        { ...before.guests[0]!, id: 'g3', name: 'Zhou Jie', principalOrder: null, dietaryRestrictions: [] },
-      ],
+      guests: [...before.guests, { ...before.guests[0]!, id: 'g3', name: 'Zhou Jie', principalOrder: null, dietaryRestrictions: [] }],
       meals: [],
     });
     const diff = diffPlans(before, after);
@@ -228,15 +223,15 @@ describe('diffPlans', () => {
     });
     const diff = diffPlans(before, after);
     expect(diff.added).toEqual([{ kind: 'lodging', id: 'l2', label: 'Garden Hotel' }]);
-    expect(diff.changed).toEqual([
-      { kind: 'room', id: 'r802', label: 'Garden Hotel room 802', changes: [{ field: 'lodgingId', before: 'l1', after: 'l2' }] },
-    ]);
+    expect(diff.changed).toEqual([{ kind: 'room', id: 'r802', label: 'Garden Hotel room 802', changes: [{ field: 'lodgingId', before: 'l1', after: 'l2' }] }]);
   });
 
   it('compares array-valued fields as sets', () => {
     const before = basePlan();
     const reordered = basePlan({
-      meals: [{ ...before.meals[0]!, guestIds: ['g2', 'g1'], dishes: [{ ...before.meals[0]!.dishes[0]!, tags: ['chili', 'tofu'] }, before.meals[0]!.dishes[1]!] }],
+      meals: [
+        { ...before.meals[0]!, guestIds: ['g2', 'g1'], dishes: [{ ...before.meals[0]!.dishes[0]!, tags: ['chili', 'tofu'] }, before.meals[0]!.dishes[1]!] },
+      ],
       vehicles: [{ ...before.vehicles[0]!, guestIds: ['g2', 'g1'] }],
       gifts: [{ ...before.gifts[0]!, recipientGuestIds: ['g2', 'g1'] }],
     });
@@ -269,19 +264,14 @@ describe('diffPlans', () => {
   it('orders records by kind, then id', () => {
     const before = basePlan({ guests: [], contacts: [], budget: [] });
     const after = basePlan();
-    expect(refs(diffPlans(before, after).added)).toEqual([
-      'guest:g1',
-      'guest:g2',
-      'dietaryRestriction:g2-pork',
-      'contact:c1',
-      'contact:c2',
-      'budgetLine:b1',
-    ]);
+    expect(refs(diffPlans(before, after).added)).toEqual(['guest:g1', 'guest:g2', 'dietaryRestriction:g2-pork', 'contact:c1', 'contact:c2', 'budgetLine:b1']);
   });
 
   it('labels every kind of record by a human name', () => {
-    const labels = diffPlans(basePlan({ guests: [], contacts: [], travel: [], hosts: [], itinerary: [], lodgings: [], meals: [], vehicles: [], gifts: [], budget: [] }), basePlan())
-      .added.map((r) => [r.kind, r.label]);
+    const labels = diffPlans(
+      basePlan({ guests: [], contacts: [], travel: [], hosts: [], itinerary: [], lodgings: [], meals: [], vehicles: [], gifts: [], budget: [] }),
+      basePlan(),
+    ).added.map((r) => [r.kind, r.label]);
     expect(labels).toEqual([
       ['guest', 'Wang Wei'],
       ['guest', 'Ma Lin'],
@@ -322,9 +312,9 @@ function listOf<T>(prefix: string, record: fc.Arbitrary<T>, maxLength = 3): fc.A
 
 /** Nested ids are global (not prefixed by the parent), so records can move between parents. */
 function nested<T>(prefix: string, record: fc.Arbitrary<T>): fc.Arbitrary<(T & { id: string })[]> {
-  return fc.uniqueArray(fc.integer({ min: 0, max: 5 }), { maxLength: 2 }).chain((ns) =>
-    fc.tuple(...ns.map(() => record)).map((xs) => xs.map((x, i) => ({ ...x, id: `${prefix}${ns[i]}` }))),
-  );
+  return fc
+    .uniqueArray(fc.integer({ min: 0, max: 5 }), { maxLength: 2 })
+    .chain((ns) => fc.tuple(...ns.map(() => record)).map((xs) => xs.map((x, i) => ({ ...x, id: `${prefix}${ns[i]}` }))));
 }
 
 /** Every record appears at most once in a plan: nested records keep the first parent that claims them. */

@@ -36,7 +36,10 @@ async function plannedVisit() {
   const visitId = await api.newVisit(coordinator.token, { startsAt: L('2030-06-01T09:00'), endsAt: L('2030-06-01T17:00') });
   const guest = await api.add(coordinator.token, 'saveVisitGuest', visitId, { name: '孙处长', principalOrder: 1, rankLevel: 7 });
   const lunch = await api.add(coordinator.token, 'saveMeal', visitId, {
-    kind: 'LUNCH', startsAt: L('2030-06-01T12:00'), place: '机关食堂', dishes: [{ name: '番茄炒蛋', tags: ['egg'] }],
+    kind: 'LUNCH',
+    startsAt: L('2030-06-01T12:00'),
+    place: '机关食堂',
+    dishes: [{ name: '番茄炒蛋', tags: ['egg'] }],
   });
   await api.add(coordinator.token, 'saveVisitHost', visitId, { membershipId: hostLeader.membershipId, role: 'HOST_LEADER' });
   await api.add(coordinator.token, 'saveVisitContact', visitId, { name: '联络员甲', phone: '13800000011' });
@@ -108,8 +111,16 @@ describe('visit lifecycle', () => {
     await api.add(coordinator.token, 'saveVisitContact', visitId, { name: '联络员乙', phone: '13800000012' });
     const guestInput = { id: guest, name: '孙处长', principalOrder: 1, rankLevel: 7, dietaryRestrictions: [{ category: 'RELIGIOUS', restricted: 'pork' }] };
     ok(await api.save(coordinator.token, 'saveVisitGuest', visitId, guestInput));
-    const rooms = (roomType: string) => [{ floor: 3, number: '301', roomType, guestIds: [guest] }, { floor: 3, number: '302', isSpare: true }];
-    const lodging = await api.add(coordinator.token, 'saveLodging', visitId, { hotelName: '国宾馆', checkIn: '2030-06-01', checkOut: '2030-06-02', rooms: rooms('大床房') });
+    const rooms = (roomType: string) => [
+      { floor: 3, number: '301', roomType, guestIds: [guest] },
+      { floor: 3, number: '302', isSpare: true },
+    ];
+    const lodging = await api.add(coordinator.token, 'saveLodging', visitId, {
+      hotelName: '国宾馆',
+      checkIn: '2030-06-01',
+      checkOut: '2030-06-02',
+      rooms: rooms('大床房'),
+    });
     const ids = async () => {
       const r = await api.read(coordinator.token, visitId, 'guests { dietaryRestrictions { id } } lodgings { rooms { id number } }');
       return { restriction: r.guests[0].dietaryRestrictions[0].id, rooms: r.lodgings[0].rooms };
@@ -119,11 +130,27 @@ describe('visit lifecycle', () => {
     ok((await api.decide(approver.token, visitId, true)).data.decideVisitPlan);
 
     ok(await api.save(coordinator.token, 'saveVisitGuest', visitId, { ...guestInput, title: '处长' }));
-    ok(await api.save(coordinator.token, 'saveLodging', visitId, { id: lodging, hotelName: '国宾馆', checkIn: '2030-06-01', checkOut: '2030-06-02', rooms: rooms('套房') }));
+    ok(
+      await api.save(coordinator.token, 'saveLodging', visitId, {
+        id: lodging,
+        hotelName: '国宾馆',
+        checkIn: '2030-06-01',
+        checkOut: '2030-06-02',
+        rooms: rooms('套房'),
+      }),
+    );
     expect(await ids()).toEqual(before);
-    const read = await api.read(coordinator.token, visitId, `${VERSIONS} planDiff(from: 1, to: 3) { visit { field } added { kind label } removed { kind label } changed { kind changes { field before after } } }`);
+    const read = await api.read(
+      coordinator.token,
+      visitId,
+      `${VERSIONS} planDiff(from: 1, to: 3) { visit { field } added { kind label } removed { kind label } changed { kind changes { field before after } } }`,
+    );
     expect(read.status).toBe('PENDING_APPROVAL');
-    expect(read.planVersions.map((p: any) => [p.number, p.decision])).toEqual([[1, 'APPROVED'], [2, 'SUPERSEDED'], [3, 'PENDING']]);
+    expect(read.planVersions.map((p: any) => [p.number, p.decision])).toEqual([
+      [1, 'APPROVED'],
+      [2, 'SUPERSEDED'],
+      [3, 'PENDING'],
+    ]);
     expect(read.planDiff).toEqual({
       visit: [],
       added: [],
@@ -157,7 +184,11 @@ describe('visit lifecycle', () => {
     for (const [field, input] of saves) {
       expect(ok(await api.save(coordinator.token, field, visitId, input)).visit.status).toBe('APPROVED');
     }
-    let read = await api.read(coordinator.token, visitId, `${VERSIONS} vehicles { checkedAt driverBriefed } lodgings { rooms { number inspectedAt unfitReason } }`);
+    let read = await api.read(
+      coordinator.token,
+      visitId,
+      `${VERSIONS} vehicles { checkedAt driverBriefed } lodgings { rooms { number inspectedAt unfitReason } }`,
+    );
     expect(read.planVersions.map((p: any) => [p.number, p.decision])).toEqual([[1, 'APPROVED']]);
     expect(read.vehicles).toEqual([{ checkedAt: expect.any(String), driverBriefed: true }]);
     expect(read.lodgings[0].rooms[0]).toEqual({ number: '301', inspectedAt: expect.any(String), unfitReason: '空调故障' });
@@ -168,14 +199,25 @@ describe('visit lifecycle', () => {
 
     // A plan change in the same save re-opens approval; the diff shows the plan change only.
     expect(ok(await api.save(coordinator.token, 'saveVehicle', visitId, { id: car, ...vehicleInput, seats: 5 })).visit.status).toBe('PENDING_APPROVAL');
-    read = await api.read(coordinator.token, visitId, `${VERSIONS} planDiff(from: 1, to: 2) { visit { field } added { kind } removed { kind } changed { kind changes { field before after } } }`);
+    read = await api.read(
+      coordinator.token,
+      visitId,
+      `${VERSIONS} planDiff(from: 1, to: 2) { visit { field } added { kind } removed { kind } changed { kind changes { field before after } } }`,
+    );
     expect(read.planDiff).toEqual({ visit: [], added: [], removed: [], changed: [{ kind: 'vehicle', changes: [{ field: 'seats', before: 4, after: 5 }] }] });
   });
 
   it('planDiff shows what a person changed in the plan, never the live travel tracking reported between two versions', async () => {
     const { visitId } = await plannedVisit();
     await api.add(coordinator.token, 'saveVisitContact', visitId, { name: '联络员乙', phone: '13800000012' });
-    const legInput = { direction: 'INBOUND', mode: 'CAR', origin: '省会', destination: '市政府', departureAt: L('2030-06-01T07:00'), arrivalAt: L('2030-06-01T08:30') };
+    const legInput = {
+      direction: 'INBOUND',
+      mode: 'CAR',
+      origin: '省会',
+      destination: '市政府',
+      departureAt: L('2030-06-01T07:00'),
+      arrivalAt: L('2030-06-01T08:30'),
+    };
     const leg = await api.add(coordinator.token, 'saveTravelLeg', visitId, legInput);
     ok(await api.submit(coordinator.token, visitId));
     ok((await api.decide(approver.token, visitId, true)).data.decideVisitPlan);
@@ -185,7 +227,11 @@ describe('visit lifecycle', () => {
     expect(ok(await api.travelProgress(staff.token, leg, progress)).visit.status).toBe('APPROVED');
     // A person then changes the plan (a guest joins): version 2, frozen with the tracking the leg now has.
     ok(await api.save(coordinator.token, 'saveVisitGuest', visitId, { name: '钱科长', rankLevel: 8 }));
-    let read = await api.read(coordinator.token, visitId, `${VERSIONS} planDiff(from: 1, to: 2) { visit { field } added { kind label } removed { kind } changed { kind changes { field } } }`);
+    let read = await api.read(
+      coordinator.token,
+      visitId,
+      `${VERSIONS} planDiff(from: 1, to: 2) { visit { field } added { kind label } removed { kind } changed { kind changes { field } } }`,
+    );
     const legOf = (version: number) => read.planVersions[version - 1].snapshot.travel[0];
     expect([legOf(1).actualDepartureAt, legOf(2).actualDepartureAt]).toEqual([null, progress.actualDepartureAt]);
     expect([legOf(1).expectedArrivalAt, legOf(2).expectedArrivalAt]).toEqual([null, progress.expectedArrivalAt]);
@@ -195,7 +241,11 @@ describe('visit lifecycle', () => {
     ok((await api.decide(approver.token, visitId, true)).data.decideVisitPlan);
     ok(await api.travelProgress(staff.token, leg, { actualDepartureAt: progress.actualDepartureAt, expectedArrivalAt: L('2030-06-01T09:05') }));
     ok(await api.save(coordinator.token, 'saveTravelLeg', visitId, { id: leg, ...legInput, departureAt: L('2030-06-01T06:45') }));
-    read = await api.read(coordinator.token, visitId, `${VERSIONS} planDiff(from: 2, to: 3) { visit { field } added { kind } removed { kind } changed { kind id changes { field before after } } }`);
+    read = await api.read(
+      coordinator.token,
+      visitId,
+      `${VERSIONS} planDiff(from: 2, to: 3) { visit { field } added { kind } removed { kind } changed { kind id changes { field before after } } }`,
+    );
     expect(legOf(3).expectedArrivalAt).toBe(L('2030-06-01T09:05'));
     expect(read.planDiff).toEqual({
       visit: [],
@@ -235,8 +285,15 @@ describe('visit lifecycle', () => {
     const added = ok(await api.save(coordinator.token, 'saveVisitGuest', visitId, { name: '钱科长', rankLevel: 8 }));
     changes++;
     expect(added.visit.status).toBe('PENDING_APPROVAL');
-    read = await api.read(coordinator.token, visitId, `${VERSIONS} planDiff(from: 1, to: 2) { visit { field } added { kind id label } removed { kind id } changed { kind id } }`);
-    expect(read.planVersions.map((p: any) => [p.number, p.decision])).toEqual([[1, 'APPROVED'], [2, 'PENDING']]);
+    read = await api.read(
+      coordinator.token,
+      visitId,
+      `${VERSIONS} planDiff(from: 1, to: 2) { visit { field } added { kind id label } removed { kind id } changed { kind id } }`,
+    );
+    expect(read.planVersions.map((p: any) => [p.number, p.decision])).toEqual([
+      [1, 'APPROVED'],
+      [2, 'PENDING'],
+    ]);
     expect(read.planVersions[1].reason).toContain('guest.saved');
     expect(read.planDiff).toEqual({ visit: [], added: [{ kind: 'guest', id: rawId(added.recordId!), label: '钱科长' }], removed: [], changed: [] });
 
@@ -251,20 +308,36 @@ describe('visit lifecycle', () => {
     // Approved again; then the lunch moves by half an hour (same menu): version 3, the diff is that one field.
     ok((await api.decide(approver.token, visitId, true)).data.decideVisitPlan);
     changes++;
-    const moved = ok(await api.save(coordinator.token, 'saveMeal', visitId, {
-      id: lunch, kind: 'LUNCH', startsAt: L('2030-06-01T12:30'), place: '机关食堂', dishes: [{ name: '番茄炒蛋', tags: ['egg'] }],
-    }));
+    const moved = ok(
+      await api.save(coordinator.token, 'saveMeal', visitId, {
+        id: lunch,
+        kind: 'LUNCH',
+        startsAt: L('2030-06-01T12:30'),
+        place: '机关食堂',
+        dishes: [{ name: '番茄炒蛋', tags: ['egg'] }],
+      }),
+    );
     changes++;
     expect(moved.visit.status).toBe('PENDING_APPROVAL');
-    read = await api.read(coordinator.token, visitId, `${VERSIONS} planDiff(from: 2, to: 3) { visit { field } added { kind label } removed { kind label } changed { kind id changes { field before after } } }`);
-    expect(read.planVersions.map((p: any) => [p.number, p.decision])).toEqual([[1, 'APPROVED'], [2, 'APPROVED'], [3, 'PENDING']]);
+    read = await api.read(
+      coordinator.token,
+      visitId,
+      `${VERSIONS} planDiff(from: 2, to: 3) { visit { field } added { kind label } removed { kind label } changed { kind id changes { field before after } } }`,
+    );
+    expect(read.planVersions.map((p: any) => [p.number, p.decision])).toEqual([
+      [1, 'APPROVED'],
+      [2, 'APPROVED'],
+      [3, 'PENDING'],
+    ]);
     expect(read.planDiff).toEqual({
       visit: [],
       added: [],
       removed: [],
       changed: [{ kind: 'meal', id: rawId(lunch), changes: [{ field: 'startsAt', before: L('2030-06-01T12:00'), after: L('2030-06-01T12:30') }] }],
     });
-    const events = await ownerQuery(`SELECT payload FROM event_log WHERE subject_id = $1 AND type = 'visit.plan_changed_after_approval' ORDER BY id`, [rawId(visitId)]);
+    const events = await ownerQuery(`SELECT payload FROM event_log WHERE subject_id = $1 AND type = 'visit.plan_changed_after_approval' ORDER BY id`, [
+      rawId(visitId),
+    ]);
     expect(events.map((e) => e.payload.version)).toEqual([2, 3]);
     ok((await api.decide(approver.token, visitId, true)).data.decideVisitPlan);
     changes++;
@@ -284,7 +357,10 @@ describe('visit lifecycle', () => {
     ok(await api.setStatus(coordinator.token, visitId, 'COMPLETED'));
     changes += 2;
     await refusedWithoutChange(() => api.save(coordinator.token, 'saveVisitGuest', visitId, { name: '迟到者' }), 'VISIT_CLOSED');
-    await refusedWithoutChange(() => api.save(coordinator.token, 'saveMeal', visitId, { id: lunch, kind: 'LUNCH', startsAt: L('2030-06-01T13:00') }), 'VISIT_CLOSED');
+    await refusedWithoutChange(
+      () => api.save(coordinator.token, 'saveMeal', visitId, { id: lunch, kind: 'LUNCH', startsAt: L('2030-06-01T13:00') }),
+      'VISIT_CLOSED',
+    );
     await refusedWithoutChange(() => api.remove(coordinator.token, visitId, lunch), 'VISIT_CLOSED');
     await refusedWithoutChange(() => api.updateVisit(coordinator.token, visitId, { endsAt: L('2030-06-01T20:00') }), 'VISIT_CLOSED');
 
@@ -306,8 +382,18 @@ describe('visit lifecycle', () => {
     expect(actions.every((a) => a.startsWith('visit.'))).toBe(true);
     expect(actions).toEqual(
       expect.arrayContaining([
-        'visit.created', 'visit.status.planning', 'visit.submitted', 'visit.approved', 'visit.guest.saved', 'visit.meal.saved',
-        'visit.contact.saved', 'visit.gift.saved', 'visit.status.in_progress', 'visit.status.completed', 'visit.follow_up', 'visit.status.archived',
+        'visit.created',
+        'visit.status.planning',
+        'visit.submitted',
+        'visit.approved',
+        'visit.guest.saved',
+        'visit.meal.saved',
+        'visit.contact.saved',
+        'visit.gift.saved',
+        'visit.status.in_progress',
+        'visit.status.completed',
+        'visit.follow_up',
+        'visit.status.archived',
       ]),
     );
     expect(actions.filter((a) => a === 'visit.approved')).toHaveLength(3);
@@ -371,7 +457,10 @@ describe('four-eyes approval (Tenant.requireSeparateApprover)', () => {
     refused((await api.decide(both.token, visitId, true)).data.decideVisitPlan, 'FOUR_EYES_REQUIRED');
     ok((await api.decide(leader.token, visitId, true)).data.decideVisitPlan);
     read = await api.read(both.token, visitId, VERSIONS);
-    expect(read.planVersions.map((p: any) => [p.number, p.decision])).toEqual([[1, 'APPROVED'], [2, 'APPROVED']]);
+    expect(read.planVersions.map((p: any) => [p.number, p.decision])).toEqual([
+      [1, 'APPROVED'],
+      [2, 'APPROVED'],
+    ]);
 
     // Sending one's own submission back (a rejection) stays possible.
     ok(await api.save(both.token, 'saveVisitGuest', visitId, { name: '郑干事', rankLevel: 9 }));

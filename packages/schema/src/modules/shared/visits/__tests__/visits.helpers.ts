@@ -218,9 +218,28 @@ export async function assignRank(t: TestApp, adminToken: string, membershipId: s
 }
 
 export const VISIT_TABLES = [
-  'visits', 'visit_guests', 'dietary_restrictions', 'visit_contacts', 'travel_legs', 'visit_hosts', 'itinerary_items',
-  'lodgings', 'lodging_rooms', 'room_guests', 'meals', 'meal_guests', 'dishes', 'vehicles', 'vehicle_guests', 'gifts',
-  'gift_recipients', 'budget_lines', 'visit_plan_versions', 'idempotency_keys', 'event_log', 'audit_log',
+  'visits',
+  'visit_guests',
+  'dietary_restrictions',
+  'visit_contacts',
+  'travel_legs',
+  'visit_hosts',
+  'itinerary_items',
+  'lodgings',
+  'lodging_rooms',
+  'room_guests',
+  'meals',
+  'meal_guests',
+  'dishes',
+  'vehicles',
+  'vehicle_guests',
+  'gifts',
+  'gift_recipients',
+  'budget_lines',
+  'visit_plan_versions',
+  'idempotency_keys',
+  'event_log',
+  'audit_log',
 ] as const;
 
 /** Row count and a digest of every row of each visit table (plus audit and event log) of one tenant. */
@@ -234,19 +253,14 @@ export async function fingerprint(tenantId: string): Promise<Record<string, stri
 
 /** Audit entries written for one visit, oldest first. */
 export async function auditActions(visitGlobalId: string): Promise<string[]> {
-  const rows = await ownerQuery<{ action: string }>(
-    `SELECT action FROM audit_log WHERE target_type = 'Visit' AND target_id = $1 ORDER BY created_at, id`,
-    [rawId(visitGlobalId)],
-  );
+  const rows = await ownerQuery<{ action: string }>(`SELECT action FROM audit_log WHERE target_type = 'Visit' AND target_id = $1 ORDER BY created_at, id`, [
+    rawId(visitGlobalId),
+  ]);
   return rows.map((r) => r.action);
 }
 
 /** The whole plan of the demo scenario, recorded through the API; returns every record's global id. */
-export async function recordFullPlan(
-  api: VisitApi,
-  token: string,
-  people: { hostLeaderId: string; accompanyingId: string },
-) {
+export async function recordFullPlan(api: VisitApi, token: string, people: { hostLeaderId: string; accompanyingId: string }) {
   let changes = 0;
   const add = async (field: SaveField, visitId: string, input: Record<string, unknown>) => {
     const id = await api.add(token, field, visitId, input);
@@ -265,11 +279,22 @@ export async function recordFullPlan(
   });
   changes++;
   const wang = await add('saveVisitGuest', visitId, {
-    name: '王主任', gender: 'MALE', ethnicity: '回族', title: '主任', rankLevel: 5, organization: '省发改委', principalOrder: 1,
+    name: '王主任',
+    gender: 'MALE',
+    ethnicity: '回族',
+    title: '主任',
+    rankLevel: 5,
+    organization: '省发改委',
+    principalOrder: 1,
     dietaryRestrictions: [{ category: 'RELIGIOUS', restricted: 'Pork', note: '清真' }],
   });
   const li = await add('saveVisitGuest', visitId, {
-    name: '李处长', gender: 'FEMALE', title: '处长', rankLevel: 7, organization: '省发改委', principalOrder: 2,
+    name: '李处长',
+    gender: 'FEMALE',
+    title: '处长',
+    rankLevel: 7,
+    organization: '省发改委',
+    principalOrder: 2,
     dietaryRestrictions: [
       { category: 'PERSONAL', restricted: 'seafood' },
       { category: 'REGIONAL', restricted: 'spicy', note: '不吃辣' },
@@ -279,24 +304,42 @@ export async function recordFullPlan(
   const contactA = await add('saveVisitContact', visitId, { name: '陈联络员', phone: '+86 138-0000-0001', role: '联络员' });
   const contactB = await add('saveVisitContact', visitId, { name: '刘干事', phone: '13900000002' });
   const inbound = await add('saveTravelLeg', visitId, {
-    direction: 'INBOUND', mode: 'CAR', origin: '合肥', destination: '南京', departureAt: L('2030-05-10T06:30'), arrivalAt: L('2030-05-10T08:45'),
-    vehicleType: 'SUV', plate: '皖A12345', driverCount: 1,
+    direction: 'INBOUND',
+    mode: 'CAR',
+    origin: '合肥',
+    destination: '南京',
+    departureAt: L('2030-05-10T06:30'),
+    arrivalAt: L('2030-05-10T08:45'),
+    vehicleType: 'SUV',
+    plate: '皖A12345',
+    driverCount: 1,
   });
   const outbound = await add('saveTravelLeg', visitId, {
-    direction: 'OUTBOUND', mode: 'TRAIN', origin: '南京南', destination: '合肥南', departureAt: L('2030-05-11T17:30'), arrivalAt: L('2030-05-11T18:30'),
+    direction: 'OUTBOUND',
+    mode: 'TRAIN',
+    origin: '南京南',
+    destination: '合肥南',
+    departureAt: L('2030-05-11T17:30'),
+    arrivalAt: L('2030-05-11T18:30'),
   });
   const hostLeader = await add('saveVisitHost', visitId, { membershipId: people.hostLeaderId, role: 'HOST_LEADER' });
   const accompanying = await add('saveVisitHost', visitId, { membershipId: people.accompanyingId, role: 'ACCOMPANYING' });
   const item = (kind: string, title: string, from: string, to: string, place: string, extra: Record<string, unknown> = {}) =>
     add('saveItineraryItem', visitId, { kind, title, startsAt: L(from), endsAt: L(to), place, ...extra });
   const checkIn = await item('LODGING_CHECK_IN', '入住', '2030-05-10T09:00', '2030-05-10T09:30', '金陵饭店');
-  const meeting = await item('MEETING', '工作座谈会', '2030-05-10T10:00', '2030-05-10T11:30', '市政府3号会议室', { responsibleMembershipId: people.accompanyingId, route: '饭店—市政府' });
+  const meeting = await item('MEETING', '工作座谈会', '2030-05-10T10:00', '2030-05-10T11:30', '市政府3号会议室', {
+    responsibleMembershipId: people.accompanyingId,
+    route: '饭店—市政府',
+  });
   const lunchItem = await item('MEAL', '工作午餐', '2030-05-10T12:00', '2030-05-10T13:00', '金陵饭店');
   const siteVisit = await item('SITE_VISIT', '园区考察', '2030-05-10T14:00', '2030-05-10T16:30', '江北新区');
   const exchange = await item('MEETING', '交流会', '2030-05-11T08:30', '2030-05-11T10:00', '市政府3号会议室');
   const farewell = await item('FAREWELL', '送别', '2030-05-11T16:00', '2030-05-11T16:30', '南京南站');
   const lodging = await add('saveLodging', visitId, {
-    hotelName: '金陵饭店', address: '汉中路2号', checkIn: '2030-05-10', checkOut: '2030-05-11',
+    hotelName: '金陵饭店',
+    address: '汉中路2号',
+    checkIn: '2030-05-10',
+    checkOut: '2030-05-11',
     rooms: [
       { floor: 12, number: '1201', roomType: '套房', guestIds: [wang], inspected: true },
       { floor: 12, number: '1202', roomType: '大床房', guestIds: [li], inspected: true },
@@ -305,18 +348,38 @@ export async function recordFullPlan(
     ],
   });
   const lunch = await add('saveMeal', visitId, {
-    kind: 'LUNCH', startsAt: L('2030-05-10T12:00'), place: '金陵饭店', alcoholServed: false,
-    dishes: [{ name: '清蒸鲈鱼', tags: ['fish'] }, { name: '盐水鸭', tags: ['duck'] }, { name: '宫保鸡丁', tags: ['chicken', 'Peanut'] }],
+    kind: 'LUNCH',
+    startsAt: L('2030-05-10T12:00'),
+    place: '金陵饭店',
+    alcoholServed: false,
+    dishes: [
+      { name: '清蒸鲈鱼', tags: ['fish'] },
+      { name: '盐水鸭', tags: ['duck'] },
+      { name: '宫保鸡丁', tags: ['chicken', 'Peanut'] },
+    ],
   });
   const banquet = await add('saveMeal', visitId, {
-    kind: 'BANQUET', startsAt: L('2030-05-10T18:30'), place: '金陵饭店', alcoholServed: true, guestIds: [wang, li],
+    kind: 'BANQUET',
+    startsAt: L('2030-05-10T18:30'),
+    place: '金陵饭店',
+    alcoholServed: true,
+    guestIds: [wang, li],
     dishes: [{ name: '红烧牛肉', tags: ['beef'] }],
   });
   const breakfast = await add('saveMeal', visitId, {
-    kind: 'BREAKFAST', startsAt: L('2030-05-11T07:30'), place: '金陵饭店', dishes: [{ name: '素包子', tags: ['vegetable'] }],
+    kind: 'BREAKFAST',
+    startsAt: L('2030-05-11T07:30'),
+    place: '金陵饭店',
+    dishes: [{ name: '素包子', tags: ['vegetable'] }],
   });
   const vehicle = await add('saveVehicle', visitId, {
-    kind: 'MINIBUS', seats: 7, plate: '苏AD1234', driverName: '周师傅', driverPhone: '13700000003', driverBriefed: true, checked: true,
+    kind: 'MINIBUS',
+    seats: 7,
+    plate: '苏AD1234',
+    driverName: '周师傅',
+    driverPhone: '13700000003',
+    driverBriefed: true,
+    checked: true,
     guestIds: [wang, li, zhao],
   });
   const gift = await add('saveGift', visitId, { item: '云锦书签', value: '88.00', tags: ['silk'], recipientGuestIds: [wang] });
@@ -326,7 +389,11 @@ export async function recordFullPlan(
     mealsB: await add('saveBudgetLine', visitId, { category: 'MEALS', description: '早餐', planned: '0.20', actual: '0.05' }),
     vehicles: await add('saveBudgetLine', visitId, { category: 'VEHICLES', planned: '800' }),
     allowance: await add('saveBudgetLine', visitId, {
-      category: 'MEAL_ALLOWANCE', description: '误餐费', planned: '150.00', actual: '150.00', payableAt: L('2030-05-10T09:30'),
+      category: 'MEAL_ALLOWANCE',
+      description: '误餐费',
+      planned: '150.00',
+      actual: '150.00',
+      payableAt: L('2030-05-10T09:30'),
     }),
   };
   return {

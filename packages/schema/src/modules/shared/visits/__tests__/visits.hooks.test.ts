@@ -73,8 +73,7 @@ describe('visit hooks', () => {
     const v = await api.newVisit(coordinator.token);
     // Straight to IN_PROGRESS as the database owner: the approval path is not what is tested here.
     await ownerQuery(`UPDATE visits SET status = 'IN_PROGRESS' WHERE id = $1`, [rawId(v)]);
-    const reviews = async () =>
-      (await ownerQuery<{ n: number }>(`SELECT count(*)::int AS n FROM assessments WHERE visit_id = $1`, [rawId(v)]))[0]!.n;
+    const reviews = async () => (await ownerQuery<{ n: number }>(`SELECT count(*)::int AS n FROM assessments WHERE visit_id = $1`, [rawId(v)]))[0]!.n;
     const completed: string[] = [];
     unregister.push(
       registerVisitHooks({

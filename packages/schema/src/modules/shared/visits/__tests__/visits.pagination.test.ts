@@ -30,7 +30,10 @@ beforeAll(async () => {
     `INSERT INTO dietary_restrictions (tenant_id, guest_id, category, restricted) SELECT tenant_id, id, 'PERSONAL'::dietary_category, 'nuts' FROM visit_guests WHERE tenant_id = $1`,
     [id],
   );
-  await ownerQuery(`INSERT INTO meals (tenant_id, visit_id, kind, starts_at) SELECT tenant_id, id, 'LUNCH'::meal_kind, starts_at + interval '3 hours' FROM visits WHERE tenant_id = $1`, [id]);
+  await ownerQuery(
+    `INSERT INTO meals (tenant_id, visit_id, kind, starts_at) SELECT tenant_id, id, 'LUNCH'::meal_kind, starts_at + interval '3 hours' FROM visits WHERE tenant_id = $1`,
+    [id],
+  );
   await ownerQuery(`INSERT INTO dishes (tenant_id, meal_id, name, tags) SELECT tenant_id, id, '米饭', '{rice}' FROM meals WHERE tenant_id = $1`, [id]);
   await ownerQuery(
     `INSERT INTO visit_hosts (tenant_id, visit_id, membership_id, role) SELECT tenant_id, id, $2, 'HOST_LEADER'::host_role FROM visits WHERE tenant_id = $1`,

@@ -5,7 +5,21 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPlatformAdmin, createTenant, globalId, ownerQuery, rawId, startTestApp, unique, type TestApp, type TestTenant } from '@jiedai/testing';
-import { fingerprint, L, ok, PAYLOAD, rankIdsByLevel, assignRank, recordFullPlan, refused, SAVE_INPUT, visitApi, type Payload, type SaveField, type VisitApi } from './visits.helpers.ts';
+import {
+  fingerprint,
+  L,
+  ok,
+  PAYLOAD,
+  rankIdsByLevel,
+  assignRank,
+  recordFullPlan,
+  refused,
+  SAVE_INPUT,
+  visitApi,
+  type Payload,
+  type SaveField,
+  type VisitApi,
+} from './visits.helpers.ts';
 
 let t: TestApp;
 let api: VisitApi;
@@ -41,9 +55,7 @@ describe('optimistic concurrency', () => {
 
   it('of two concurrent saves with the same expectedVersion exactly one succeeds', async () => {
     const v = await api.newVisit(coordinator.token);
-    const results = await Promise.all(
-      ['甲', '乙'].map((name) => api.save(coordinator.token, 'saveVisitGuest', v, { name }, { expectedVersion: 1 })),
-    );
+    const results = await Promise.all(['甲', '乙'].map((name) => api.save(coordinator.token, 'saveVisitGuest', v, { name }, { expectedVersion: 1 })));
     expect(results.map((r) => r.__typename).sort()).toEqual(['VisitError', 'VisitPayload']);
     const loser = results.find((r) => r.__typename === 'VisitError')!;
     expect(loser.code).toBe('CONFLICT');
@@ -119,7 +131,10 @@ describe('bad input', () => {
       );
       expect(res.errors, `${field} ${JSON.stringify(input)}`).toBeUndefined();
       expect(res.data[field], field).toMatchObject({ __typename: 'ValidationError' });
-      expect(res.data[field].fieldErrors.map((e: { path: string[] }) => e.path), field).toContainEqual(['input', ...path]);
+      expect(
+        res.data[field].fieldErrors.map((e: { path: string[] }) => e.path),
+        field,
+      ).toContainEqual(['input', ...path]);
     }
     expect(await fingerprint(a.id)).toEqual(stored);
   });
@@ -184,8 +199,21 @@ describe('tenant isolation', () => {
   });
 
   it.each([
-    'visit', 'guest', 'dietaryRestriction', 'contact', 'travelLeg', 'host', 'itineraryItem', 'lodging', 'room', 'meal', 'dish',
-    'vehicle', 'gift', 'budgetLine', 'planVersion',
+    'visit',
+    'guest',
+    'dietaryRestriction',
+    'contact',
+    'travelLeg',
+    'host',
+    'itineraryItem',
+    'lodging',
+    'room',
+    'meal',
+    'dish',
+    'vehicle',
+    'gift',
+    'budgetLine',
+    'planVersion',
   ])("B's admin gets for A's %s exactly what a random id gets: null", async (kind) => {
     const id = aIds[kind]!;
     const typename = Buffer.from(id, 'base64').toString().split(':')[0]!;
@@ -239,13 +267,23 @@ describe('tenant isolation', () => {
     };
     for (const [field, [kind, input]] of Object.entries(inputs) as [SaveField, [string, Record<string, unknown>]][]) {
       await attempt(`${field} into A's visit`, () => api.save(bToken, field, A, input, { expectedVersion: aVersion }));
-      await attempt(`${field} A's ${kind} from B's visit`, async () => api.save(bToken, field, bVisit, { ...input, id: aIds[kind] }, { expectedVersion: await bVersion() }));
+      await attempt(`${field} A's ${kind} from B's visit`, async () =>
+        api.save(bToken, field, bVisit, { ...input, id: aIds[kind] }, { expectedVersion: await bVersion() }),
+      );
       await attempt(`${field} A's ${kind} in A's visit`, () => api.save(bToken, field, A, { ...input, id: aIds[kind] }, { expectedVersion: aVersion }));
       await attempt(`remove A's ${kind} from A's visit`, () => api.remove(bToken, A, aIds[kind]!, aVersion));
       await attempt(`remove A's ${kind} from B's visit`, async () => api.remove(bToken, bVisit, aIds[kind]!, await bVersion()));
     }
-    await attempt('updateTravelProgress', async () =>
-      (await api.gql(`mutation($id: ID!) { updateTravelProgress(input: { legId: $id, actualDepartureAt: "2030-05-10T00:00:00Z" }) { ${PAYLOAD} } }`, { id: aIds.travelLeg }, bToken)).updateTravelProgress,
+    await attempt(
+      'updateTravelProgress',
+      async () =>
+        (
+          await api.gql(
+            `mutation($id: ID!) { updateTravelProgress(input: { legId: $id, actualDepartureAt: "2030-05-10T00:00:00Z" }) { ${PAYLOAD} } }`,
+            { id: aIds.travelLeg },
+            bToken,
+          )
+        ).updateTravelProgress,
     );
 
     for (const [label, result] of results) expect(result, label).toMatchObject({ __typename: 'VisitError', code: 'NOT_FOUND' });

@@ -67,17 +67,41 @@ describe('a whole reception plan', () => {
     // Guests by principal order, restrictions normalised to lower-case tags.
     expect(visit.guests).toEqual([
       {
-        id: guests.wang, name: '王主任', gender: 'MALE', ethnicity: '回族', title: '主任', rankLevel: 5, organization: '省发改委', principalOrder: 1,
+        id: guests.wang,
+        name: '王主任',
+        gender: 'MALE',
+        ethnicity: '回族',
+        title: '主任',
+        rankLevel: 5,
+        organization: '省发改委',
+        principalOrder: 1,
         dietaryRestrictions: [{ id: expect.any(String), category: 'RELIGIOUS', restricted: 'pork', note: '清真' }],
       },
       {
-        id: guests.li, name: '李处长', gender: 'FEMALE', ethnicity: null, title: '处长', rankLevel: 7, organization: '省发改委', principalOrder: 2,
+        id: guests.li,
+        name: '李处长',
+        gender: 'FEMALE',
+        ethnicity: null,
+        title: '处长',
+        rankLevel: 7,
+        organization: '省发改委',
+        principalOrder: 2,
         dietaryRestrictions: [
           { id: expect.any(String), category: 'PERSONAL', restricted: 'seafood', note: null },
           { id: expect.any(String), category: 'REGIONAL', restricted: 'spicy', note: '不吃辣' },
         ],
       },
-      { id: guests.zhao, name: '赵秘书', gender: 'MALE', ethnicity: null, title: '秘书', rankLevel: 9, organization: null, principalOrder: null, dietaryRestrictions: [] },
+      {
+        id: guests.zhao,
+        name: '赵秘书',
+        gender: 'MALE',
+        ethnicity: null,
+        title: '秘书',
+        rankLevel: 9,
+        organization: null,
+        principalOrder: null,
+        dietaryRestrictions: [],
+      },
     ]);
     expect(visit.guests.flatMap((g: any) => g.dietaryRestrictions.map((r: any) => typeOf(r.id)))).toEqual(Array(3).fill('DietaryRestriction'));
     expect(visit.contacts).toEqual([
@@ -86,12 +110,28 @@ describe('a whole reception plan', () => {
     ]);
     expect(visit.travelLegs).toEqual([
       {
-        id: plan.travel.inbound, direction: 'INBOUND', mode: 'CAR', origin: '合肥', destination: '南京',
-        departureAt: L('2030-05-10T06:30'), arrivalAt: L('2030-05-10T08:45'), vehicleType: 'SUV', plate: '皖A12345', driverCount: 1,
+        id: plan.travel.inbound,
+        direction: 'INBOUND',
+        mode: 'CAR',
+        origin: '合肥',
+        destination: '南京',
+        departureAt: L('2030-05-10T06:30'),
+        arrivalAt: L('2030-05-10T08:45'),
+        vehicleType: 'SUV',
+        plate: '皖A12345',
+        driverCount: 1,
       },
       {
-        id: plan.travel.outbound, direction: 'OUTBOUND', mode: 'TRAIN', origin: '南京南', destination: '合肥南',
-        departureAt: L('2030-05-11T17:30'), arrivalAt: L('2030-05-11T18:30'), vehicleType: null, plate: null, driverCount: null,
+        id: plan.travel.outbound,
+        direction: 'OUTBOUND',
+        mode: 'TRAIN',
+        origin: '南京南',
+        destination: '合肥南',
+        departureAt: L('2030-05-11T17:30'),
+        arrivalAt: L('2030-05-11T18:30'),
+        vehicleType: null,
+        plate: null,
+        driverCount: null,
       },
     ]);
     expect(visit.hosts).toEqual([
@@ -107,24 +147,72 @@ describe('a whole reception plan', () => {
       [plan.itinerary.farewell, 'FAREWELL', '送别'],
     ]);
     expect(visit.itinerary[1]).toMatchObject({
-      startsAt: '2030-05-10T02:00:00.000Z', endsAt: '2030-05-10T03:30:00.000Z', place: '市政府3号会议室', route: '饭店—市政府',
+      startsAt: '2030-05-10T02:00:00.000Z',
+      endsAt: '2030-05-10T03:30:00.000Z',
+      place: '市政府3号会议室',
+      route: '饭店—市政府',
       responsible: { id: coordinator.membershipId },
     });
     expect(visit.lodgings).toEqual([
       {
-        id: plan.lodging, hotelName: '金陵饭店', address: '汉中路2号', checkIn: '2030-05-10', checkOut: '2030-05-11',
+        id: plan.lodging,
+        hotelName: '金陵饭店',
+        address: '汉中路2号',
+        checkIn: '2030-05-10',
+        checkOut: '2030-05-11',
         rooms: [
-          { id: expect.any(String), floor: 12, number: '1201', roomType: '套房', isSpare: false, inspectedAt: expect.any(String), unfitReason: null, guests: [{ id: guests.wang }] },
-          { id: expect.any(String), floor: 12, number: '1202', roomType: '大床房', isSpare: false, inspectedAt: expect.any(String), unfitReason: null, guests: [{ id: guests.li }] },
-          { id: expect.any(String), floor: 12, number: '1203', roomType: '大床房', isSpare: false, inspectedAt: expect.any(String), unfitReason: null, guests: [{ id: guests.zhao }] },
-          { id: expect.any(String), floor: 12, number: '1205', roomType: '大床房', isSpare: true, inspectedAt: expect.any(String), unfitReason: null, guests: [] },
+          {
+            id: expect.any(String),
+            floor: 12,
+            number: '1201',
+            roomType: '套房',
+            isSpare: false,
+            inspectedAt: expect.any(String),
+            unfitReason: null,
+            guests: [{ id: guests.wang }],
+          },
+          {
+            id: expect.any(String),
+            floor: 12,
+            number: '1202',
+            roomType: '大床房',
+            isSpare: false,
+            inspectedAt: expect.any(String),
+            unfitReason: null,
+            guests: [{ id: guests.li }],
+          },
+          {
+            id: expect.any(String),
+            floor: 12,
+            number: '1203',
+            roomType: '大床房',
+            isSpare: false,
+            inspectedAt: expect.any(String),
+            unfitReason: null,
+            guests: [{ id: guests.zhao }],
+          },
+          {
+            id: expect.any(String),
+            floor: 12,
+            number: '1205',
+            roomType: '大床房',
+            isSpare: true,
+            inspectedAt: expect.any(String),
+            unfitReason: null,
+            guests: [],
+          },
         ],
       },
     ]);
     const allGuests = [{ id: guests.wang }, { id: guests.li }, { id: guests.zhao }];
     expect(visit.meals).toEqual([
       {
-        id: meals.lunch, kind: 'LUNCH', startsAt: L('2030-05-10T12:00'), place: '金陵饭店', alcoholServed: false, wholeDelegation: true,
+        id: meals.lunch,
+        kind: 'LUNCH',
+        startsAt: L('2030-05-10T12:00'),
+        place: '金陵饭店',
+        alcoholServed: false,
+        wholeDelegation: true,
         guests: expect.arrayContaining(allGuests),
         dishes: [
           { id: expect.any(String), name: '宫保鸡丁', tags: expect.arrayContaining(['chicken', 'peanut']) },
@@ -133,12 +221,22 @@ describe('a whole reception plan', () => {
         ],
       },
       {
-        id: meals.banquet, kind: 'BANQUET', startsAt: L('2030-05-10T18:30'), place: '金陵饭店', alcoholServed: true, wholeDelegation: false,
+        id: meals.banquet,
+        kind: 'BANQUET',
+        startsAt: L('2030-05-10T18:30'),
+        place: '金陵饭店',
+        alcoholServed: true,
+        wholeDelegation: false,
         guests: expect.arrayContaining([{ id: guests.wang }, { id: guests.li }]),
         dishes: [{ id: expect.any(String), name: '红烧牛肉', tags: ['beef'] }],
       },
       {
-        id: meals.breakfast, kind: 'BREAKFAST', startsAt: L('2030-05-11T07:30'), place: '金陵饭店', alcoholServed: false, wholeDelegation: true,
+        id: meals.breakfast,
+        kind: 'BREAKFAST',
+        startsAt: L('2030-05-11T07:30'),
+        place: '金陵饭店',
+        alcoholServed: false,
+        wholeDelegation: true,
         guests: expect.arrayContaining(allGuests),
         dishes: [{ id: expect.any(String), name: '素包子', tags: ['vegetable'] }],
       },
@@ -147,8 +245,15 @@ describe('a whole reception plan', () => {
     expect(visit.meals[1].guests).toHaveLength(2);
     expect(visit.vehicles).toEqual([
       {
-        id: plan.vehicle, kind: 'MINIBUS', seats: 7, plate: '苏AD1234', driverName: '周师傅', driverPhone: '13700000003', driverBriefed: true,
-        checkedAt: expect.any(String), guests: expect.arrayContaining(allGuests),
+        id: plan.vehicle,
+        kind: 'MINIBUS',
+        seats: 7,
+        plate: '苏AD1234',
+        driverName: '周师傅',
+        driverPhone: '13700000003',
+        driverBriefed: true,
+        checkedAt: expect.any(String),
+        guests: expect.arrayContaining(allGuests),
       },
     ]);
     expect(visit.gifts).toEqual([{ id: plan.gift, item: '云锦书签', value: '88.00', tags: ['silk'], recipients: [{ id: guests.wang }] }]);
@@ -200,8 +305,7 @@ describe('plan checks through the API', () => {
     return found;
   }
   const guest = (visitId: string, input: Record<string, unknown>) => api.add(coordinator.token, 'saveVisitGuest', visitId, input);
-  const save = (field: Parameters<VisitApi['save']>[1], visitId: string, input: Record<string, unknown>) =>
-    api.add(coordinator.token, field, visitId, input);
+  const save = (field: Parameters<VisitApi['save']>[1], visitId: string, input: Record<string, unknown>) => api.add(coordinator.token, field, visitId, input);
   const newVisit = (overrides: Record<string, unknown> = {}) => api.newVisit(coordinator.token, overrides);
 
   it('TOO_FEW_CONTACTS: one phone contact is a BLOCKER naming it; a second number clears it', async () => {
@@ -218,7 +322,14 @@ describe('plan checks through the API', () => {
   it('DIETARY_CONFLICT: a guest who avoids pork and a pork dish; changing the dish clears it', async () => {
     const v = await newVisit();
     const g = await guest(v, { name: '马先生', principalOrder: 1, dietaryRestrictions: [{ category: 'RELIGIOUS', restricted: 'pork', note: '清真' }] });
-    const meal = await save('saveMeal', v, { kind: 'DINNER', startsAt: L('2030-05-10T18:30'), dishes: [{ name: '红烧肉', tags: ['pork'] }, { name: '青菜', tags: ['vegetable'] }] });
+    const meal = await save('saveMeal', v, {
+      kind: 'DINNER',
+      startsAt: L('2030-05-10T18:30'),
+      dishes: [
+        { name: '红烧肉', tags: ['pork'] },
+        { name: '青菜', tags: ['vegetable'] },
+      ],
+    });
     const read = await api.read(coordinator.token, v, 'guests { dietaryRestrictions { id } } meals { dishes { id name } }');
     const restriction = read.guests[0].dietaryRestrictions[0].id;
     const porkDish = read.meals[0].dishes.find((d: any) => d.name === '红烧肉').id;
@@ -226,7 +337,9 @@ describe('plan checks through the API', () => {
     expect(more).toEqual([]);
     expect(issue!.recordIds).toEqual([g, meal, porkDish, restriction]);
     expect(issue!.recordIds.map(typeOf)).toEqual(['VisitGuest', 'Meal', 'Dish', 'DietaryRestriction']);
-    await api.save(coordinator.token, 'saveMeal', v, { id: meal, kind: 'DINNER', startsAt: L('2030-05-10T18:30'), dishes: [{ name: '清炖牛肉', tags: ['beef'] }] }).then(ok);
+    await api
+      .save(coordinator.token, 'saveMeal', v, { id: meal, kind: 'DINNER', startsAt: L('2030-05-10T18:30'), dishes: [{ name: '清炖牛肉', tags: ['beef'] }] })
+      .then(ok);
     expect(await issuesOf(v, 'DIETARY_CONFLICT', 'BLOCKER')).toEqual([]);
   });
 
@@ -237,7 +350,15 @@ describe('plan checks through the API', () => {
     // 19:00 in Shanghai is 11:00 UTC: "afternoon" in UTC, but the evening where the visit is.
     const item = await save('saveItineraryItem', v, { kind: 'MEETING', title: '晚间座谈', startsAt: L('2030-05-10T19:00'), endsAt: L('2030-05-10T20:00') });
     expect(await issuesOf(v, 'ALCOHOL_AT_WORKING_LUNCH', 'BLOCKER')).toEqual([]);
-    await api.save(coordinator.token, 'saveItineraryItem', v, { id: item, kind: 'MEETING', title: '下午座谈', startsAt: L('2030-05-10T14:00'), endsAt: L('2030-05-10T15:00') }).then(ok);
+    await api
+      .save(coordinator.token, 'saveItineraryItem', v, {
+        id: item,
+        kind: 'MEETING',
+        title: '下午座谈',
+        startsAt: L('2030-05-10T14:00'),
+        endsAt: L('2030-05-10T15:00'),
+      })
+      .then(ok);
     const [issue, ...more] = await issuesOf(v, 'ALCOHOL_AT_WORKING_LUNCH', 'BLOCKER');
     expect(more).toEqual([]);
     expect(issue!.recordIds).toEqual([lunch, item]);
@@ -251,7 +372,14 @@ describe('plan checks through the API', () => {
     const a = await guest(v, { name: '甲', principalOrder: 1 });
     const b = await guest(v, { name: '乙' });
     const lodgingInput = (rooms: unknown[]) => ({ hotelName: '国宾馆', checkIn: '2030-05-10', checkOut: '2030-05-11', rooms });
-    const lodging = await save('saveLodging', v, lodgingInput([{ floor: 5, number: '501', guestIds: [a] }, { floor: 6, number: '601', guestIds: [b] }]));
+    const lodging = await save(
+      'saveLodging',
+      v,
+      lodgingInput([
+        { floor: 5, number: '501', guestIds: [a] },
+        { floor: 6, number: '601', guestIds: [b] },
+      ]),
+    );
     const rooms = (await api.read(coordinator.token, v, 'lodgings { rooms { id } }')).lodgings[0].rooms.map((r: any) => r.id);
     const [floors, ...moreFloors] = await issuesOf(v, 'ROOMS_ON_SEVERAL_FLOORS', 'WARNING');
     expect(moreFloors).toEqual([]);
@@ -262,10 +390,16 @@ describe('plan checks through the API', () => {
     expect(moreSpare).toEqual([]);
     expect(spare!.recordIds).toEqual([lodging]);
 
-    await api.save(coordinator.token, 'saveLodging', v, {
-      id: lodging,
-      ...lodgingInput([{ floor: 6, number: '602', guestIds: [a] }, { floor: 6, number: '601', guestIds: [b] }, { floor: 6, number: '603', isSpare: true }]),
-    }).then(ok);
+    await api
+      .save(coordinator.token, 'saveLodging', v, {
+        id: lodging,
+        ...lodgingInput([
+          { floor: 6, number: '602', guestIds: [a] },
+          { floor: 6, number: '601', guestIds: [b] },
+          { floor: 6, number: '603', isSpare: true },
+        ]),
+      })
+      .then(ok);
     const issues = await api.issues(coordinator.token, v);
     expect(issues.filter((i) => i.code === 'ROOMS_ON_SEVERAL_FLOORS' || i.code === 'NO_SPARE_ROOM')).toEqual([]);
   });
@@ -291,9 +425,15 @@ describe('plan checks through the API', () => {
     const a = await guest(v, { name: '甲', principalOrder: 1 });
     const b = await guest(v, { name: '乙' });
     const lodgingInput = (rooms: unknown[]) => ({ hotelName: '国宾馆', checkIn: '2030-05-10', checkOut: '2030-05-11', rooms });
-    const lodging = await save('saveLodging', v, lodgingInput([
-      { floor: 5, number: '501', guestIds: [a] }, { floor: 5, number: '502', guestIds: [b] }, { floor: 5, number: '503', isSpare: true },
-    ]));
+    const lodging = await save(
+      'saveLodging',
+      v,
+      lodgingInput([
+        { floor: 5, number: '501', guestIds: [a] },
+        { floor: 5, number: '502', guestIds: [b] },
+        { floor: 5, number: '503', isSpare: true },
+      ]),
+    );
     const roomsOf = async () =>
       Object.fromEntries(
         (await api.read(coordinator.token, v, 'lodgings { rooms { id number inspectedAt unfitReason } }')).lodgings[0].rooms.map((r: any) => [r.number, r]),
@@ -307,11 +447,16 @@ describe('plan checks through the API', () => {
     expect(uninspected!.message).toContain('by 2030-05-09');
 
     // Inspected: 502 is found unfit, with 乙 in it: a BLOCKER naming that room.
-    await api.save(coordinator.token, 'saveLodging', v, { id: lodging, ...lodgingInput([
-      { floor: 5, number: '501', guestIds: [a], inspected: true },
-      { floor: 5, number: '502', guestIds: [b], inspected: true, unfitReason: '窗外施工噪音' },
-      { floor: 5, number: '503', isSpare: true, inspected: true },
-    ]) }).then(ok);
+    await api
+      .save(coordinator.token, 'saveLodging', v, {
+        id: lodging,
+        ...lodgingInput([
+          { floor: 5, number: '501', guestIds: [a], inspected: true },
+          { floor: 5, number: '502', guestIds: [b], inspected: true, unfitReason: '窗外施工噪音' },
+          { floor: 5, number: '503', isSpare: true, inspected: true },
+        ]),
+      })
+      .then(ok);
     expect(await issuesOf(v, 'ROOM_NOT_INSPECTED', 'WARNING')).toEqual([]);
     const [unfit, ...moreUnfit] = await issuesOf(v, 'ROOM_UNFIT', 'BLOCKER');
     expect(moreUnfit).toEqual([]);
@@ -322,12 +467,17 @@ describe('plan checks through the API', () => {
 
     // Re-saved without the readiness fields (乙 moves to a new room 505, inspected; 502 stays booked, empty):
     // what was recorded is kept, inspection times included.
-    await api.save(coordinator.token, 'saveLodging', v, { id: lodging, ...lodgingInput([
-      { floor: 5, number: '501', guestIds: [a] },
-      { floor: 5, number: '502' },
-      { floor: 5, number: '503', isSpare: true },
-      { floor: 5, number: '505', guestIds: [b], inspected: true },
-    ]) }).then(ok);
+    await api
+      .save(coordinator.token, 'saveLodging', v, {
+        id: lodging,
+        ...lodgingInput([
+          { floor: 5, number: '501', guestIds: [a] },
+          { floor: 5, number: '502' },
+          { floor: 5, number: '503', isSpare: true },
+          { floor: 5, number: '505', guestIds: [b], inspected: true },
+        ]),
+      })
+      .then(ok);
     rooms = await roomsOf();
     expect(rooms['501'].inspectedAt).toBe(inspected['501'].inspectedAt);
     expect(rooms['502']).toEqual(inspected['502']);
@@ -336,12 +486,17 @@ describe('plan checks through the API', () => {
     expect(issues.filter((i) => ['ROOM_UNFIT', 'ROOM_NOT_INSPECTED', 'NO_SPARE_ROOM'].includes(i.code))).toEqual([]);
 
     // null clears the reason, false the inspection.
-    await api.save(coordinator.token, 'saveLodging', v, { id: lodging, ...lodgingInput([
-      { floor: 5, number: '501', guestIds: [a], inspected: false },
-      { floor: 5, number: '502', unfitReason: null },
-      { floor: 5, number: '503', isSpare: true },
-      { floor: 5, number: '505', guestIds: [b] },
-    ]) }).then(ok);
+    await api
+      .save(coordinator.token, 'saveLodging', v, {
+        id: lodging,
+        ...lodgingInput([
+          { floor: 5, number: '501', guestIds: [a], inspected: false },
+          { floor: 5, number: '502', unfitReason: null },
+          { floor: 5, number: '503', isSpare: true },
+          { floor: 5, number: '505', guestIds: [b] },
+        ]),
+      })
+      .then(ok);
     rooms = await roomsOf();
     expect(rooms['501'].inspectedAt).toBeNull();
     expect(rooms['502'].unfitReason).toBeNull();
@@ -395,7 +550,7 @@ describe('plan checks through the API', () => {
     expect(ok(await api.submit(coordinator.token, v)).visit.status).toBe('PENDING_APPROVAL');
   });
 
-  it('HOST_RANK_BELOW_GUEST: uses the member\'s rank from the ladder; a polite explanation clears it', async () => {
+  it("HOST_RANK_BELOW_GUEST: uses the member's rank from the ladder; a polite explanation clears it", async () => {
     const v = await newVisit();
     const g = await guest(v, { name: '王局长', principalOrder: 1, rankLevel: 5 });
     const host = await save('saveVisitHost', v, { membershipId: juniorHost.membershipId, role: 'HOST_LEADER' });
@@ -403,9 +558,14 @@ describe('plan checks through the API', () => {
     expect(more).toEqual([]);
     expect(issue!.recordIds).toEqual([host, g]);
     expect(issue!.recordIds.map(typeOf)).toEqual(['VisitHost', 'VisitGuest']);
-    await api.save(coordinator.token, 'saveVisitHost', v, {
-      id: host, membershipId: juniorHost.membershipId, role: 'HOST_LEADER', rankExplanation: '主要领导外出开会,由分管领导代为接待',
-    }).then(ok);
+    await api
+      .save(coordinator.token, 'saveVisitHost', v, {
+        id: host,
+        membershipId: juniorHost.membershipId,
+        role: 'HOST_LEADER',
+        rankExplanation: '主要领导外出开会,由分管领导代为接待',
+      })
+      .then(ok);
     expect(await issuesOf(v, 'HOST_RANK_BELOW_GUEST', 'BLOCKER')).toEqual([]);
     // A host of equal rank needs no explanation.
     const v2 = await newVisit();
@@ -427,12 +587,17 @@ describe('plan checks through the API', () => {
     expect(await issuesOf(v, 'BREAKFAST_TOO_LATE', 'BLOCKER')).toEqual([]);
   });
 
-  it('BREAKFAST_AWAY_FROM_HOTEL: judged against the hotel of the night before (local dates); the hotel\'s own restaurant clears it', async () => {
+  it("BREAKFAST_AWAY_FROM_HOTEL: judged against the hotel of the night before (local dates); the hotel's own restaurant clears it", async () => {
     const v = await newVisit({ endsAt: L('2030-05-11T12:00') });
     const a = await guest(v, { name: '甲', principalOrder: 1 });
     const lodging = await save('saveLodging', v, {
-      hotelName: '国宾馆', checkIn: '2030-05-10', checkOut: '2030-05-11',
-      rooms: [{ floor: 3, number: '301', guestIds: [a], inspected: true }, { floor: 3, number: '302', isSpare: true }],
+      hotelName: '国宾馆',
+      checkIn: '2030-05-10',
+      checkOut: '2030-05-11',
+      rooms: [
+        { floor: 3, number: '301', guestIds: [a], inspected: true },
+        { floor: 3, number: '302', isSpare: true },
+      ],
     });
     // 07:30 on 11 May in Shanghai is 23:30 UTC on 10 May: the night before is that of 10 May, at 国宾馆.
     const breakfast = await save('saveMeal', v, { kind: 'BREAKFAST', startsAt: L('2030-05-11T07:30'), place: '老街茶楼' });
@@ -469,18 +634,41 @@ describe('plan checks through the API', () => {
     expect(more).toEqual([]);
     expect(issue!.recordIds).toEqual([line, meeting]);
     expect(issue!.recordIds.map(typeOf)).toEqual(['BudgetLine', 'ItineraryItem']);
-    await api.save(coordinator.token, 'saveBudgetLine', v, { id: line, category: 'MEAL_ALLOWANCE', planned: '100.00', payableAt: L('2030-05-10T08:30') }).then(ok);
+    await api
+      .save(coordinator.token, 'saveBudgetLine', v, { id: line, category: 'MEAL_ALLOWANCE', planned: '100.00', payableAt: L('2030-05-10T08:30') })
+      .then(ok);
     expect(await issuesOf(v, 'ALLOWANCE_AFTER_MEETING', 'BLOCKER')).toEqual([]);
   });
 
   it('ITINERARY_OVERLAP: two items at the same time; moving one clears it', async () => {
     const v = await newVisit();
-    const a = await save('saveItineraryItem', v, { kind: 'MEETING', title: '座谈', startsAt: L('2030-05-10T09:00'), endsAt: L('2030-05-10T10:00'), place: '会议室' });
-    const b = await save('saveItineraryItem', v, { kind: 'SITE_VISIT', title: '考察', startsAt: L('2030-05-10T09:30'), endsAt: L('2030-05-10T10:30'), place: '会议室' });
+    const a = await save('saveItineraryItem', v, {
+      kind: 'MEETING',
+      title: '座谈',
+      startsAt: L('2030-05-10T09:00'),
+      endsAt: L('2030-05-10T10:00'),
+      place: '会议室',
+    });
+    const b = await save('saveItineraryItem', v, {
+      kind: 'SITE_VISIT',
+      title: '考察',
+      startsAt: L('2030-05-10T09:30'),
+      endsAt: L('2030-05-10T10:30'),
+      place: '会议室',
+    });
     const [issue, ...more] = await issuesOf(v, 'ITINERARY_OVERLAP', 'BLOCKER');
     expect(more).toEqual([]);
     expect(issue!.recordIds).toEqual([a, b]);
-    await api.save(coordinator.token, 'saveItineraryItem', v, { id: b, kind: 'SITE_VISIT', title: '考察', startsAt: L('2030-05-10T10:30'), endsAt: L('2030-05-10T11:30'), place: '会议室' }).then(ok);
+    await api
+      .save(coordinator.token, 'saveItineraryItem', v, {
+        id: b,
+        kind: 'SITE_VISIT',
+        title: '考察',
+        startsAt: L('2030-05-10T10:30'),
+        endsAt: L('2030-05-10T11:30'),
+        place: '会议室',
+      })
+      .then(ok);
     expect(await issuesOf(v, 'ITINERARY_OVERLAP', 'BLOCKER')).toEqual([]);
   });
 
@@ -489,15 +677,32 @@ describe('plan checks through the API', () => {
     const v = await newVisit({ startsAt: L('2030-05-10T00:30'), endsAt: L('2030-05-12T18:00') });
     const a = await guest(v, { name: '甲', principalOrder: 1 });
     const b = await guest(v, { name: '乙' });
-    const lodging = await save('saveLodging', v, { hotelName: '国宾馆', checkIn: '2030-05-10', checkOut: '2030-05-12', rooms: [{ floor: 3, number: '301', guestIds: [a] }, { floor: 3, number: '302', isSpare: true }] });
+    const lodging = await save('saveLodging', v, {
+      hotelName: '国宾馆',
+      checkIn: '2030-05-10',
+      checkOut: '2030-05-12',
+      rooms: [
+        { floor: 3, number: '301', guestIds: [a] },
+        { floor: 3, number: '302', isSpare: true },
+      ],
+    });
     const [issue, ...more] = await issuesOf(v, 'GUEST_WITHOUT_LODGING', 'BLOCKER');
     expect(more).toEqual([]);
     expect(issue!.recordIds).toEqual([b]);
     expect(issue!.message).toContain('2030-05-10 to 2030-05-11');
-    await api.save(coordinator.token, 'saveLodging', v, {
-      id: lodging, hotelName: '国宾馆', checkIn: '2030-05-10', checkOut: '2030-05-12',
-      rooms: [{ floor: 3, number: '301', guestIds: [a] }, { floor: 3, number: '303', guestIds: [b] }, { floor: 3, number: '302', isSpare: true }],
-    }).then(ok);
+    await api
+      .save(coordinator.token, 'saveLodging', v, {
+        id: lodging,
+        hotelName: '国宾馆',
+        checkIn: '2030-05-10',
+        checkOut: '2030-05-12',
+        rooms: [
+          { floor: 3, number: '301', guestIds: [a] },
+          { floor: 3, number: '303', guestIds: [b] },
+          { floor: 3, number: '302', isSpare: true },
+        ],
+      })
+      .then(ok);
     expect(await issuesOf(v, 'GUEST_WITHOUT_LODGING', 'BLOCKER')).toEqual([]);
   });
 
