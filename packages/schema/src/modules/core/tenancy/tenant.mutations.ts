@@ -53,6 +53,10 @@ mutationField({
     locale: t.string({ required: false }),
     timeZone: t.string({ required: false }),
     currency: t.string({ required: false }),
+    requireSeparateApprover: t.boolean({
+      required: false,
+      description: 'Four-eyes approval: when true, whoever submitted a plan version for approval may not approve it.',
+    }),
   }),
   run: async (deps, input) => ({ tenant: await updateTenantSettings(deps, strip(input)) }),
 });
