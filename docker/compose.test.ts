@@ -88,8 +88,8 @@ function publishedPorts(service: Service): { published: string; target: string }
 }
 
 describe('docker/compose.yaml', () => {
-  it('defines postgres, redis, a one-shot migrate and two gateway replicas', () => {
-    expect(Object.keys(services).sort()).toEqual(['gateway', 'gateway-2', 'migrate', 'postgres', 'redis']);
+  it('defines postgres, pgbouncer, redis, a one-shot migrate, two gateway replicas, the job worker and the proxy', () => {
+    expect(Object.keys(services).sort()).toEqual(['gateway', 'gateway-2', 'migrate', 'pgbouncer', 'postgres', 'proxy', 'redis', 'worker']);
     // `deploy.replicas` is not honoured by every compose implementation/mode: replicas are explicit.
     for (const name of GATEWAYS) expect(services[name]!.deploy).toBeUndefined();
   });
@@ -138,7 +138,13 @@ describe('docker/compose.yaml', () => {
     const app = pgUrl(e.DATABASE_URL);
     expect(app.user).toBe('jiedai_app');
     expect(app.user).not.toBe('postgres');
-    expect(app.host).toBe('postgres');
+    // Through PgBouncer in transaction pooling: unnamed statements, no direct URL (no migrations, no jobs).
+    expect(app.host).toBe('pgbouncer');
+    expect(app.port).toBe('6432');
+    expect(e.DATABASE_POOLER).toBe('transaction');
+    expect(e.DATABASE_DIRECT_URL).toBeUndefined();
+    expect(e.JOBS_ENABLED).toBe('false');
+    expect(e.TRUST_PROXY).toBe('true');
     // The password the gateway uses is the one migrate sets, default included.
     expect(app.password).toBe(env(services.migrate!).APP_DB_PASSWORD);
     const owner = pgUrl(env(services.migrate!).MIGRATION_DATABASE_URL);
@@ -151,19 +157,23 @@ describe('docker/compose.yaml', () => {
     expect(e.REDIS_URL).toBe('redis://redis:6379');
   });
 
-  it('gives no service but migrate an owner/superuser database URL', () => {
+  it('gives no service but migrate (and the worker its queue) an owner/superuser database URL', () => {
     for (const [name, service] of Object.entries(services)) {
       if (name === 'migrate') continue;
       for (const [key, value] of Object.entries(env(service))) {
+        // The worker's graphile-worker schema and tenant list need the owner: MIGRATION_DATABASE_URL only.
+        if (name === 'worker' && key === 'MIGRATION_DATABASE_URL') continue;
         if (value && /^postgres(ql)?:\/\//.test(value)) expect(pgUrl(value).user, `${name}.${key}`).toBe('jiedai_app');
       }
     }
+    expect(pgUrl(env(services.worker!).DATABASE_URL!).user).toBe('jiedai_app');
   });
 
   it.each(GATEWAYS)('%s starts only after migrate completed successfully, and has a /healthz healthcheck', (name) => {
     const s = services[name]!;
     expect(dependsOn(s)).toEqual({
       migrate: 'service_completed_successfully',
+      pgbouncer: 'service_healthy',
       postgres: 'service_healthy',
       redis: 'service_healthy',
     });
@@ -171,8 +181,63 @@ describe('docker/compose.yaml', () => {
     expect(healthcheckText(s)).not.toMatch(/\bcurl\b|\bwget\b/); // not in the slim image
   });
 
-  it('publishes the two gateways on 4000 and 4001', () => {
-    expect(GATEWAYS.map((n) => publishedPorts(services[n]!))).toEqual([[{ published: '4000', target: '4000' }], [{ published: '4001', target: '4000' }]]);
+  it('publishes only the proxy, on 4000; the replicas are reached through it', () => {
+    const published = Object.fromEntries(Object.entries(services).map(([name, s]) => [name, publishedPorts(s)]));
+    expect(Object.fromEntries(Object.entries(published).filter(([, p]) => p.length > 0))).toEqual({ proxy: [{ published: '4000', target: '80' }] });
+  });
+
+  it('runs PgBouncer (Debian 1.18, built here) in transaction pooling for the app role only, after migrate', () => {
+    const b = services.pgbouncer!;
+    expect(b.build).toEqual({ context: 'pgbouncer' });
+    expect(dependsOn(b)).toEqual({ migrate: 'service_completed_successfully', postgres: 'service_healthy' });
+    expect(env(b).APP_DB_PASSWORD).toBe(env(services.migrate!).APP_DB_PASSWORD);
+    expect(healthcheckText(b)).toContain('6432');
+    const dockerfile = readFileSync(join(dockerDir, 'pgbouncer/Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM debian:bookworm-slim$/m);
+    expect(dockerfile).toMatch(/apt-get install [^\n]*pgbouncer/);
+    expect(dockerfile).toMatch(/^USER postgres$/m);
+    const entry = readFileSync(join(dockerDir, 'pgbouncer/entrypoint.sh'), 'utf8');
+    expect(entry).toMatch(/^pool_mode = transaction$/m);
+    expect(entry).toMatch(/^listen_port = 6432$/m);
+    expect(entry).toMatch(/^auth_type = scram-sha-256$/m);
+    // Only the app role is let through: the owner never goes through the pooler.
+    expect(entry).toContain(`'"jiedai_app" "%s"\\n' "$APP_DB_PASSWORD"`);
+    expect(entry).not.toMatch(/postgres"/);
+  });
+
+  it('keeps migrations and the job queue on postgres directly, tenant work of the worker through PgBouncer', () => {
+    expect(pgUrl(env(services.migrate!).MIGRATION_DATABASE_URL).host).toBe('postgres');
+    const w = env(services.worker!);
+    expect(pgUrl(w.MIGRATION_DATABASE_URL).host).toBe('postgres');
+    expect(pgUrl(w.DATABASE_URL).host).toBe('pgbouncer');
+    expect(w.DATABASE_POOLER).toBe('transaction');
+    expect(dependsOn(services.worker!)).toMatchObject({ pgbouncer: 'service_healthy' });
+  });
+
+  it('balances HTTP and WebSocket over both replicas with nginx (official image), after both are healthy', () => {
+    const p = services.proxy!;
+    expect(p.image).toMatch(/^nginx:\d/);
+    expect(dependsOn(p)).toEqual({ gateway: 'service_healthy', 'gateway-2': 'service_healthy' });
+    const mounts = (p.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
+    expect(mounts).toContain('./nginx.conf:/etc/nginx/conf.d/default.conf:ro');
+    // Directives only (comments dropped).
+    const conf = readFileSync(join(dockerDir, 'nginx.conf'), 'utf8').replace(/#.*$/gm, '');
+    const upstream = /upstream (\w+) \{([^}]*)\}/.exec(conf);
+    expect(upstream, 'an upstream block').not.toBeNull();
+    const servers = [...upstream![2]!.matchAll(/^\s*server ([\w-]+):(\d+)/gm)].map((m) => `${m[1]}:${m[2]}`);
+    expect(servers).toEqual(['gateway:4000', 'gateway-2:4000']);
+    expect(conf).toContain(`proxy_pass http://${upstream![1]};`);
+    // WebSocket: HTTP/1.1 with the Upgrade and Connection headers passed on.
+    expect(conf).toMatch(/proxy_http_version 1\.1;/);
+    expect(conf).toMatch(/proxy_set_header Upgrade \$http_upgrade;/);
+    expect(conf).toMatch(/proxy_set_header Connection \$connection_upgrade;/);
+    expect(conf).toMatch(/map \$http_upgrade \$connection_upgrade/);
+    // SSE unbuffered, long-lived sockets, the client address for TRUST_PROXY, no sticky sessions.
+    expect(conf).toMatch(/proxy_buffering off;/);
+    expect(conf).toMatch(/proxy_read_timeout \d{3,}s;/);
+    expect(conf).toMatch(/X-Forwarded-For \$proxy_add_x_forwarded_for/);
+    expect(conf).not.toMatch(/^\s*(ip_hash|hash|sticky)\b/m);
+    expect(conf).not.toMatch(/non_idempotent/);
   });
 });
 
@@ -190,6 +255,11 @@ describe('docker/Dockerfile', () => {
     const ws = parse(readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8')) as { packages?: string[] };
     const out: string[] = [];
     for (const pattern of ws.packages ?? []) {
+      // A plain directory (`bench`, `cluster`) is a package itself; `dir/*` holds packages.
+      if (!pattern.endsWith('/*')) {
+        if (existsSync(join(root, pattern, 'package.json'))) out.push(`${pattern}/package.json`);
+        continue;
+      }
       const dir = pattern.replace(/\/\*$/, '');
       for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
         if (entry.isDirectory() && existsSync(join(root, dir, entry.name, 'package.json'))) {
@@ -244,7 +314,17 @@ const JWT_SECRET = 'test-secret-for-compose-config-0123456789abcdef';
 
 function dockerCompose(args: string[], extraEnv: Record<string, string> = {}) {
   const baseEnv = { ...process.env };
-  for (const k of ['JWT_SECRET', 'APP_DB_PASSWORD', 'POSTGRES_PASSWORD', 'JIEDAI_IMAGE_TAG', 'LOG_LEVEL', 'COMPOSE_FILE']) {
+  for (const k of [
+    'JWT_SECRET',
+    'APP_DB_PASSWORD',
+    'POSTGRES_PASSWORD',
+    'JIEDAI_IMAGE_TAG',
+    'LOG_LEVEL',
+    'COMPOSE_FILE',
+    'PUBLIC_URL',
+    'SMTP_URL',
+    'MAIL_FROM',
+  ]) {
     delete baseEnv[k];
   }
   return spawnSync('docker-compose', ['-f', 'docker/compose.yaml', ...args], {
@@ -255,7 +335,36 @@ function dockerCompose(args: string[], extraEnv: Record<string, string> = {}) {
   });
 }
 
+describe('links and mail', () => {
+  it('gives both gateways and the worker the hosted pages’ link bases from one PUBLIC_URL, and the mail settings', () => {
+    const base = ['$', '{PUBLIC_URL:-http://localhost:4000}'].join(''); // as written in the file, before interpolation
+    for (const name of [...GATEWAYS, 'worker']) {
+      const e = env(services[name]!);
+      expect(e.SURVEY_LINK_BASE_URL, name).toBe(`${base}/s/`);
+      expect(e.INVITATION_LINK_BASE_URL, name).toBe(`${base}/i/`);
+      expect(e.PASSWORD_RESET_LINK_BASE_URL, name).toBe(`${base}/r/`);
+      expect(Object.keys(e)).toEqual(expect.arrayContaining(['SMTP_URL', 'MAIL_FROM']));
+    }
+  });
+});
+
 describe('docker-compose config', () => {
+  it.skipIf(!hasDockerCompose)('interpolates PUBLIC_URL into the link bases (localhost:4000 unless set); SMTP_URL passes through', () => {
+    const local = parseCompose(dockerCompose(['config'], { JWT_SECRET }).stdout).services;
+    expect(env(local.gateway!).INVITATION_LINK_BASE_URL).toBe('http://localhost:4000/i/');
+    expect(env(local.gateway!).SMTP_URL).toBeUndefined();
+    const r = dockerCompose(['config'], { JWT_SECRET, PUBLIC_URL: 'https://api.example.org', SMTP_URL: 'smtp://mail.example.org:587' });
+    expect(r.status, r.stderr).toBe(0);
+    const resolved = parseCompose(r.stdout).services;
+    for (const name of [...GATEWAYS, 'worker']) {
+      const e = env(resolved[name]!);
+      expect(e.SURVEY_LINK_BASE_URL).toBe('https://api.example.org/s/');
+      expect(e.INVITATION_LINK_BASE_URL).toBe('https://api.example.org/i/');
+      expect(e.PASSWORD_RESET_LINK_BASE_URL).toBe('https://api.example.org/r/');
+      expect(e.SMTP_URL).toBe('smtp://mail.example.org:587');
+    }
+  });
+
   it.skipIf(!hasDockerCompose)('accepts docker/compose.yaml when JWT_SECRET is set', () => {
     const r = dockerCompose(['config', '-q'], { JWT_SECRET });
     expect(r.error).toBeUndefined();
@@ -276,9 +385,10 @@ describe('docker-compose config', () => {
     expect(env(resolved.migrate!).APP_DB_PASSWORD).toBe('app-pw-from-env');
     expect(env(resolved.migrate!).MIGRATION_DATABASE_URL).toBe('postgres://postgres:owner-pw@postgres:5432/jiedai');
     expect(env(resolved.postgres!).POSTGRES_PASSWORD).toBe('owner-pw');
+    expect(env(resolved.pgbouncer!).APP_DB_PASSWORD).toBe('app-pw-from-env');
     for (const name of GATEWAYS) {
       const e = env(resolved[name]!);
-      expect(e.DATABASE_URL).toBe('postgres://jiedai_app:app-pw-from-env@postgres:5432/jiedai');
+      expect(e.DATABASE_URL).toBe('postgres://jiedai_app:app-pw-from-env@pgbouncer:6432/jiedai');
       expect(e.JWT_SECRET).toBe(JWT_SECRET);
       expect(e.JWT_ISSUER).toBeUndefined(); // passed through only when set in the shell
     }

@@ -57,6 +57,8 @@ export interface FanoutResult {
   statements_per_event: number;
   /** Event-log reads by subscriptions (gap filling, polls) per event. */
   event_log_reads_per_event: number;
+  /** CPU of both gateway processes (kernel included) during the measured phase per delivery, in µs (the writer's mutations included). */
+  gateway_cpu_us_per_delivery: number;
   /** Worst p99 / max event-loop delay of the two gateways during the measured phase. */
   gateway_loop_delay_p99_ms: number;
   gateway_loop_delay_max_ms: number;
@@ -103,7 +105,7 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutResult> {
     child.proc.send({ type: 'start', url: gw.ws, tokens, count: share, query: TASK_CHANGED, tag });
   }
   try {
-    const subscribed = await Promise.all(clients.map((c) => nextMessage(c, 'subscribed', 120_000)));
+    const subscribed = await Promise.all(clients.map((c) => nextMessage(c, 'subscribed', 600_000)));
     const failed = subscribed.reduce((s, m) => s + m.failed, 0);
     if (failed > 0) throw new Error(`${failed} subscribers failed: ${JSON.stringify(subscribed.flatMap((m) => m.errors))}`);
 
@@ -132,14 +134,14 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutResult> {
     };
 
     // Priming: change a task every 300 ms until every subscription has seen one change, i.e. is live.
-    const primed = Promise.all(clients.map((c) => nextMessage(c, 'primed', 120_000)));
+    const primed = Promise.all(clients.map((c) => nextMessage(c, 'primed', 600_000)));
     let primedDone = false;
     void primed.then(
       () => (primedDone = true),
       () => undefined,
     );
     for (let k = 0; !primedDone; k++) {
-      if (k > 400) throw new Error('subscriptions never went live');
+      if (k > 2000) throw new Error('subscriptions never went live');
       await write(`p${k}`);
       await sleep(300);
     }
@@ -247,6 +249,7 @@ export async function runFanout(o: FanoutOptions): Promise<FanoutResult> {
       setup_s: round(setupSeconds, 1),
       statements_per_event: round((statsAfter.count - statsBefore.count) / Math.max(1, total), 1),
       event_log_reads_per_event: round((statsAfter.eventLogReads - statsBefore.eventLogReads) / Math.max(1, total), 1),
+      gateway_cpu_us_per_delivery: round(((cpu.gateways ?? 0) * 1000) / Math.max(1, deliveries), 1),
       gateway_loop_delay_p99_ms: statsAfter.loopP99,
       gateway_loop_delay_max_ms: statsAfter.loopMax,
       cores,

@@ -2,7 +2,7 @@
 // for a fixed time, every response checked (HTTP 200, no `errors`, the object asked for), plus the
 // CPU each process spent meanwhile.
 import autocannon from 'autocannon';
-import pg from 'pg';
+import type pg from 'pg';
 import { cpuDiff, cpuSnapshot } from './procs.ts';
 import { goodResponse } from './operations.ts';
 
@@ -130,4 +130,12 @@ export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+/** The q-quantile (0–1) of `xs`, interpolated between neighbours. */
+export const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo);
 };

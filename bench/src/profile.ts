@@ -156,7 +156,7 @@ export async function profileScenarios(o: {
     console.log(`[profile] ${t.name}: ${m.rps} rps (profiler on); ${JSON.stringify((summaries[t.name] as any).by_package_pct)}`);
   }
   if (o.subscribers.length === 0) {
-    writeFileSync(path.join(RESULTS_DIR, 'profile.json'), JSON.stringify(summaries, null, 2) + '\n');
+    writeFileSync(path.join(RESULTS_DIR, 'profile.json'), `${JSON.stringify(summaries, null, 2)}\n`);
     return;
   }
   const n = Math.max(...o.subscribers);
@@ -186,6 +186,6 @@ export async function profileScenarios(o: {
     gateway_b: summarise(mainThreadProfile(path.join(dir, 'fanout-b')), r.window),
   };
   console.log(`[profile] fan-out ${n}: p99 ${r.p99_ms} ms; ${JSON.stringify((summaries[`fan-out-${n}`] as any).gateway_b.by_package_pct)}`);
-  writeFileSync(path.join(RESULTS_DIR, 'profile.json'), JSON.stringify(summaries, null, 2) + '\n');
+  writeFileSync(path.join(RESULTS_DIR, 'profile.json'), `${JSON.stringify(summaries, null, 2)}\n`);
   console.log('[profile] wrote bench/results/profile.json; raw profiles in bench/results/profiles/');
 }

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 // A fresh benchmark database each run: dropped, created, migrated with the project's own runner,
 // then filled with SQL as the owner (fast, no API round trips): the benchmark tenant (a government
 // office) with 50 members, 2,000 visits of 20 tasks each and their event history, two other tenants
 // of other kinds so that RLS has something to filter out, and two probe visits (2 and 200 tasks)
 // used to show that the board's statement count does not depend on the number of tasks, and one more
 // visit of 20 tasks that the fan-out writer changes.
-import pg from 'pg';
+import type pg from 'pg';
 import { SignJWT } from 'jose';
 import { migrate, withPgClient as withClient, withPgSession } from '@jiedai/db';
 import { ADMIN_URL, DB_NAME, JWT, databaseUrl } from './config.ts';
@@ -34,8 +35,10 @@ export const SEED = { visits: 2000, tasksPerVisit: 20, users: 50, otherTenants: 
 export const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
 export async function signToken(userId: string, tenantId: string): Promise<string> {
-  return new SignJWT({ tid: tenantId })
+  // A session (jti) and the account's session epoch (sv, 0 for seeded users), as the gateway's tokens carry since 0017.
+  return new SignJWT({ tid: tenantId, sv: 0 })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setJti(randomUUID())
     .setSubject(userId)
     .setIssuer(JWT.issuer)
     .setAudience(JWT.audience)

@@ -10,7 +10,8 @@
 //      adapter's bare `BEGIN` becomes `BEGIN ISOLATION LEVEL …; SELECT set_config(…); <prelude>` in one
 //      round trip, and the adapter's `SET TRANSACTION ISOLATION LEVEL …` that follows is answered here.
 //   3. `onStatement` (tests and benchmarks only): told the text, and the parameters, of every statement
-//      actually sent, so the combined BEGIN is seen as sent.
+//      actually sent, so the combined BEGIN is seen as sent; and the statement tracer, when one is set
+//      (`setStatementTracer`: the gateway's OpenTelemetry tracing), told when each statement starts and ends.
 // Then pg's own `query`. If a pg upgrade changes `query`'s calling conventions, this file is what to
 // check (transaction-prelude.test.ts counts the statements a transaction sends, and fails if 2 stops).
 import type pg from 'pg';
@@ -18,12 +19,43 @@ import { sendWithPrelude } from './transaction-prelude.ts';
 
 export type QueryFn = (...args: unknown[]) => Promise<unknown>;
 
+/** Told of a statement as it is sent (its text, never its values); answers what to call when it ends. */
+export type StatementTracer = (sql: string) => ((error?: unknown) => void) | undefined;
+
+let statementTracer: StatementTracer | undefined;
+
+/** Sets (or with undefined, removes) the process's statement tracer (tracing.ts in the gateway). */
+export function setStatementTracer(tracer: StatementTracer | undefined): void {
+  statementTracer = tracer;
+}
+
+function traced(query: QueryFn): QueryFn {
+  return (...args) => {
+    const tracer = statementTracer;
+    const first = args[0] as string | { text?: string; submit?: unknown };
+    // Callback-style calls and submittables (pg's own conventions; Prisma's adapter makes neither) pass as they are.
+    if (!tracer || typeof args[args.length - 1] === 'function' || typeof (first as { submit?: unknown })?.submit === 'function') return query(...args);
+    const end = tracer(typeof first === 'string' ? first : (first?.text ?? ''));
+    if (!end) return query(...args);
+    return query(...args).then(
+      (result) => {
+        end();
+        return result;
+      },
+      (error: unknown) => {
+        end(error);
+        throw error;
+      },
+    );
+  };
+}
+
 export interface PooledQueryOptions {
   onStatement?: ((sql: string, values?: readonly unknown[]) => void) | undefined;
 }
 
 export function wrapPooledQuery(client: pg.PoolClient, options: PooledQueryOptions = {}): void {
-  const query = client.query.bind(client) as QueryFn;
+  const query = traced(client.query.bind(client) as QueryFn);
   const { onStatement } = options;
   // 3. the statement as sent
   const send: QueryFn = onStatement

@@ -18,5 +18,5 @@ export function buildSchemas(): Schemas {
 
 export function printSchemas(): Record<SubGraph, string> {
   const schemas = buildSchemas();
-  return Object.fromEntries(SUB_GRAPHS.map((g) => [g, printSchema(lexicographicSortSchema(schemas[g])) + '\n'])) as Record<SubGraph, string>;
+  return Object.fromEntries(SUB_GRAPHS.map((g) => [g, `${printSchema(lexicographicSortSchema(schemas[g]))}\n`])) as Record<SubGraph, string>;
 }

@@ -7,6 +7,7 @@ import RelayPlugin from '@pothos/plugin-relay';
 import SubGraphPlugin from '@pothos/plugin-sub-graph';
 import { JSONResolver } from 'graphql-scalars';
 import TextInputPlugin from './shared/text-input.ts';
+import { LEAN_ROWS_INNER, LEAN_ROWS_OUTER } from './shared/lean-rows.ts';
 import { DateTimeScalar } from './shared/dates.ts';
 import type { PrismaClient, Role } from '@jiedai/db';
 import type PrismaTypes from './generated/pothos-types.ts';
@@ -51,8 +52,9 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // The errors plugin wraps scope-auth, so a mutation the caller may not run returns ForbiddenError as data;
-  // textInput: every argument (at any depth) is checked for text PostgreSQL cannot store (shared/text-input.ts).
-  plugins: [ErrorsPlugin, ScopeAuthPlugin, TextInputPlugin, PrismaPlugin, RelayPlugin, SubGraphPlugin],
+  // textInput: every argument (at any depth) is checked for text PostgreSQL cannot store (shared/text-input.ts);
+  // leanRows around the Prisma plugin: a row that already holds a field's columns is read as it is (shared/lean-rows.ts).
+  plugins: [ErrorsPlugin, ScopeAuthPlugin, TextInputPlugin, LEAN_ROWS_OUTER, PrismaPlugin, LEAN_ROWS_INNER, RelayPlugin, SubGraphPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     // Subscription fields are authorized when the subscription starts (ctx.access is resolved then);
@@ -132,6 +134,9 @@ export const builder = new SchemaBuilder<{
     explicitlyIncludeType: (type) => Boolean((type.extensions as { errorCodes?: boolean } | undefined)?.errorCodes),
   },
 });
+
+/** The builder's type parameters, for helpers that take a field builder (`t`) as a typed argument. */
+export type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
 function isNodeType(schema: GraphQLSchema, typename: string): boolean {
   const type = schema.getType(typename);

@@ -1,13 +1,20 @@
 // The one context of every GraphQL operation, over HTTP, SSE and WebSocket alike. The gateway builds
 // it; `db` and `access` are filled in by the operation's transaction (see the gateway's
 // tenant-transaction plugin), so resolvers and services always run inside it.
+import type { MailChannel } from './shared/mail.ts';
 import type { Db, TenantKind } from '@jiedai/db';
 import type { Access, Credential } from './shared/access.ts';
 import type { PasswordHasher } from './modules/core/identity/password.ts';
 import type { TokenService } from './modules/core/identity/token.service.ts';
+import type { InvitationSettings } from './modules/core/identity/invitation.service.ts';
 import type { SignInGuard } from './modules/core/identity/sign-in-guard.ts';
 import type { SurveyResponseGuard } from './modules/shared/feedback/respondent-guard.ts';
 import type { NewEvent } from './modules/core/events/event.service.ts';
+import type { EventFeeds } from './modules/core/events/event-feed.ts';
+import type { PublicLinkGuard } from './shared/public-links.ts';
+import { chooseLanguage, type Language } from './shared/i18n.ts';
+import type { WebhookSettings } from './modules/core/webhooks/webhook.guard.ts';
+import type { EvidenceSettings } from './modules/shared/evidence/evidence.service.ts';
 
 export interface Logger {
   debug(obj: object, msg?: string): void;
@@ -26,7 +33,20 @@ export interface AppServices {
   passwords: PasswordHasher;
   signInGuard: SignInGuard;
   events: EventBus;
+  /** The tenants' event feeds of this process, shared by every subscription (core/events/event-feed.ts). */
+  eventFeeds: EventFeeds;
   feedback: FeedbackServices;
+  /** E-mail to people (reset links, invitations): a logging channel unless SMTP is configured. */
+  mail: MailChannel;
+  accountLinks?: { resetLinkBase?: string | undefined };
+  /** Invitation links: where they point (INVITATION_LINK_BASE_URL; else the gateway's own /i/ page) and how long they work. */
+  invitations?: InvitationSettings | undefined;
+  /** Rate limits of submissions through public links (a service point's complaint code …), per link and per address. */
+  publicLinks: PublicLinkGuard;
+  /** Webhook targets allowed and delivery limits (WEBHOOKS_*); strict defaults (https only, no private targets) when absent. */
+  webhooks?: WebhookSettings;
+  /** Evidence uploads: size limit, how long an upload token works, the public base of file URLs (EVIDENCE_*, FILES_BASE_URL). */
+  evidence?: EvidenceSettings | undefined;
 }
 
 export interface FeedbackServices {
@@ -40,6 +60,10 @@ export interface Context {
   requestId: string;
   log: Logger;
   clientAddress: string;
+  /** The origin (scheme://host) the request came to, when known: links to the gateway's own pages fall back to it. */
+  origin?: string | undefined;
+  /** The request's Accept-Language header (the WebSocket's upgrade request for graphql-ws), if any. */
+  acceptLanguage?: string | null | undefined;
   credential: Credential;
   tenantKind: TenantKind | null;
   services: AppServices;
@@ -58,8 +82,17 @@ export interface Context {
   operation?: OperationState | undefined;
   /** Bytes queued for this client and not yet sent (WebSocket only): slow consumers are cut off. */
   backlogBytes?: (() => number) | undefined;
+  /** The operation's cost and what is left of the caller's budget (set by the gateway before execution). */
+  cost?: OperationCost | undefined;
   /** Runs `fn` in a new transaction with this operation's scope (for subscription events). */
   withScope<T>(fn: (db: Db, access: Access) => Promise<T>): Promise<T>;
+}
+
+/** An operation's cost (the gateway's query-cost plugin) and the caller's budget after it was taken. */
+export interface OperationCost {
+  requestedQueryCost: number;
+  /** The tightest of the caller's budgets (tenant, API key); null for callers without one (anonymous). */
+  throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } | null;
 }
 
 /** The state of one operation's transaction, owned by whoever opened that transaction. */
@@ -91,4 +124,9 @@ export function serviceDeps(ctx: Context): ServiceDeps {
     publishAfterCommit: ctx.publishAfterCommit,
     queueEvent: (event) => ctx.eventQueue.push(event),
   };
+}
+
+/** The language of this operation's messages (shared/i18n.ts): the person's preference, Accept-Language, the tenant's default, English. */
+export function requestLanguage(ctx: Pick<Context, 'access' | 'acceptLanguage'>): Language {
+  return chooseLanguage({ preferred: ctx.access.preferredLanguage, acceptLanguage: ctx.acceptLanguage, tenantDefault: ctx.access.tenantLanguage });
 }

@@ -7,7 +7,8 @@ import { pino } from 'pino';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { openDatabase, type Database } from '@jiedai/db';
-import { buildApp, loadConfig, type App } from '@jiedai/gateway';
+import { buildApp, loadConfig, type App, type BuildOptions } from '@jiedai/gateway';
+import { startMailSink, type MailSink } from './mail-sink.ts';
 
 export const TEST_JWT = { secret: 'test-secret-of-at-least-thirty-two-characters', issuer: 'jiedai', audience: 'jiedai-api' };
 
@@ -30,6 +31,11 @@ export interface TestApp {
   url: string;
   /** Every log line the gateway wrote, as text. */
   logs: string[];
+  /**
+   * The real SMTP server the gateway's mail goes to (invitations, reset links), started with the app unless the
+   * test gives its own SMTP_URL (then undefined).
+   */
+  mail: MailSink | undefined;
   /** Every SQL statement the gateway sent, in order (clear it with `statements.length = 0`). */
   statements: string[];
   gql<T = any>(query: string, variables?: Record<string, unknown>, options?: GqlOptions): Promise<GqlResponse<T>>;
@@ -40,16 +46,27 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * Tests are written against the English messages: every request asks for English (Accept-Language: en)
+ * unless `headers` says otherwise (the language tests do). Without it a tenant's default (zh-Hans) applies.
+ */
 export function authHeaders(options: GqlOptions = {}): Record<string, string> {
   return {
+    'accept-language': 'en',
     ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
     ...(options.tenantId ? { 'x-tenant-id': options.tenantId } : {}),
     ...options.headers,
   };
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** `options.jobs`: with JOBS_ENABLED 'true', the job runner's own graphile-worker schema (one per test file); `options.spanProcessor`: tracing on, spans to it. */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: Pick<BuildOptions, 'jobs' | 'evidence' | 'spanProcessor'> = {},
+): Promise<TestApp> {
   const databaseUrl = inject('databaseUrl');
+  // E-mail goes out over real SMTP to a local sink (a server on a free port: a few milliseconds).
+  const mail = env.SMTP_URL ? undefined : await startMailSink();
   const logs: string[] = [];
   const logger = pino(
     { level: 'debug' },
@@ -65,9 +82,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     DATABASE_URL: databaseUrl,
     MIGRATE_ON_START: 'false',
     SEED_DEMO: 'false',
+    // The job runner only where a test asks for it (JOBS_ENABLED: 'true'): jobs.test.ts runs its own.
+    JOBS_ENABLED: 'false',
     JWT_SECRET: TEST_JWT.secret,
     JWT_ISSUER: TEST_JWT.issuer,
     JWT_AUDIENCE: TEST_JWT.audience,
+    // The pool opened below (what the gateway derives from it, e.g. SUBSCRIPTION_DB_CONCURRENCY, agrees).
+    DB_POOL_SIZE: '4',
+    ...(mail ? { SMTP_URL: mail.url } : {}),
     ...env,
   });
   const statements: string[] = [];
@@ -76,11 +98,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const db = await openDatabase({
     url: databaseUrl,
     migrate: false,
-    poolSize: 4,
+    poolSize: config.database.poolSize,
     poolWaitMs: Number(env.DB_POOL_WAIT_MS ?? 10_000),
     onStatement: (sql) => statements.push(sql),
   });
-  const app = await buildApp(config, { db, logger });
+  const app = await buildApp(config, { db, logger, ...options });
   let port: number | null = null;
   const fetch = async (path: string, init?: RequestInit): Promise<Response> => app.yoga.fetch(`http://jiedai.test${path}`, init as never);
   return {
@@ -88,6 +110,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     db,
     url: databaseUrl,
     logs,
+    mail,
     statements,
     fetch,
     async gql(query, variables, options = {}) {
@@ -110,7 +133,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       return createClient({
         url: `ws://127.0.0.1:${port}/graphql`,
         webSocketImpl: WebSocket,
-        connectionParams,
+        connectionParams: { 'Accept-Language': 'en', ...connectionParams },
         retryAttempts: 0,
         lazy: true,
       });
@@ -118,6 +141,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async close() {
       await app.close();
       await db.close();
+      await mail?.close();
     },
   };
 }

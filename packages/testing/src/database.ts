@@ -1,7 +1,7 @@
 // Test databases on the real PostgreSQL of this machine (TEST_DATABASE_URL, default the local
 // server as `postgres`). Each test run gets its own database, migrated once, dropped at the end.
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { migrate, withPgClient, withPgSession } from '@jiedai/db';
 
 export const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

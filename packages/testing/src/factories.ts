@@ -85,20 +85,25 @@ export async function createTenant(
     adminToken,
     async member(roles, opts = {}) {
       const email = opts.email ?? `${unique(roles[0]!.toLowerCase())}@${slug}.test.jiedai`;
-      const invitationId = await invite(t, adminToken, { email, displayName: 'Member', password: PASSWORD, roles });
-      const membershipId = await acceptInvitation(t, await signIn(t, email), invitationId);
+      // The real invitation flow: addMember mails a link, the person accepts it (setting a password if new).
+      const { link } = await invite(t, adminToken, { email, roles });
+      const membershipId = await acceptInvitationByToken(t, link, PASSWORD);
       const token = await signIn(t, email);
       return { token, membershipId, email };
     },
   };
 }
 
-/** A tenant admin's addMember: a pending invitation (whether or not the e-mail has an account); returns its id. */
+/**
+ * A tenant admin's addMember: a pending invitation (whether or not the e-mail has an account) and a mail with its
+ * link, read from the test app's SMTP sink. Returns the invitation's global id and the link's token.
+ */
 export async function invite(
   t: TestApp,
   adminToken: string,
-  input: { email: string; displayName?: string; password?: string; roles: string[]; departmentId?: string },
-): Promise<string> {
+  input: { email: string; displayName?: string; roles: string[]; departmentId?: string },
+): Promise<{ invitationId: string; link: string }> {
+  const sent = t.mail?.messages.length ?? 0;
   const added = await t.gql(
     `mutation($input: AddMemberInput!) { addMember(input: $input) {
        __typename ... on MemberInvitationPayload { invitation { id } } ... on Error { message } } }`,
@@ -106,10 +111,33 @@ export async function invite(
     { token: adminToken },
   );
   if (added.data?.addMember?.__typename !== 'MemberInvitationPayload') throw new Error(`addMember failed: ${JSON.stringify(added)}`);
-  return added.data.addMember.invitation.id;
+  return { invitationId: added.data.addMember.invitation.id, link: invitationTokenFromMail(t, input.email, sent) };
 }
 
-/** The invited person (signed in, no tenant chosen) accepts; returns the new membership's global id. */
+/** The `jdi_…` token of the newest invitation mail to `email` (received after the first `after` messages). */
+export function invitationTokenFromMail(t: TestApp, email: string, after = 0): string {
+  if (!t.mail) throw new Error('this test app has no mail sink (it was given its own SMTP_URL)');
+  const mail = t.mail.messages
+    .slice(after)
+    .reverse()
+    .find((m) => m.to.includes(email.toLowerCase()) && /jdi_/.test(m.text));
+  const token = mail && /(jdi_[A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
+  if (!token) throw new Error(`no invitation mail to ${email}`);
+  return token;
+}
+
+/** The link's holder accepts without signing in (a new person sets `password`; ignored for an existing account); returns the membership's global id. */
+export async function acceptInvitationByToken(t: TestApp, token: string, password?: string): Promise<string> {
+  const res = await t.gql(
+    `mutation($input: AcceptMemberInvitationByTokenInput!) { acceptMemberInvitationByToken(input: $input) {
+       __typename ... on AcceptMemberInvitationByTokenPayload { membershipId } ... on Error { code message } } }`,
+    { input: { token, password: password ?? null } },
+  );
+  if (res.data?.acceptMemberInvitationByToken?.__typename !== 'AcceptMemberInvitationByTokenPayload') throw new Error(`accept failed: ${JSON.stringify(res)}`);
+  return res.data.acceptMemberInvitationByToken.membershipId;
+}
+
+/** The invited person (signed in, no tenant chosen) accepts by the invitation's id; returns the new membership's global id. */
 export async function acceptInvitation(t: TestApp, token: string, invitationId: string): Promise<string> {
   const res = await t.gql(
     `mutation($id: ID!) { acceptMemberInvitation(input: { id: $id }) {

@@ -86,6 +86,7 @@ export function sseFeed<E>(url: string, token: string | null, request: FeedReque
         headers: {
           'content-type': 'application/json',
           accept: 'text/event-stream',
+          'accept-language': 'en',
           ...(token ? { authorization: `Bearer ${token}` } : {}),
         },
         body: JSON.stringify({ query: request.query, variables: request.variables }),

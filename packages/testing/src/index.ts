@@ -4,6 +4,8 @@ export {
   createTenant,
   invite,
   acceptInvitation,
+  acceptInvitationByToken,
+  invitationTokenFromMail,
   signIn,
   unique,
   rawId,
@@ -16,3 +18,5 @@ export { createScratchDatabase, createMigratedDatabase, adminUrl, databaseUrl, o
 export { wsFeed, sseFeed, waitFor, sleep, type Feed, type FeedRequest, type SseFeed } from './feeds.ts';
 export { freePort } from './net.ts';
 export { withTenantTransaction, type TenantTransactionDeps, type TenantTransactionOptions } from './tenant-transaction.ts';
+export { testJobRunners, type TestJobRunners } from './jobs.ts';
+export { startMailSink, type MailSink, type ReceivedMail } from './mail-sink.ts';

@@ -9,6 +9,7 @@
 //     const task = await createTask(deps, { title: 'Book rooms', phase: 'PREPARATION' });
 //     await expect(changeTaskStatus(deps, { taskId: task.id, status: 'BLOCKED' })).rejects.toMatchObject({ code: 'REASON_REQUIRED' });
 //   });
+import { randomUUID } from 'node:crypto';
 import { accessFrom, accessQuery, type Credential, type NewEvent, type ServiceDeps } from '@jiedai/schema';
 import type { Database, IsolationLevel } from '@jiedai/db';
 import type { TestApp } from './app.ts';
@@ -32,18 +33,12 @@ export interface TenantTransactionOptions {
 /** Thrown to end the transaction: never escapes `withTenantTransaction`. */
 const ROLLBACK = Symbol('rollback');
 
-const userIds = new Map<string, Promise<string>>();
-const userIdOf = (email: string) => {
-  let id = userIds.get(email);
-  if (!id) {
-    id = ownerQuery<{ id: string }>('SELECT id FROM users WHERE email = $1', [email]).then((rows) => {
-      if (!rows[0]) throw new Error(`no user ${email}`);
-      return rows[0].id;
-    });
-    userIds.set(email, id);
-  }
-  return id;
-};
+/** The account of an e-mail, with its current session epoch (read each time: a test may change it). */
+async function userOf(email: string): Promise<{ id: string; session_epoch: number }> {
+  const rows = await ownerQuery<{ id: string; session_epoch: number }>('SELECT id, session_epoch FROM users WHERE email = $1', [email]);
+  if (!rows[0]) throw new Error(`no user ${email}`);
+  return rows[0];
+}
 
 /** Runs `fn` with service deps in `tenant`'s scope, as its admin (or `options.email`), then rolls back. */
 export async function withTenantTransaction<T>(
@@ -66,7 +61,14 @@ export async function withTenantTransaction<T>(
   const options = typeof optionsOrFn === 'function' ? {} : optionsOrFn;
   const fn = typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn!;
   const db = 'app' in t ? t.db : t;
-  const credential: Credential = { type: 'user', userId: await userIdOf(options.email ?? tenant.adminEmail), tenantId: tenant.id };
+  const user = await userOf(options.email ?? tenant.adminEmail);
+  // A session of the account's current epoch, as a freshly signed-in token would carry.
+  const credential = {
+    type: 'user',
+    userId: user.id,
+    tenantId: tenant.id,
+    session: { id: randomUUID(), epoch: user.session_epoch, expiresAt: new Date(Date.now() + 3_600_000) },
+  } satisfies Credential;
   let result: { value: T } | undefined;
   try {
     await db.transaction(

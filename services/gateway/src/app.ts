@@ -3,14 +3,36 @@
 // It composes three parts: the services (services.ts), the yoga instance with its context (yoga.ts)
 // and the WebSocket attachment (websocket.ts); the HTTP server and the graceful shutdown are here.
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import { pino, type Logger } from 'pino';
+import path from 'node:path';
+import type { Logger } from 'pino';
 import { openDatabase, type Database } from '@jiedai/db';
-import { bootstrapPlatformAdmin, buildSchemas, createPasswordHasher, seedDemo, type AppServices } from '@jiedai/schema';
+import {
+  bootstrapPlatformAdmin,
+  buildSchemas,
+  createPasswordHasher,
+  seedDemo,
+  WEBHOOK_DISPATCH_JOB,
+  webhookDispatchJobKey,
+  type AppServices,
+} from '@jiedai/schema';
 import type { GatewayConfig } from './config.ts';
 import { createAuthenticator } from './auth.ts';
 import { createServices } from './services.ts';
 import { createGatewayYoga, type GatewayYoga } from './yoga.ts';
 import { attachWebSocket } from './websocket.ts';
+import { startJobRunner, type JobRunner, type JobRunnerOptions } from './jobs.ts';
+import { withWebhookDispatch } from './webhooks.ts';
+import { createLimiter, subscriptionFeeds } from './subscription-db.ts';
+import { memoryCostBudget, redisCostBudget } from './cost-budget.ts';
+import { createOriginPolicy } from './plugins/cors.ts';
+import { createPersistedOperationStore } from './plugins/persisted-operations.ts';
+import { createLogger } from './logger.ts';
+import { countingEventBus, createMetrics, createMetricsServer, webhookQueueOf, type GatewayMetrics } from './metrics.ts';
+import { handlePage, isPagePath } from './pages/index.ts';
+import { startTracing, type Tracing } from './tracing.ts';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { filesystemStore, type EvidenceStore } from './evidence/store.ts';
+import { noScanner, type EvidenceScanner } from './evidence/scan.ts';
 
 export interface App {
   yoga: GatewayYoga;
@@ -18,6 +40,13 @@ export interface App {
   db: Database;
   services: AppServices;
   log: Logger;
+  metrics: GatewayMetrics;
+  /** The internal metrics server (METRICS_PORT), not yet listening; none without METRICS_PORT. */
+  metricsServer: Server | undefined;
+  /** OpenTelemetry tracing (TRACING_ENABLED), none when off. */
+  tracing: Tracing | undefined;
+  /** The background job runner (none with JOBS_ENABLED=false). */
+  jobs: JobRunner | undefined;
   close(): Promise<void>;
 }
 
@@ -26,17 +55,18 @@ export interface BuildOptions {
   db?: Database;
   logger?: Logger;
   services?: Partial<AppServices>;
+  /** Tests: the job runner's graphile-worker schema and poll interval. */
+  jobs?: Partial<Pick<JobRunnerOptions, 'schema' | 'pollIntervalMs'>>;
+  /** Tests: where spans go (tracing on, whatever TRACING_ENABLED says). */
+  spanProcessor?: SpanProcessor;
+  /** Evidence files: another store (default: the filesystem under EVIDENCE_DIR) or a virus scanner (default: none). */
+  evidence?: { store?: EvidenceStore; scanner?: EvidenceScanner };
 }
 
 export async function buildApp(config: GatewayConfig, options: BuildOptions = {}): Promise<App> {
-  const log =
-    options.logger ??
-    pino({
-      level: config.logLevel,
-      base: { service: 'jiedai-gateway' },
-      // Never log credentials or personal data that may sit in a request.
-      redact: { paths: ['*.authorization', '*.password', '*.token', '*.email', 'req.headers.cookie'], censor: '[redacted]' },
-    });
+  const log = options.logger ?? createLogger(config);
+  // First, so that the database's statements are traced from the start.
+  const tracing = startTracing(config.tracing, options.spanProcessor ? { spanProcessor: options.spanProcessor } : {});
   const passwords = options.services?.passwords ?? createPasswordHasher();
   const db =
     options.db ??
@@ -51,6 +81,15 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   if (!options.db && config.seedDemo) await seedDemo(db.prisma, passwords, (msg) => log.info(msg));
 
   const { services, guardRedis, close: closeServices } = await createServices(config, log, { ...options.services, passwords });
+  // Webhooks: a commit with events queues its tenant's dispatch on the job runner (started below).
+  let jobs: JobRunner | undefined;
+  if (config.jobs.enabled) {
+    services.events = withWebhookDispatch(
+      services.events,
+      (tenantId) => jobs?.addJob(WEBHOOK_DISPATCH_JOB, { tenantId }, { jobKey: webhookDispatchJobKey(tenantId) }),
+      log,
+    );
+  }
   const schemas = buildSchemas();
   const authenticator = createAuthenticator(db.prisma, services.tokens);
 
@@ -59,6 +98,17 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   // whatever is still open when SHUTDOWN_GRACE_MS ends is cut. Responses in flight when draining
   // begins get the header too if theirs are not sent yet, so a client learns of it from any answer.
   let draining = false;
+  let sockets = () => 0;
+  const metrics = createMetrics({ poolStats: db.poolStats, sockets: () => sockets(), webhookQueue: webhookQueueOf(db) });
+  services.events = countingEventBus(services.events, metrics);
+  // One feed per tenant and process for every subscription (event-feed.ts), its reads and every other
+  // database work of subscriptions bounded below the pool (subscription-db.ts).
+  const subscriptionDb = createLimiter(config.subscriptionDbConcurrency);
+  services.eventFeeds = subscriptionFeeds(services.events, db, subscriptionDb, (error, what) => log.warn({ err: error }, `${what} failed`));
+  const metricsServer = config.metrics.port === undefined ? undefined : createMetricsServer(metrics);
+  const origins = createOriginPolicy(db.prisma, services.events, log);
+  const persisted = createPersistedOperationStore(db.prisma, services.events, log);
+  const fileStore = options.evidence?.store ?? (await evidenceStore(config));
   const yoga = createGatewayYoga({
     config,
     log,
@@ -68,7 +118,19 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     authenticator,
     redisPing: guardRedis && (async () => void (await guardRedis.ping())),
     draining: () => draining,
+    origins,
+    metrics,
+    subscriptionDb,
+    persisted,
+    tracer: tracing?.tracer,
+    evidence: { store: fileStore, scanner: options.evidence?.scanner ?? noScanner },
+    costBudget: !config.rateLimit.enabled
+      ? undefined
+      : guardRedis
+        ? redisCostBudget(guardRedis, config.redisPrefix, (error) => log.warn({ err: error }, 'cost budget in Redis failed: counting in this process'))
+        : memoryCostBudget(),
   });
+  const pages = { yoga, maxBodyBytes: config.maxBodyBytes };
   const inFlight = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     if (draining) res.setHeader('connection', 'close');
@@ -79,9 +141,40 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
       // now that it is idle (node closes those marked `Connection: close` itself).
       if (draining) setImmediate(() => server.closeIdleConnections());
     });
+    // Hosted pages for people with no account (pages/index.ts); all else is GraphQL.
+    if (isPagePath(req.url)) {
+      handlePage(req, res, pages).then(
+        (handled) => {
+          if (!handled && !res.headersSent) res.writeHead(404).end();
+        },
+        (error) => {
+          log.error({ err: error }, 'page failed');
+          if (!res.headersSent) res.writeHead(500).end();
+        },
+      );
+      return;
+    }
     void yoga(req, res);
   });
-  const webSocket = attachWebSocket({ server, yoga, db, config, log, authenticator });
+  if (!config.jobs.enabled)
+    log.warn(
+      'background jobs are off (JOBS_ENABLED, or no MIGRATION_DATABASE_URL for the worker): no scheduled rounds or assessments, no webhook deliveries from this process',
+    );
+  jobs = config.jobs.enabled
+    ? await startJobRunner({
+        db,
+        ownerUrl: config.database.ownerUrl ?? config.database.url,
+        events: services.events,
+        log,
+        concurrency: config.jobs.concurrency,
+        schema: config.jobs.schema,
+        webhooks: config.webhooks,
+        webhookAttempted: (attempt) => metrics.webhookAttempted(attempt),
+        ...options.jobs,
+      })
+    : undefined;
+  const webSocket = attachWebSocket({ server, yoga, db, config, log, authenticator, subscriptionDb, persisted });
+  sockets = () => webSocket.wsServer.clients.size;
 
   let closing: Promise<void> | null = null;
   return {
@@ -90,10 +183,15 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
     db,
     services,
     log,
+    jobs,
+    metrics,
+    metricsServer,
+    tracing,
     close: () =>
       (closing ??= (async () => {
         draining = true;
         for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+        await jobs?.stop();
         await webSocket.close();
         if (server.listening) {
           const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -103,8 +201,25 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
           clearTimeout(timer);
         }
         await yoga.dispose();
+        origins.close();
+        persisted.close();
+        fileStore.close?.();
+        if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+        await services.eventFeeds.close();
         await closeServices();
         if (!options.db) await db.close();
+        await tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, 'tracing shutdown failed'));
       })()),
   };
+}
+
+/**
+ * The configured file store: the S3-compatible bucket when EVIDENCE_S3_BUCKET is set (the AWS SDK is loaded only
+ * then), else the filesystem.
+ */
+async function evidenceStore(config: GatewayConfig): Promise<EvidenceStore> {
+  const { dir, s3 } = config.evidence;
+  if (!s3) return filesystemStore(dir);
+  const { s3Store } = await import('./evidence/s3-store.ts');
+  return s3Store({ ...s3, stagingDir: path.join(dir, '.incoming') });
 }

@@ -88,7 +88,12 @@ export function createAuthenticator(prisma: PrismaClient, tokens: TokenService):
       const tenantId = tenantHeader || claims.tenantId;
       if (tenantId && !UUID.test(tenantId)) throw notMember();
       return {
-        credential: { type: 'user', userId: claims.userId, tenantId: tenantId ?? null },
+        credential: {
+          type: 'user',
+          userId: claims.userId,
+          tenantId: tenantId ?? null,
+          session: { id: claims.sessionId, epoch: claims.sessionEpoch, expiresAt: claims.expiresAt },
+        },
         tenantKind: tenantId ? await memberKind(claims.userId, tenantId) : null,
       };
     },

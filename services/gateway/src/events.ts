@@ -1,6 +1,7 @@
 // The event bus behind subscriptions. One process: in memory. With REDIS_URL: Redis pub/sub
 // (@graphql-yoga/redis-event-target), so an event published by one gateway process reaches the
 // subscribers of every other. Events are published only after their transaction commits.
+import { setMaxListeners } from 'node:events';
 import { Repeater, SlidingBuffer } from 'graphql-yoga';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Redis } from 'ioredis';
@@ -16,8 +17,8 @@ export interface EventBusHandle {
 export const SUBSCRIPTION_BUFFER = 10_000;
 
 interface Target {
-  addEventListener(type: string, listener: (event: any) => void): void;
-  removeEventListener(type: string, listener: (event: any) => void): void;
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  removeEventListener(type: string, listener: (event: Event) => void): void;
 }
 
 /**
@@ -30,7 +31,7 @@ interface Target {
  */
 function subscribeTo(target: Target, topic: string): AsyncIterable<unknown> {
   return new Repeater<unknown>((push, stop) => {
-    const listener = (event: { detail?: unknown }) => void push(event.detail ?? null);
+    const listener = (event: Event) => void push((event as CustomEvent).detail ?? null);
     target.addEventListener(topic, listener);
     void stop.then(() => target.removeEventListener(topic, listener));
   }, new SlidingBuffer(SUBSCRIPTION_BUFFER));
@@ -44,6 +45,8 @@ function subscribeTo(target: Target, topic: string): AsyncIterable<unknown> {
 export function createEventBus(redisUrl?: string, prefix = 'jiedai', onError: (error: unknown, what: string) => void = () => undefined): EventBusHandle {
   if (!redisUrl) {
     const target = new EventTarget();
+    // Thousands of subscriptions listen here (a session watch per subscription): no leak warning.
+    setMaxListeners(0, target);
     return {
       kind: 'memory',
       bus: {
@@ -60,7 +63,10 @@ export function createEventBus(redisUrl?: string, prefix = 'jiedai', onError: (e
   subscribeClient.on('error', (error) => onError(error, 'redis (subscribe connection)'));
   // The event target ignores the promises of SUBSCRIBE and UNSUBSCRIBE too: handle them here.
   const subscriber = {
-    on: (event: string, listener: (...args: any[]) => void) => (subscribeClient.on(event, listener), subscriber),
+    on: (event: string, listener: (...args: unknown[]) => void) => {
+      subscribeClient.on(event, listener);
+      return subscriber;
+    },
     subscribe: (channel: string) => subscribeClient.subscribe(channel).catch((error) => onError(error, 'redis subscribe')),
     unsubscribe: (channel: string) => subscribeClient.unsubscribe(channel).catch((error) => onError(error, 'redis unsubscribe')),
   };

@@ -3,7 +3,7 @@
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
-let config;
+let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
 } catch (error) {
@@ -20,6 +20,9 @@ app.server.listen(config.port, config.host, () => {
   const port = typeof address === 'object' && address ? address.port : config.port;
   app.log.info({ port, database: app.db.kind, migrations: app.db.migrations?.applied.length ?? 0 }, `Jiedai gateway ready at http://localhost:${port}/graphql`);
 });
+
+// Metrics on their own port (METRICS_PORT): keep it internal (not published by a load balancer).
+app.metricsServer?.listen(config.metrics.port, config.host, () => app.log.info({ port: config.metrics.port }, 'metrics at /metrics'));
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -11,6 +11,10 @@ import { anonymous, type RequestAuth } from './auth.ts';
 export interface RequestState {
   readonly requestId: string;
   readonly clientAddress: string;
+  /** The origin (scheme://host) the request came to: links to the gateway's own pages are made from it when no base URL is configured. */
+  readonly origin?: string | undefined;
+  /** The Accept-Language header (of the upgrade request on a WebSocket, or `Accept-Language` in connection params). */
+  readonly acceptLanguage?: string | null | undefined;
   /** Anonymous until the credential is verified (before any GraphQL runs). */
   auth: RequestAuth;
   /** Bytes queued for this client and not yet sent (WebSocket only). */
@@ -36,6 +40,21 @@ export function requestIdFrom(header: string | null | undefined): string {
 /** Behind a trusted reverse proxy the first X-Forwarded-For entry, else the socket's peer. */
 export function clientAddressOf(trustProxy: boolean, forwardedFor: string | null | undefined, remoteAddress: string | undefined): string {
   return (trustProxy && forwardedFor?.split(',')[0]?.trim()) || remoteAddress || 'local';
+}
+
+/**
+ * The origin the client used: behind a trusted reverse proxy from X-Forwarded-Proto/-Host, else the
+ * request's own URL (its Host header). Only a fallback for links in mail when no *_LINK_BASE_URL is set.
+ */
+export function originOf(trustProxy: boolean, url: string, forwardedProto?: string | null, forwardedHost?: string | null): string | undefined {
+  try {
+    const own = new URL(url);
+    const proto = (trustProxy && forwardedProto?.split(',')[0]?.trim()) || own.protocol.replace(/:$/, '');
+    const host = (trustProxy && forwardedHost?.split(',')[0]?.trim()) || own.host;
+    return /^https?$/.test(proto) && /^[A-Za-z0-9.:[\]-]+$/.test(host) ? `${proto}://${host}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function newRequestState(fields: Omit<RequestState, 'auth'> & { auth?: RequestAuth }): RequestState {

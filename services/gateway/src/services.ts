@@ -4,9 +4,17 @@
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { createPasswordHasher, createSignInGuard, createSurveyResponseGuard, createTokenService, type AppServices } from '@jiedai/schema';
+import {
+  createPasswordHasher,
+  createPublicLinkGuard,
+  createSignInGuard,
+  createSurveyResponseGuard,
+  createTokenService,
+  type AppServices,
+} from '@jiedai/schema';
 import type { GatewayConfig } from './config.ts';
 import { createEventBus } from './events.ts';
+import { loggingChannel, smtpChannel } from './mail.ts';
 
 export interface GatewayServices {
   services: AppServices;
@@ -14,6 +22,12 @@ export interface GatewayServices {
   guardRedis: Redis | undefined;
   close(): Promise<void>;
 }
+
+const unwiredFeeds: AppServices['eventFeeds'] = {
+  attach: () => Promise.reject(new Error('event feeds are not wired (buildApp does it)')),
+  stats: () => ({ feeds: 0, logReads: 0 }),
+  close: async () => undefined,
+};
 
 export async function createServices(config: GatewayConfig, log: Logger, given: Partial<AppServices> = {}): Promise<GatewayServices> {
   const eventBus = createEventBus(config.redisUrl, config.redisPrefix, (error, what) => log.warn({ err: error }, `${what} failed`));
@@ -31,11 +45,17 @@ export async function createServices(config: GatewayConfig, log: Logger, given: 
     await Promise.race([once(guardRedis, 'ready'), new Promise((resolve) => (timer = setTimeout(resolve, 3_000)))]).catch(() => undefined);
     clearTimeout(timer);
   }
+  const smtp = config.mail.smtpUrl ? smtpChannel({ url: config.mail.smtpUrl, from: config.mail.from }) : undefined;
   const services: AppServices = {
+    mail: given.mail ?? smtp ?? loggingChannel(log, { includeText: config.env !== 'production' }),
+    accountLinks: { resetLinkBase: config.mail.resetLinkBase },
+    invitations: given.invitations ?? { linkBase: config.invitations.linkBase, ttlHours: config.invitations.ttlHours },
     passwords: given.passwords ?? createPasswordHasher(),
     tokens: given.tokens ?? createTokenService(config.jwt),
     signInGuard: given.signInGuard ?? createSignInGuard({ redis: guardRedis, keyPrefix: config.redisPrefix }),
     events: given.events ?? eventBus.bus,
+    // buildApp puts the real feeds here once the database and the final bus are known (subscription-db.ts).
+    eventFeeds: given.eventFeeds ?? unwiredFeeds,
     feedback: given.feedback ?? {
       responseGuard: createSurveyResponseGuard({
         redis: guardRedis,
@@ -45,12 +65,28 @@ export async function createServices(config: GatewayConfig, log: Logger, given: 
       }),
       linkBase: config.survey.linkBase,
     },
+    webhooks: given.webhooks ?? config.webhooks,
+    evidence: given.evidence ?? {
+      maxBytes: config.evidence.maxBytes,
+      uploadTtlSeconds: config.evidence.uploadTtlSeconds,
+      // Outside production links fall back to the request's origin (the context's); in production only FILES_BASE_URL.
+      linkBase: config.evidence.linkBase,
+    },
+    publicLinks:
+      given.publicLinks ??
+      createPublicLinkGuard({
+        redis: guardRedis,
+        keyPrefix: config.redisPrefix,
+        perLink: config.publicLinks.submissionsPerLink,
+        perAddress: config.publicLinks.submissionsPerAddress,
+      }),
   };
   return {
     services,
     guardRedis,
     close: async () => {
       await eventBus.close();
+      smtp?.close();
       await guardRedis?.quit().catch(() => undefined);
     },
   };

@@ -1,5 +1,6 @@
 // The yoga instance: HTTP and SSE on /graphql, its plugins in order, and the context of every
 // operation (HTTP, SSE and WebSocket alike), built from the request's state (request-state.ts).
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type YogaServerInstance } from 'graphql-yoga';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
@@ -12,11 +13,25 @@ import type { GatewayConfig } from './config.ts';
 import type { Authenticator } from './auth.ts';
 import { newRequestState, requestStateOf } from './request-state.ts';
 import { useSchemaPerKind } from './plugins/schema-per-kind.ts';
+import { useSeatingCharts } from './plugins/seating-charts.ts';
+import { useEvidenceFiles } from './plugins/evidence-files.ts';
+import type { EvidenceStore } from './evidence/store.ts';
+import type { EvidenceScanner } from './evidence/scan.ts';
 import { useHttpGuards } from './plugins/http-guards.ts';
 import { scopeOf, useTenantTransaction, verifiedTransaction } from './plugins/tenant-transaction.ts';
 import { useOperationLog } from './plugins/operation-log.ts';
 import { armorRejection, useQueryCost } from './plugins/query-cost.ts';
 import { useTenantFieldErrors } from './plugins/tenant-fields.ts';
+import { useErrorLanguage } from './plugins/error-language.ts';
+import { useSessionWatch } from './plugins/session-watch.ts';
+import { useSharedExecution } from './plugins/shared-execution.ts';
+import type { CostBudget } from './cost-budget.ts';
+import type { Limiter } from './subscription-db.ts';
+import { useTenantCors, type OriginPolicy } from './plugins/cors.ts';
+import { useMetrics, useMetricsEndpoint, type GatewayMetrics } from './metrics.ts';
+import { usePersistedDocuments, type PersistedOperationStore } from './plugins/persisted-operations.ts';
+import { traceIdOf, useTracing } from './tracing.ts';
+import type { Tracer } from '@opentelemetry/api';
 
 export type GatewayYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
@@ -31,19 +46,62 @@ export interface YogaOptions {
   redisPing?: (() => Promise<void>) | undefined;
   /** True once the gateway is shutting down. */
   draining: () => boolean;
+  /** Where the cost budgets over time are kept (Redis or memory); none: no budgets (RATE_LIMIT_ENABLED=false). */
+  costBudget?: CostBudget | undefined;
+  /** The tenants' partner origins (CORS). */
+  origins: OriginPolicy;
+  metrics: GatewayMetrics;
+  /** Subscriptions' database work, bounded below the pool size (subscription-db.ts). */
+  subscriptionDb: Limiter;
+  /** The tenants' persisted operations (trusted documents). */
+  persisted: PersistedOperationStore;
+  /** OpenTelemetry (tracing.ts), when on. */
+  tracer?: Tracer | undefined;
+  /** Evidence files: where they are kept and the virus-scan hook. */
+  evidence: { store: EvidenceStore; scanner: EvidenceScanner };
 }
 
-export function createGatewayYoga({ config, log, db, services, schemas, authenticator, redisPing, draining }: YogaOptions): GatewayYoga {
+export function createGatewayYoga({
+  config,
+  log,
+  db,
+  services,
+  schemas,
+  authenticator,
+  redisPing,
+  draining,
+  costBudget,
+  origins,
+  metrics,
+  subscriptionDb,
+  persisted,
+  tracer,
+  evidence,
+}: YogaOptions): GatewayYoga {
   const production = config.env === 'production';
-  return createYoga<Record<string, unknown>, Context>({
+  const yoga: GatewayYoga = createYoga<Record<string, unknown>, Context>({
     schema: schemas.public,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // CORS from the tenants' partner origins (plugins/cors.ts); yoga's default would echo any Origin.
+    cors: false,
     // The body limit is enforced by useHttpGuards from Content-Length, which it requires of every POST
     // (chunked bodies get 411), and node:http never delivers more than Content-Length bytes; yoga's own
     // limit would pipe every body through a TransformStream (~3 % of a small request's CPU).
     maxRequestBodySize: false,
-    graphiql: production ? false : { title: 'Jiedai 接待 API', subscriptionsProtocol: 'WS' },
+    // GraphQL-over-HTTP's persisted documents name theirs with `documentId` (plugins/persisted-operations.ts).
+    extraParamNames: ['documentId'],
+    // Subscriptions over graphql-ws; `/graphql?subscriptions=sse` serves a GraphiQL that sends them over SSE (a GET with
+    // accept: text/event-stream). Its requests carry the CSRF prevention header, as any script of ours may.
+    graphiql: production
+      ? false
+      : (request) => ({
+          title: 'Jiedai 接待 API',
+          subscriptionsProtocol: new URL(request.url).searchParams.get('subscriptions')?.toLowerCase() === 'sse' ? 'SSE' : 'WS',
+          additionalHeaders: { 'x-graphql-yoga-csrf': '1' },
+        }),
+    // GraphiQL from our own dependencies (its scripts inline in the page), not from a CDN: it works offline.
+    renderGraphiQL,
     maskedErrors: {
       isDev: config.env === 'development',
       // Pothos refuses an argument it validates (a global id of another type than the field takes) with a
@@ -67,10 +125,23 @@ export function createGatewayYoga({ config, log, db, services, schemas, authenti
       const { auth, requestId } = state;
       const scope = scopeOf(auth.credential);
       let client: Context['db'] | undefined;
+      // The request's child logger, made when something first logs (most operations never do: a child
+      // logger serialises its bindings when made, a few µs per request for nothing).
+      let requestLog: Logger | undefined;
+      const traceId = tracer ? traceIdOf() : undefined;
       const ctx: Context = {
         requestId,
-        log: log.child({ requestId, tenantId: scope.tenantId ?? null }),
+        get log() {
+          // With tracing on, the operation's span is active when the context is made (HTTP): its trace id goes on every line.
+          return (requestLog ??= log.child(
+            traceId ? { requestId, tenantId: scope.tenantId ?? null, traceId } : { requestId, tenantId: scope.tenantId ?? null },
+          ));
+        },
         clientAddress: state.clientAddress,
+        // Links in mail fall back to the request's origin (its Host header) only outside production: there a
+        // forged Host could send a person's link elsewhere, so production uses the *_LINK_BASE_URL settings.
+        origin: production ? undefined : state.origin,
+        acceptLanguage: state.acceptLanguage,
         credential: auth.credential,
         tenantKind: auth.tenantKind,
         services,
@@ -87,12 +158,18 @@ export function createGatewayYoga({ config, log, db, services, schemas, authenti
         pendingEvents: [],
         eventQueue: [],
         publishAfterCommit: (topic, payload) => ctx.pendingEvents.push({ topic, payload }),
-        withScope: (fn) => verifiedTransaction(db, auth.credential, auth.tenantKind, 'ReadCommitted', fn),
+        withScope: (fn) => subscriptionDb.run(() => verifiedTransaction(db, auth.credential, auth.tenantKind, 'ReadCommitted', fn)),
       };
       return ctx;
     },
     plugins: [
+      ...(tracer ? [useTracing(tracer)] : []),
+      useMetricsEndpoint(metrics, config.metrics.token),
       useHttpGuards({ db, authenticator, maxBodyBytes: config.maxBodyBytes, trustProxy: config.trustProxy, log, redis: redisPing, draining }),
+      useTenantCors(origins, log),
+      useSeatingCharts(() => yoga),
+      ...usePersistedDocuments(persisted),
+      useEvidenceFiles({ db, store: evidence.store, scanner: evidence.scanner, log }),
       // Requests with a "simple" content-type (none, text/plain, form-urlencoded, multipart) need this
       // header; any other content-type already forces a CORS preflight, which the plugin accepts.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
@@ -110,9 +187,15 @@ export function createGatewayYoga({ config, log, db, services, schemas, authenti
         costLimit: { enabled: false },
         blockFieldSuggestion: { enabled: production },
       }),
-      useQueryCost(config.queryCost),
-      useTenantTransaction(db),
+      useMetrics(metrics),
+      useQueryCost(config.queryCost, costBudget && { store: costBudget, tenant: config.rateLimit.tenant, apiKey: config.rateLimit.apiKey }),
+      useTenantTransaction(db, subscriptionDb),
       useOperationLog(),
+      useErrorLanguage(),
+      useSessionWatch(),
+      // A live event executed once per process per schema, selection and role, not per subscriber.
+      useSharedExecution(),
     ],
   });
+  return yoga;
 }

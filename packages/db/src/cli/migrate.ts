@@ -1,11 +1,12 @@
-// `pnpm db:migrate`: applies prisma/migrations to MIGRATION_DATABASE_URL (or DATABASE_URL) as the owner.
+// `pnpm db:migrate`: applies prisma/migrations to MIGRATION_DATABASE_URL (or DATABASE_DIRECT_URL, or
+// DATABASE_URL) as the owner; never through a transaction pooler (the runner holds a session advisory lock).
 // With APP_DB_PASSWORD set, also gives the app role that password (for deployments with password auth).
 import { migrate, withPgSession } from '../index.ts';
 import { APP_ROLE } from '../database.ts';
 
-const url = process.env.MIGRATION_DATABASE_URL ?? process.env.DATABASE_URL;
+const url = process.env.MIGRATION_DATABASE_URL ?? process.env.DATABASE_DIRECT_URL ?? process.env.DATABASE_URL;
 if (!url) {
-  console.error('Set MIGRATION_DATABASE_URL or DATABASE_URL (the embedded database migrates itself on start).');
+  console.error('Set MIGRATION_DATABASE_URL, DATABASE_DIRECT_URL or DATABASE_URL (the embedded database migrates itself on start).');
   process.exit(2);
 }
 await withPgSession(url, async (session) => {

@@ -53,9 +53,30 @@ describe('printed schemas', () => {
     expect(printed.hospital).not.toBe(printed.hotel);
   });
 
-  it("the public schema (no tenant) has sign-in, platform administration, accepting an invitation (audit 18) and the survey respondent's two fields only", () => {
-    expect(rootFields('public', 'Query').sort()).toEqual(['node', 'nodes', 'surveyInvitation', 'tenants', 'viewer']);
-    expect(rootFields('public', 'Mutation').sort()).toEqual(['acceptMemberInvitation', 'createTenant', 'signIn', 'submitSurveyResponse']);
+  it("the public schema (no tenant) has sign-in, platform administration, accepting an invitation (audit 18; by its link, issue 15), one's own password, sessions and language, the caller's rate limit, the survey respondent's two fields and the public complaint link's two only", () => {
+    expect(rootFields('public', 'Query').sort()).toEqual([
+      'complaintIntake',
+      'memberInvitation',
+      'node',
+      'nodes',
+      'rateLimit',
+      'surveyInvitation',
+      'tenants',
+      'viewer',
+    ]);
+    expect(rootFields('public', 'Mutation').sort()).toEqual([
+      'acceptMemberInvitation',
+      'acceptMemberInvitationByToken',
+      'changePassword',
+      'createTenant',
+      'requestPasswordReset',
+      'resetPassword',
+      'setPreferredLanguage',
+      'signIn',
+      'signOut',
+      'submitPublicComplaint',
+      'submitSurveyResponse',
+    ]);
     expect(parsed.public!.getSubscriptionType()).toBeFalsy();
   });
 

@@ -10,22 +10,15 @@ import { createDepartment } from '../modules/core/tenancy/department.service.ts'
 import { provisionMember } from '../modules/core/identity/user.service.ts';
 import { seedDemoVisit } from './demo-visits.ts';
 import { seedDemoFeedback } from './demo-feedback.ts';
+import { insertPlatformAdmin } from '../modules/core/identity/platform-admin.ts';
 import { KINDS } from '../modules/index.ts';
 
 export const DEMO_PASSWORD = 'jiedai-demo';
 export const PLATFORM_ADMIN_EMAIL = 'platform@demo.jiedai';
 
-/** Bootstrap, as the database owner: the platform admin account (the app role cannot create one). */
+/** Bootstrap, as the database owner: the demo platform admin account (the app role cannot create one). */
 export async function bootstrapPlatformAdmin(owner: SqlSession, passwordHash: string): Promise<boolean> {
-  const { rows } = await owner.query<{ created: boolean }>(
-    `WITH u AS (INSERT INTO users (email, display_name, is_platform_admin)
-                VALUES ($1, 'Platform Admin 平台管理员', true)
-                ON CONFLICT (email) DO NOTHING RETURNING id),
-          c AS (INSERT INTO user_credentials (user_id, password_hash) SELECT id, $2 FROM u)
-     SELECT true AS created FROM u`,
-    [PLATFORM_ADMIN_EMAIL, passwordHash],
-  );
-  return rows.length > 0;
+  return insertPlatformAdmin(owner, { email: PLATFORM_ADMIN_EMAIL, displayName: 'Platform Admin 平台管理员', passwordHash });
 }
 
 /** Seeds the demo tenants through the services, as the platform admin. Idempotent by slug. */
@@ -85,7 +78,8 @@ export async function seedDemo(prisma: PrismaClient, passwords: PasswordHasher, 
           },
         );
       }
-      await seedDemoVisit(inTenant, kind, { membershipId: coordinator.id });
+      const visitId = await seedDemoVisit(inTenant, kind, { membershipId: coordinator.id });
+      await kind.demo.seedExtras?.(inTenant, { visitId, departmentId: department.id });
       await seedDemoFeedback({ ...inTenant, passwords }, kind, { departmentId: department.id, password: DEMO_PASSWORD });
       log?.(`seeded demo tenant ${t.slug}`);
     });

@@ -4,14 +4,17 @@ import { sqlLiteral, type Db, type Role, type TenantKind } from '@jiedai/db';
 
 export type Credential =
   | { type: 'anonymous' }
-  | { type: 'user'; userId: string; tenantId: string | null }
+  /** A person's token: `session` is its epoch and id, checked in the database with every operation. */
+  | { type: 'user'; userId: string; tenantId: string | null; session: { id: string; epoch: number; expiresAt: Date } }
   | { type: 'apiKey'; tenantId: string; secretHash: string }
   /**
    * An anonymous survey respondent: the operation names a survey token, whose text carries the tenant
    * (see modules/shared/feedback/survey-token.ts). The tenant is only a selector for the scope: the
    * token counts only once its hash is found inside that tenant's RLS scope (by the resolver).
    */
-  | { type: 'surveyRespondent'; tenantId: string; tokenHash: string };
+  | { type: 'surveyRespondent'; tenantId: string; tokenHash: string }
+  /** Anyone holding another kind of public link (shared/public-links.ts), e.g. a service point's complaint code: the same rules. */
+  | { type: 'publicLink'; tenantId: string; tokenHash: string };
 
 export interface Access {
   userId: string | null;
@@ -22,6 +25,10 @@ export interface Access {
   isPlatformAdmin: boolean;
   /** The API key's last use is older than a few minutes: record it after the operation (touchApiKey). */
   apiKeyUseUnrecorded?: boolean;
+  /** The person's own language (`users.preferred_language`), from the access check; none for keys. */
+  preferredLanguage?: string | null;
+  /** The tenant's default language (`tenants.locale`), from the access check. */
+  tenantLanguage?: string | null;
 }
 
 export const anonymousAccess: Access = {
@@ -65,7 +72,7 @@ export class AccessDenied extends Error {
 export function accessQuery(credential: Credential): string | undefined {
   // Functions (0007_access_functions.sql): their plans are kept per connection; this text is not prepared.
   if (credential.type === 'apiKey') return `SELECT * FROM app_api_key_access(${sqlLiteral(credential.secretHash)})`;
-  if (credential.type === 'user') return 'SELECT * FROM app_member_access()';
+  if (credential.type === 'user') return `SELECT * FROM app_member_access(${credential.session.epoch | 0}, ${sqlLiteral(credential.session.id)})`;
   return undefined;
 }
 
@@ -74,9 +81,9 @@ export function accessFrom(credential: Credential, tenantKind: TenantKind | null
   if (credential.type === 'anonymous') return anonymousAccess;
   // A respondent acts in the token's tenant with no role at all: only the respondent fields, which
   // find the invitation by the token's hash under RLS, do anything for it.
-  if (credential.type === 'surveyRespondent') return { ...anonymousAccess, tenantId: credential.tenantId };
+  if (credential.type === 'surveyRespondent' || credential.type === 'publicLink') return { ...anonymousAccess, tenantId: credential.tenantId };
   if (credential.type === 'apiKey') {
-    const key = rows[0] as { id: string; role: Role; stale: boolean } | undefined;
+    const key = rows[0] as { id: string; role: Role; stale: boolean; tenant_locale?: string | null } | undefined;
     if (!key) throw new AccessDenied('UNAUTHENTICATED', 'Invalid or revoked API key');
     return {
       ...anonymousAccess,
@@ -85,10 +92,14 @@ export function accessFrom(credential: Credential, tenantKind: TenantKind | null
       tenantKind,
       roles: [key.role],
       apiKeyUseUnrecorded: key.stale,
+      tenantLanguage: key.tenant_locale ?? null,
     };
   }
-  const user = rows[0] as { is_platform_admin: boolean; roles: Role[] | null } | undefined;
+  const user = rows[0] as
+    | { is_platform_admin: boolean; roles: Role[] | null; session_valid: boolean; preferred_language?: string | null; tenant_locale?: string | null }
+    | undefined;
   if (!user) throw new AccessDenied('UNAUTHENTICATED', 'Unknown user');
+  if (!user.session_valid) throw new AccessDenied('UNAUTHENTICATED', 'This session has ended (signed out, or the password was changed): sign in again');
   if (credential.tenantId && !user.roles) {
     throw new AccessDenied('FORBIDDEN', 'Not a member of the chosen tenant');
   }
@@ -99,6 +110,8 @@ export function accessFrom(credential: Credential, tenantKind: TenantKind | null
     tenantKind: credential.tenantId ? tenantKind : null,
     roles: user.roles ?? [],
     isPlatformAdmin: user.is_platform_admin,
+    preferredLanguage: user.preferred_language ?? null,
+    tenantLanguage: user.tenant_locale ?? null,
   };
 }
 

@@ -3,7 +3,8 @@
 // carries what the GraphQL side needs (the type `<name>` and the enum `<name>Code`); the GraphQL type is
 // registered the first time a field names the class (shared/graphql-errors.ts). Anything else thrown
 // stays a masked top-level error.
-import { z } from 'zod';
+import type { z } from 'zod';
+import { errorText, type ErrorMessages, type Language } from './i18n.ts';
 
 export abstract class DomainError<Code extends string = string> extends Error {
   constructor(
@@ -20,21 +21,30 @@ export interface DomainErrorType<Code extends string = string> {
   readonly typeName: string;
   readonly codes: readonly Code[];
   readonly description: string;
-  new (code: Code, message: string): DomainError<Code>;
+  /** The text of each code in each language (shared/i18n.ts); the thrown message is the English detail. */
+  readonly messages: Record<Language, Partial<Record<string, string>>>;
+  new (code: Code, message?: string): DomainError<Code>;
 }
 
 /**
- * A module's error class, from one line: `export const TaskError = domainError('TaskError', TASK_ERROR_CODES, '…')`
- * (and `export type TaskError = InstanceType<typeof TaskError>`). It is the class services throw and the
- * GraphQL type its mutations list in their results (registered on first use, see graphql-errors.ts).
+ * A module's error class, from one statement: `export const TaskError = domainError('TaskError', TASK_ERROR_CODES, '…',
+ * { 'zh-Hans': {…}, en: {…} })` (and `export type TaskError = InstanceType<typeof TaskError>`). It is the class
+ * services throw and the GraphQL type its mutations list in their results (registered on first use, see
+ * graphql-errors.ts). `messages` gives each code's text in both languages (codes shared by many modules, such as
+ * NOT_FOUND, have theirs in shared/i18n.ts): a code without one fails typecheck. A service throws
+ * `new TaskError(code, englishDetail?)`; English readers get the detail, Chinese readers the code's text.
  * A module that needs more on its error extends the class.
  */
-export function domainError<const Code extends string>(typeName: string, codes: readonly Code[], description: string) {
+export function domainError<const Code extends string>(typeName: string, codes: readonly Code[], description: string, messages: ErrorMessages<Code>) {
   const errorClass = class extends DomainError<Code> {
     static readonly typeName = typeName;
     static readonly codes = codes;
     static readonly description = description;
+    static readonly messages: Record<Language, Partial<Record<string, string>>> = messages;
     override name = typeName;
+    constructor(code: Code, message?: string) {
+      super(code, message ?? errorText(messages, 'en', code) ?? code);
+    }
   };
   Object.defineProperty(errorClass, 'name', { value: typeName });
   return errorClass satisfies DomainErrorType<Code>;
@@ -43,6 +53,8 @@ export function domainError<const Code extends string>(typeName: string, codes: 
 export interface FieldIssue {
   path: string[];
   message: string;
+  /** zod's issue code (too_small, invalid_format …), when zod found it: the message in other languages. */
+  issueCode?: string;
 }
 
 export class ValidationError extends Error {
@@ -64,7 +76,7 @@ export class ValidationError extends Error {
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new ValidationError(result.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message })));
+  throw new ValidationError(result.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message, issueCode: issue.code })));
 }
 
 /** Prisma's unique-violation error, without importing Prisma's runtime here. */

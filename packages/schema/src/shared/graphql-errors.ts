@@ -2,7 +2,33 @@
 // (`... on Error { code message path }` works on every result union), ValidationError, Forbidden, and
 // one object type per module error class, whose `code` values are that module's documented code enum.
 import { builder, ForbiddenError, SUB_GRAPHS, type SubGraph } from '../builder.ts';
-import { DomainError, ValidationError, type DomainErrorType } from './errors.ts';
+import { requestLanguage, type Context } from '../context.ts';
+import { DomainError, ValidationError, type DomainErrorType, type FieldIssue } from './errors.ts';
+import { errorText, FIELD_ISSUE_MESSAGES, format, joinList, SHARED_ERROR_MESSAGES, type Language } from './i18n.ts';
+
+/**
+ * The message of an error returned as data, in a language: in English the service's own sentence (the most
+ * specific), in zh-Hans the text of its code from the module's catalogue (shared/i18n.ts). The code is the same.
+ */
+export function localizedMessage(error: Error, language: Language): string {
+  if (language === 'en') return error.message;
+  if (error instanceof DomainError) {
+    const messages = (error.constructor as Partial<DomainErrorType>).messages;
+    return (messages && errorText(messages, language, error.code)) ?? error.message;
+  }
+  if (error instanceof ValidationError) {
+    const fields = error.fieldErrors.map((e) => `${e.path.join('.') || 'input'}: ${fieldIssueMessage(e, language)}`);
+    return format(SHARED_ERROR_MESSAGES[language].BAD_USER_INPUT, { fields: joinList(language, fields) });
+  }
+  if (error instanceof ForbiddenError) return SHARED_ERROR_MESSAGES[language].FORBIDDEN;
+  return error.message;
+}
+
+/** A field's problem in a language: zod's issue code's text, else (a message written by a service) as it was. */
+export function fieldIssueMessage(issue: FieldIssue, language: Language): string {
+  if (language === 'en' || !issue.issueCode) return issue.message;
+  return (FIELD_ISSUE_MESSAGES[language] as Record<string, string>)[issue.issueCode] ?? issue.message;
+}
 
 /** The code of any error returned as data. */
 export function errorCode(error: Error): string {
@@ -24,7 +50,10 @@ export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
         'Stable and machine-readable. A module error (`VisitError`, `TaskError`, …) has one of the values of its `…Code` enum (`VisitErrorCode`, `TaskErrorCode`, …); a `ValidationError` has BAD_USER_INPUT, a `ForbiddenError` FORBIDDEN, a `SurveyAnswersError` INVALID_ANSWERS.',
       resolve: errorCode,
     }),
-    message: t.exposeString('message', { description: 'For people; may change, never parse it.' }),
+    message: t.string({
+      description: 'For people, in the request\'s language (zh-Hans or en, see the README\'s "Languages"); may change, never parse it.',
+      resolve: (error, _args, ctx: Context) => localizedMessage(error, requestLanguage(ctx)),
+    }),
     path: t.stringList({
       nullable: true,
       description: 'The input field at fault, when there is one, e.g. ["input", "email"] (for a ValidationError, its first field error).',
@@ -33,11 +62,14 @@ export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
   }),
 });
 
-const FieldError = builder.objectRef<{ path: string[]; message: string }>('FieldError').implement({
+const FieldError = builder.objectRef<FieldIssue>('FieldError').implement({
   subGraphs: [...SUB_GRAPHS],
   fields: (t) => ({
     path: t.exposeStringList('path', { description: 'Path of the offending input field, e.g. ["input", "email"].' }),
-    message: t.exposeString('message'),
+    message: t.string({
+      description: "For people, in the request's language.",
+      resolve: (issue, _args, ctx: Context) => fieldIssueMessage(issue, requestLanguage(ctx)),
+    }),
   }),
 });
 

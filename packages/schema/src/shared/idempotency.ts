@@ -19,6 +19,13 @@ export const IdempotencyError = domainError(
   'IdempotencyError',
   IDEMPOTENCY_ERROR_CODES,
   'A retry with an idempotency key that cannot be answered with the first result; nothing was changed.',
+  {
+    'zh-Hans': { IDEMPOTENCY_KEY_REUSED: '该幂等键已用于其他请求或不同的输入。', ALREADY_APPLIED: '该请求已执行过，其结果含一次性显示的密钥，不再显示。' },
+    en: {
+      IDEMPOTENCY_KEY_REUSED: 'This idempotency key was used for another request or other input.',
+      ALREADY_APPLIED: 'This request was applied already; its result held a secret shown once, not shown again.',
+    },
+  },
 );
 export type IdempotencyError = InstanceType<typeof IdempotencyError>;
 

@@ -11,6 +11,7 @@ import type { SurveyContentInput } from '../modules/shared/feedback/survey.servi
 import type { AssessmentTemplateInput } from '../modules/shared/assessments/assessment.service.ts';
 import type { IssuedInvitation } from '../modules/shared/feedback/survey-invitation.service.ts';
 import type { PasswordHasher } from '../modules/core/identity/password.ts';
+import type { JobsContribution } from './jobs.ts';
 
 /** What the demo seed needs of a kind: its demo tenant, its demo visit, and the kind's own extras. */
 export interface KindDemo {
@@ -25,6 +26,8 @@ export interface KindDemo {
     deps: ServiceDeps & { passwords: PasswordHasher },
     options: { surveyId: string; departmentId: string; password: string },
   ): Promise<IssuedInvitation[]>;
+  /** The kind's own demo data, once the demo visit exists (the government office's protocol, the hospital's complaints and rounds, the hotel's event). */
+  seedExtras?(deps: ServiceDeps, context: { visitId: string; departmentId: string }): Promise<void>;
 }
 
 export interface KindModule {
@@ -38,6 +41,8 @@ export interface KindModule {
   surveyTemplates: readonly SurveyContentInput[];
   assessmentTemplates: readonly AssessmentTemplateInput[];
   demo: KindDemo;
+  /** The kind's background jobs and scheduled work (shared/jobs.ts), run by the gateway's job runner. */
+  jobs?: JobsContribution;
 }
 
 const registered = new Map<TenantKind, KindModule>();

@@ -5,7 +5,7 @@
 // failure marks the operation's transaction for rollback (the gateway's tenant-transaction plugin).
 import type { InputFieldMap, InputShapeFromFields, ObjectRef } from '@pothos/core';
 import type { FieldAuthScopes } from '@pothos/plugin-scope-auth';
-import { builder, type SubGraph } from '../builder.ts';
+import { builder, type BuilderTypes as Types, type SubGraph } from '../builder.ts';
 import { serviceDeps, type Context, type ServiceDeps } from '../context.ts';
 import { DomainError, ValidationError } from './errors.ts';
 import { errorTypes } from './graphql-errors.ts';
@@ -52,7 +52,6 @@ export async function atomically<T>(ctx: Context, fn: () => Promise<T>): Promise
 // (and a module error's `path`), which services report relative to their own input, prefixed with
 // "input" so they are paths from the argument.
 
-type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 /** The field builder of an input object: typed input helpers take it instead of `t: any`. */
 export type InputFields = PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>;
 type ErrorClass = abstract new (...args: never[]) => Error;

@@ -18,7 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 let t: TestApp;
 let gov: TestTenant;
 let hotel: TestTenant;
-/** A gateway whose database is unreachable (a closed port), with its log lines. */
+/** A gateway whose database does not exist (an unreachable one is a retryable 503 instead: hardening.test.ts), with its log lines. */
 let dead: { app: App; db: Database; logs: string[] };
 
 beforeAll(async () => {
@@ -26,10 +26,18 @@ beforeAll(async () => {
   const platform = await createPlatformAdmin(t);
   gov = await createTenant(t, platform.token, 'GOVERNMENT_OFFICE');
   hotel = await createTenant(t, platform.token, 'HOTEL');
-  const url = 'postgres://postgres@127.0.0.1:1/none';
+  const url = 'postgres://postgres@127.0.0.1:5432/jiedai_no_such_database';
   const db = await openDatabase({ url, migrate: false });
   const logs: string[] = [];
-  const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) }));
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write: (chunk, _enc, done) => {
+        logs.push(String(chunk));
+        done();
+      },
+    }),
+  );
   const config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: url,
@@ -50,8 +58,8 @@ afterAll(async () => {
 
 describe('a failure before execution that is not an auth failure', () => {
   it('is masked: 500, "Unexpected error.", INTERNAL_SERVER_ERROR and the request id; no stack, no path; the cause is logged', async () => {
-    // A valid token naming a tenant: authentication must look the tenant's kind up, in a database it cannot reach.
-    const token = await createTokenService({ ...TEST_JWT, ttlSeconds: 600 }).issue({ userId: randomUUID(), tenantId: randomUUID() });
+    // A valid token naming a tenant: authentication must look the tenant's kind up, in a database that does not exist.
+    const token = await createTokenService({ ...TEST_JWT, ttlSeconds: 600 }).issue({ userId: randomUUID(), tenantId: randomUUID(), sessionEpoch: 0 });
     for (const [label, headers] of [
       ['given request id', { 'x-request-id': 'client-req-masked-1' }],
       ['generated request id', {}],
@@ -70,16 +78,16 @@ describe('a failure before execution that is not an auth failure', () => {
       expect(JSON.parse(text), label).toEqual({
         errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }],
       });
-      expect(text).not.toMatch(/ at |\.ts|\.js|node_modules|ECONNREFUSED|127\.0\.0\.1|stack/i);
+      expect(text).not.toMatch(/ at |\.ts|\.js|node_modules|ECONNREFUSED|no_such|3D000|127\.0\.0\.1|stack/i);
       // The cause is in the server's log, under the same request id.
       const logged = dead.logs.map((l) => JSON.parse(l)).find((l) => l.requestId === requestId && l.err);
       expect(logged?.msg).toBe('request failed before execution');
-      expect(JSON.stringify(logged.err)).toMatch(/ECONNREFUSED|connect|Can't reach/i);
+      expect(JSON.stringify(logged.err)).toMatch(/ECONNREFUSED|connect|Can't reach|does not exist|3D000/i);
     }
   });
 
   it('over graphql-ws: connection_init closes with 1011 (not 4500), nothing on stderr, the cause logged', async () => {
-    const token = await createTokenService({ ...TEST_JWT, ttlSeconds: 600 }).issue({ userId: randomUUID(), tenantId: randomUUID() });
+    const token = await createTokenService({ ...TEST_JWT, ttlSeconds: 600 }).issue({ userId: randomUUID(), tenantId: randomUUID(), sessionEpoch: 0 });
     await new Promise<void>((resolve) => dead.app.server.listen(0, '127.0.0.1', resolve));
     const { port } = dead.app.server.address() as AddressInfo;
     const consoleError = vi.spyOn(console, 'error');

@@ -31,7 +31,7 @@ describe('.env.example', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'jiedai-env-'));
     dirs.push(dataDir);
     const config = loadConfig({ ...env, DATA_DIR: dataDir });
-    expect(config).toMatchObject({ port: 4000, host: '0.0.0.0', redisPrefix: 'jiedai', maxBodyBytes: 1_000_000 });
+    expect(config).toMatchObject({ port: 4000, host: '127.0.0.1', redisPrefix: 'jiedai', maxBodyBytes: 1_000_000 });
   });
 
   it('.env is ignored by git', () => {
@@ -40,7 +40,8 @@ describe('.env.example', () => {
 
   it('pnpm start loads .env when there is one (and the environment still wins)', async () => {
     const script = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start as string;
-    expect(script).toBe('tsx --env-file-if-exists=.env services/gateway/src/main.ts');
+    // Node's flags (the young generation's size, issue 19) go before tsx's own.
+    expect(script).toBe('tsx --max-semi-space-size=64 --env-file-if-exists=.env services/gateway/src/main.ts');
     const dir = mkdtempSync(path.join(tmpdir(), 'jiedai-env-'));
     dirs.push(dir);
     const envFile = path.join(dir, '.env');

@@ -4,7 +4,7 @@
 // operation.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { pino } from 'pino';
-import { openDatabase, withPgSession, type Database, type SqlSession } from '@jiedai/db';
+import { openDatabase, withPgSession, type Database } from '@jiedai/db';
 import { buildApp, loadConfig, type App } from '@jiedai/gateway';
 import { createPasswordHasher } from '@jiedai/schema';
 import {
@@ -166,7 +166,11 @@ describe('request body limit', () => {
   it('a body over MAX_BODY_BYTES is refused with 413 over real HTTP; one under it is served', async () => {
     const under = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(2_000) });
     expect(under.status).toBe(200);
-    expect(await under.json()).toEqual({ data: { viewer: null } });
+    // Served in full: no errors, and (issue 16) what it cost, as every result says.
+    expect(await under.json()).toEqual({
+      data: { viewer: null },
+      extensions: { cost: { requestedQueryCost: 1, actualQueryCost: 0, throttleStatus: null } },
+    });
 
     const over = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(2_049) });
     expect(over.status).toBe(413);
@@ -266,7 +270,25 @@ describe('introspection, GraphiQL and error details by environment', () => {
   });
 
   it('in production an unexpected error is masked: the client learns nothing of the cause', async () => {
-    // A production gateway whose database is unreachable: the operation's transaction cannot start.
+    // A production gateway whose database does not exist: the operation's transaction cannot start.
+    // (A database that is away — unreachable, restarting — is retryable instead: the next test.)
+    const url = 'postgres://postgres@127.0.0.1:5432/jiedai_no_such_database';
+    const db = await openDatabase({ url, migrate: false });
+    const app = await buildApp(config({ DATABASE_URL: url, NODE_ENV: 'production', JWT_SECRET: TEST_JWT.secret }), {
+      db,
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      const res = await post(app, '{ viewer { id } }');
+      expect(res.errors).toEqual([expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+      expect(JSON.stringify(res)).not.toMatch(/no_such|3D000|127\.0\.0\.1|prisma|postgres|stack|at .*\.ts/i);
+    } finally {
+      await app.close();
+      await db.close();
+    }
+  });
+
+  it('in production an unreachable database answers 503 SERVICE_UNAVAILABLE (retry), and the client learns nothing of the cause', async () => {
     const db = await openDatabase({ url: 'postgres://postgres@127.0.0.1:1/none', migrate: false });
     const app = await buildApp(config({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', NODE_ENV: 'production', JWT_SECRET: TEST_JWT.secret }), {
       db,
@@ -274,7 +296,8 @@ describe('introspection, GraphiQL and error details by environment', () => {
     });
     try {
       const res = await post(app, '{ viewer { id } }');
-      expect(res.errors).toEqual([expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+      expect(res.status).toBe(503);
+      expect(res.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE' }) })]);
       expect(JSON.stringify(res)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|prisma|postgres|stack|at .*\.ts/i);
     } finally {
       await app.close();

@@ -46,7 +46,7 @@ describe('the statements of an operation', () => {
     expect(data.node.id).toBe(visitId);
     expect(statements).toHaveLength(3);
     expect(statements[0]).toMatch(/^BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT set_config\('app\.tenant_id', '[0-9a-f-]{36}', true\)/);
-    expect(statements[0]).toMatch(/; SELECT \* FROM app_member_access\(\)$/);
+    expect(statements[0]).toMatch(/; SELECT \* FROM app_member_access\(0, '[0-9a-f-]{36}'\)$/);
     expect(statements[1]).toMatch(/FROM "public"\."visits"/);
     expect(statements[2]).toBe('COMMIT');
   });

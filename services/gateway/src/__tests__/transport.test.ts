@@ -102,7 +102,7 @@ async function prime(feeds: AuditFeed[], adminToken: string): Promise<void> {
 }
 
 /** Events of a feed after priming that are not probes. */
-const after = (feed: AuditFeed, from: number) => feed.events.slice(from);
+const eventsSince = (feed: AuditFeed, from: number) => feed.events.slice(from);
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -182,7 +182,7 @@ describe('graphql-ws on /graphql', () => {
     const created = await createDepartment(a.adminToken, unique('ws-event'));
     expect(created.__typename).toBe('DepartmentPayload');
     await waitFor(() => feed.events.length > from, 5_000, 'the department event');
-    expect(after(feed, from)).toEqual([
+    expect(eventsSince(feed, from)).toEqual([
       { action: 'department.created', targetType: 'Department', targetId: created.department!.id, requestId: expect.any(String) },
     ]);
     expect(feed.errors).toEqual([]);
@@ -210,7 +210,7 @@ describe('graphql-ws on /graphql', () => {
     const rows = await ownerQuery(`SELECT tenant_id FROM departments WHERE id = $1`, [id]);
     expect(rows).toEqual([{ tenant_id: a.id }]);
     await waitFor(() => feed.events.length > from, 5_000, 'the ws mutation event');
-    expect(after(feed, from).map((e) => [e.action, e.targetId])).toEqual([['department.created', created.data.createDepartment.department.id]]);
+    expect(eventsSince(feed, from).map((e) => [e.action, e.targetId])).toEqual([['department.created', created.data.createDepartment.department.id]]);
     const audit = await ownerQuery(`SELECT actor_user_id, request_id FROM audit_log WHERE target_id = $1`, [id]);
     // The socket's request id (a new UUID when the upgrade request named none).
     expect(audit).toEqual([{ actor_user_id: rawId(overHttp.data.viewer.id), request_id: expect.stringMatching(UUID) }]);
@@ -262,6 +262,7 @@ describe('graphql-ws on /graphql', () => {
     const forged = await createTokenService({ ...TEST_JWT, secret: 'another-secret-of-at-least-thirty-two-chars', ttlSeconds: 600 }).issue({
       userId: rawId((await t.gql(`{ viewer { id } }`, {}, { token: a.adminToken })).data.viewer.id),
       tenantId: a.id,
+      sessionEpoch: 0,
     });
     for (const payload of [
       { Authorization: 'Bearer not-a-token' },
@@ -283,7 +284,29 @@ describe('graphql-ws on /graphql', () => {
     await Promise.race([feed.done, sleep(5_000)]);
     expect(feed.ended).not.toBeNull();
     expect(feed.events).toEqual([]);
-    expect(JSON.stringify(feed.errors)).toMatch(/not configured to execute subscription/);
+    // The error contract: an anonymous caller is told to send a credential, not that the schema lacks subscriptions.
+    expect(JSON.stringify(feed.errors)).toMatch(/auditLogAppended\\" needs a signed-in caller/);
+    expect(JSON.stringify(feed.errors)).toMatch(/UNAUTHENTICATED/);
+  });
+
+  it('an anonymous connection may name a credential per operation in extensions.headers (as GraphiQL does); an invalid one is UNAUTHENTICATED', async () => {
+    const c = client();
+    const ask = (authorization: string) =>
+      new Promise<{ data?: unknown; errors?: unknown }>((resolve) => {
+        let result: { data?: unknown; errors?: unknown } = {};
+        c.subscribe(
+          { query: `{ viewer { email } }`, extensions: { headers: { Authorization: authorization } } },
+          // A refused operation ends with graphql-ws's `error` message (the errors), the socket stays open.
+          { next: (r) => (result = r as typeof result), error: (errors) => resolve({ errors }), complete: () => resolve(result) },
+        );
+      });
+    const ok = await ask(`Bearer ${a.adminToken}`);
+    expect(ok.errors).toBeUndefined();
+    expect(ok.data).toEqual({ viewer: { email: a.adminEmail } });
+    const bad = await ask('Bearer not-a-token');
+    expect(JSON.stringify(bad.errors)).toMatch(/UNAUTHENTICATED/);
+    // The socket itself stays anonymous: the next operation without headers sees no viewer.
+    expect((await wsRequest(c, `{ viewer { id } }`)).data).toEqual({ viewer: null });
   });
 
   it('a member who is not a tenant admin is refused when subscribing, and sees no event', async () => {
@@ -328,7 +351,7 @@ describe('graphql-ws on /graphql', () => {
     expect(next.__typename).toBe('DepartmentPayload');
     await waitFor(() => feed.events.length >= from + 2, 5_000, 'the next department event');
     await sleep(300); // anything stray would have arrived by now
-    expect(after(feed, from).map((e) => [e.action, e.targetId])).toEqual([
+    expect(eventsSince(feed, from).map((e) => [e.action, e.targetId])).toEqual([
       ['department.created', first.department!.id],
       ['department.created', next.department!.id],
     ]);
@@ -355,10 +378,10 @@ describe('graphql-ws on /graphql', () => {
 
     // The admin sees both; the demoted member's feed ends without them.
     await waitFor(() => adminFeed.events.length >= adminFrom + 2, 5_000, "the admin's events");
-    expect(after(adminFeed, adminFrom).map((e) => e.action)).toEqual(['member.updated', 'department.created']);
+    expect(eventsSince(adminFeed, adminFrom).map((e) => e.action)).toEqual(['member.updated', 'department.created']);
     await Promise.race([memberFeed.done, sleep(3_000)]);
     expect(memberFeed.ended).toBe('complete');
-    expect(after(memberFeed, memberFrom)).toEqual([]);
+    expect(eventsSince(memberFeed, memberFrom)).toEqual([]);
     expect(later.__typename).toBe('DepartmentPayload');
     adminFeed.stop();
   });
@@ -375,8 +398,8 @@ describe('server-sent events', () => {
     const created = await createDepartment(a.adminToken, unique('sse'), { 'x-request-id': 'sse-request-0001' });
     await waitFor(() => sse.events.length > sseFrom && ws.events.length > wsFrom, 5_000, 'the event on both transports');
     const expected = { action: 'department.created', targetType: 'Department', targetId: created.department!.id, requestId: 'sse-request-0001' };
-    expect(after(sse, sseFrom)).toEqual([expected]);
-    expect(after(ws, wsFrom)).toEqual([expected]);
+    expect(eventsSince(sse, sseFrom)).toEqual([expected]);
+    expect(eventsSince(ws, wsFrom)).toEqual([expected]);
     expect(sse.errors).toEqual([]);
     sse.stop();
     ws.stop();

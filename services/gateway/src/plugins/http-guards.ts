@@ -5,9 +5,12 @@
 // error." and the request id, the cause in the log only.
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { isPoolExhausted, type Database } from '@jiedai/db';
+import { isDatabaseUnavailable, isPoolExhausted, type Database } from '@jiedai/db';
 import { AuthError, type Authenticator } from '../auth.ts';
-import { clientAddressOf, newRequestState, requestIdFrom, requestStateOf, type WithRequestState } from '../request-state.ts';
+import { negotiateLanguage } from '@jiedai/schema';
+import { topLevelMessage } from './error-language.ts';
+import { isUploadPath } from '../evidence/paths.ts';
+import { clientAddressOf, newRequestState, originOf, requestIdFrom, requestStateOf, type WithRequestState } from '../request-state.ts';
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
@@ -58,10 +61,13 @@ export function useHttpGuards(options: {
       const state = newRequestState({
         requestId: requestIdFrom(request.headers.get('x-request-id')),
         clientAddress: clientAddressOf(options.trustProxy, request.headers.get('x-forwarded-for'), req?.socket?.remoteAddress),
+        origin: originOf(options.trustProxy, request.url, request.headers.get('x-forwarded-proto'), request.headers.get('x-forwarded-host')),
+        acceptLanguage: request.headers.get('accept-language'),
       });
       (serverContext as WithRequestState).jiedaiRequest = state;
       const { requestId } = state;
-      if (request.method === 'POST') {
+      // An evidence upload's body is limited by its upload (plugins/evidence-files.ts), not by MAX_BODY_BYTES.
+      if (request.method === 'POST' && !isUploadPath(url.pathname)) {
         const length = Number(request.headers.get('content-length') ?? NaN);
         if (Number.isNaN(length) && request.headers.get('transfer-encoding')) {
           return endResponse(json(411, { errors: [{ message: 'Content-Length required', extensions: { code: 'LENGTH_REQUIRED' } }] }));
@@ -77,8 +83,8 @@ export function useHttpGuards(options: {
       try {
         state.auth = await options.authenticator.authenticate(request.headers.get('authorization'), request.headers.get('x-tenant-id'));
       } catch (error) {
-        if (isPoolExhausted(error)) {
-          // Every pooled connection stayed busy while the tenant's kind was looked up: busy, retry.
+        if (isPoolExhausted(error) || isDatabaseUnavailable(error)) {
+          // Every pooled connection stayed busy (or the database was away) while the tenant's kind was looked up: retry.
           return endResponse(
             json(
               503,
@@ -98,7 +104,14 @@ export function useHttpGuards(options: {
         return endResponse(
           json(
             status,
-            { errors: [{ message: error.message, extensions: { code: error.extensions.code } }] },
+            {
+              errors: [
+                {
+                  message: topLevelMessage(error.extensions.code, error.message, negotiateLanguage(state.acceptLanguage)),
+                  extensions: { code: error.extensions.code },
+                },
+              ],
+            },
             {
               'x-request-id': requestId,
             },

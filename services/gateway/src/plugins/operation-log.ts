@@ -20,8 +20,8 @@ export function useOperationLog(): Plugin<Context> {
                 ? 'user'
                 : ctx.access.apiKeyId
                   ? 'apiKey'
-                  : ctx.credential.type === 'surveyRespondent'
-                    ? 'surveyRespondent'
+                  : ctx.credential.type === 'surveyRespondent' || ctx.credential.type === 'publicLink'
+                    ? ctx.credential.type
                     : 'anonymous',
               durationMs: Math.round((performance.now() - started) * 10) / 10,
               errors: errors.map((e) => e.extensions?.code ?? 'ERROR'),

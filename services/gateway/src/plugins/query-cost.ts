@@ -12,10 +12,26 @@
 // - every element of a list inside the arguments (an input's guests, answers, patients …) costs 1 more.
 // Anonymous callers get a smaller budget than members and API keys. A connection's `first`/`last` above 100 is
 // refused here too (BAD_USER_INPUT), instead of being silently clamped by the resolver.
+//
+// Then the cost is taken from the caller's budgets over time (cost-budget.ts: a token bucket per tenant and
+// per API key) before execution: over budget is RATE_LIMITED with Retry-After (429 over HTTP). Every
+// result carries `extensions.cost` as Shopify's does: requested, actual (counted from the data returned,
+// never above requested; the difference is given back to the budgets) and the budget left (throttleStatus).
 import type { Plugin } from 'graphql-yoga';
-import { GraphQLError, getNamedType, getNullableType, isLeafType, isListType, type DocumentNode, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  getNamedType,
+  getNullableType,
+  getOperationAST,
+  isLeafType,
+  isListType,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
-import type { Context } from '@jiedai/schema';
+import type { Context, Credential, OperationCost } from '@jiedai/schema';
+import type { BucketLimits, BucketSpec, CostBudget } from '../cost-budget.ts';
 
 export interface QueryCostLimits {
   /** Budget of one operation for a member or an API key. */
@@ -106,35 +122,134 @@ export class QueryTooComplexError extends GraphQLError {
   }
 }
 
-export function useQueryCost(limits: QueryCostLimits): Plugin<Context> {
-  const check = (args: {
-    schema: GraphQLSchema;
-    document: DocumentNode;
-    operationName?: string | null | undefined;
-    variableValues?: Record<string, unknown> | null | undefined;
-    contextValue: unknown;
-  }): GraphQLError | null => {
+/** The budgets over time (token buckets) and the store that keeps them. */
+export interface CostBudgets {
+  store: CostBudget;
+  tenant: BucketLimits;
+  apiKey: BucketLimits;
+}
+
+/**
+ * The buckets an operation draws on: its tenant's, and its API key's for a key; a user acting in no tenant
+ * has a bucket of its own (the API key's size). Anonymous callers, survey respondents and public links
+ * have none: the per-operation limit and the per-link and per-address limits hold them.
+ */
+export function bucketsOf(credential: Credential, budgets: CostBudgets): BucketSpec[] {
+  if (credential.type === 'apiKey') {
+    return [
+      { key: `t:${credential.tenantId}`, ...budgets.tenant },
+      { key: `k:${credential.secretHash.slice(0, 32)}`, ...budgets.apiKey },
+    ];
+  }
+  if (credential.type === 'user') {
+    return credential.tenantId ? [{ key: `t:${credential.tenantId}`, ...budgets.tenant }] : [{ key: `u:${credential.userId}`, ...budgets.apiKey }];
+  }
+  return [];
+}
+
+/**
+ * What the data returned cost under the same model: 1 per object, lists by their real length, a mutation's
+ * root fields 10 each. Cheap (one walk over the result) and never above the requested cost.
+ */
+export function actualCost(data: unknown, isMutation: boolean): number {
+  if (data === null || typeof data !== 'object') return 0;
+  let n = 0;
+  for (const [, value] of Object.entries(data)) n += (isMutation ? MUTATION_COST - 1 : 0) + walk(value);
+  return n;
+}
+
+function walk(value: unknown): number {
+  if (value === null || typeof value !== 'object') return 0;
+  if (Array.isArray(value)) {
+    let n = 0;
+    for (const item of value) n += walk(item);
+    return n;
+  }
+  let n = 1;
+  for (const key in value) n += walk((value as Record<string, unknown>)[key]);
+  return n;
+}
+
+/** The refusal of an operation over its budget: RATE_LIMITED, 429 with Retry-After over HTTP. */
+export function rateLimited(retryAfterMs: number, cost: number, status: OperationCost['throttleStatus']): GraphQLError {
+  const retryAfter = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return new GraphQLError(
+    `Over the cost budget: this operation costs ${cost}, ${status?.currentlyAvailable ?? 0} of ${status?.maximumAvailable ?? 0} points are available ` +
+      `(restored at ${status?.restoreRate ?? 0}/s); retry in ${retryAfter} s.`,
+    { extensions: { code: 'RATE_LIMITED', retryAfter, cost, http: { status: 429, headers: { 'retry-after': String(retryAfter) } } } },
+  );
+}
+
+interface CostArgs {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null | undefined;
+  variableValues?: Record<string, unknown> | null | undefined;
+  contextValue: unknown;
+}
+
+export function useQueryCost(limits: QueryCostLimits, budgets?: CostBudgets | undefined): Plugin<Context> {
+  const check = (args: CostArgs): GraphQLError | number => {
     const ctx = args.contextValue as Context;
     const max = ctx.credential.type === 'anonymous' ? limits.maxCostAnonymous : limits.maxCost;
     const measured = operationCost(args.schema, args.document, args.operationName, args.variableValues);
-    if (measured === null) return null;
+    // The variables do not fit the document: execution reports that, at no cost.
+    if (measured === null) return 0;
     const [page] = measured.oversized;
     if (page) {
       return new GraphQLError(`${page.field}: \`${page.argument}\` is at most ${MAX_PAGE_SIZE}, got ${page.found}; page with \`after\`/\`before\`.`, {
         extensions: { code: 'BAD_USER_INPUT', field: page.field, argument: page.argument, max: MAX_PAGE_SIZE, found: page.found },
       });
     }
-    if (measured.cost <= max) return null;
+    if (measured.cost <= max) return measured.cost;
     return new QueryTooComplexError('cost', max, measured.cost, `Query cost limit of ${max} exceeded, found ${measured.cost}.`);
   };
+  /** Checks the cost, takes it from the budgets; the refusal, or null when the operation may run. */
+  const admit = async (args: CostArgs): Promise<ExecutionResult | null> => {
+    const ctx = args.contextValue as Context;
+    const checked = check(args);
+    if (typeof checked !== 'number') return { errors: [checked] };
+    const buckets = budgets ? bucketsOf(ctx.credential, budgets) : [];
+    if (buckets.length === 0) {
+      ctx.cost = { requestedQueryCost: checked, throttleStatus: null };
+      return null;
+    }
+    const taken = await budgets!.store.take(buckets, checked);
+    ctx.cost = { requestedQueryCost: checked, throttleStatus: taken.status };
+    if (taken.allowed) return null;
+    return {
+      errors: [rateLimited(taken.retryAfterMs, checked, taken.status)],
+      extensions: { cost: { requestedQueryCost: checked, actualQueryCost: 0, throttleStatus: taken.status } },
+    };
+  };
   return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const error = check(args);
-      if (error) setResultAndStopExecution({ errors: [error] });
+    async onExecute({ args, setResultAndStopExecution }) {
+      const refusal = await admit(args);
+      if (refusal) return setResultAndStopExecution(refusal);
+      const ctx = args.contextValue as Context;
+      return {
+        async onExecuteDone({ result, setResult }) {
+          const cost = ctx.cost;
+          if (!cost || Symbol.asyncIterator in (result as object)) return;
+          const done = result as ExecutionResult;
+          const isMutation = getOperationAST(args.document, args.operationName)?.operation === 'mutation';
+          const actual = Math.min(cost.requestedQueryCost, actualCost(done.data, isMutation));
+          let throttleStatus = cost.throttleStatus;
+          // Give back what was asked for and not returned (a page shorter than `first`, a null object).
+          if (throttleStatus && budgets && actual < cost.requestedQueryCost) {
+            throttleStatus = (await budgets.store.take(bucketsOf(ctx.credential, budgets), actual - cost.requestedQueryCost)).status;
+          }
+          setResult({
+            ...done,
+            extensions: { ...done.extensions, cost: { requestedQueryCost: cost.requestedQueryCost, actualQueryCost: actual, throttleStatus } },
+          });
+        },
+      };
     },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const error = check(args);
-      if (error) setResultAndStopExecution({ errors: [error] });
+    async onSubscribe({ args, setResultAndStopExecution }) {
+      // A subscription's cost is taken once, when it starts; its events carry no cost.
+      const refusal = await admit(args);
+      if (refusal) setResultAndStopExecution(refusal);
     },
   };
 }

@@ -34,6 +34,14 @@ function tenantOnlyField(document: DocumentNode, inPublic: Record<OperationTypeN
   return null;
 }
 
+function asksForMissingRoot(document: DocumentNode, schema: GraphQLSchema): boolean {
+  return document.definitions.some(
+    (d) =>
+      d.kind === Kind.OPERATION_DEFINITION &&
+      ((d.operation === 'subscription' && !schema.getSubscriptionType()) || (d.operation === 'mutation' && !schema.getMutationType())),
+  );
+}
+
 export function useTenantFieldErrors(schemas: Schemas): Plugin {
   const inPublic = rootFieldsOf([schemas.public]);
   const inTenants = rootFieldsOf(TENANT_GRAPHS.map((graph) => schemas[graph]));
@@ -42,7 +50,9 @@ export function useTenantFieldErrors(schemas: Schemas): Plugin {
       const auth = requestStateOf(context)?.auth;
       if (auth?.tenantKind) return undefined;
       return ({ result, setResult }) => {
-        if (result.length === 0) return;
+        // graphql-js validates a subscription against a schema without a Subscription type (the public
+        // one) and only fails at execution ("Schema is not configured…"): treat that as invalid too.
+        if (result.length === 0 && !asksForMissingRoot(params.documentAST, params.schema)) return;
         const field = tenantOnlyField(params.documentAST, inPublic, inTenants);
         if (!field) return;
         const anonymous = !auth || auth.credential.type === 'anonymous';

@@ -8,7 +8,7 @@
 // of failing with a serialization error.
 import type { Plugin } from 'graphql-yoga';
 import { getOperationAST, GraphQLError, Kind, type ExecutionResult } from 'graphql';
-import { inScope, isPoolExhausted, type Database, type Db, type IsolationLevel, type TenantScope } from '@jiedai/db';
+import { inScope, isDatabaseUnavailable, isPoolExhausted, type Database, type Db, type IsolationLevel, type TenantScope } from '@jiedai/db';
 import {
   AccessDenied,
   accessFrom,
@@ -23,6 +23,7 @@ import {
 } from '@jiedai/schema';
 import { AuthError } from '../auth.ts';
 import { surveyRespondentCredential } from '../survey-respondent.ts';
+import type { Limiter } from '../subscription-db.ts';
 
 const ROLLBACK = Symbol('rollback');
 
@@ -35,7 +36,7 @@ export const busy = () =>
 export function scopeOf(credential: Credential): TenantScope {
   if (credential.type === 'user') return { tenantId: credential.tenantId, userId: credential.userId };
   if (credential.type === 'apiKey') return { tenantId: credential.tenantId };
-  if (credential.type === 'surveyRespondent') return { tenantId: credential.tenantId };
+  if (credential.type === 'surveyRespondent' || credential.type === 'publicLink') return { tenantId: credential.tenantId };
   return {};
 }
 
@@ -69,9 +70,9 @@ const verifiedSubscribers = new WeakSet<Context>();
  * subscription's `error` message (the socket and its other operations go on), not an exception that
  * would close the whole socket. Returns the refusal, or null when the caller may go on.
  */
-export async function verifySubscriber(db: Database, ctx: Context): Promise<GraphQLError | null> {
+export async function verifySubscriber(db: Database, ctx: Context, limiter: Limiter): Promise<GraphQLError | null> {
   try {
-    ctx.access = await verifiedTransaction(db, ctx.credential, ctx.tenantKind, 'ReadCommitted', async (_tx, access) => access);
+    ctx.access = await limiter.run(() => verifiedTransaction(db, ctx.credential, ctx.tenantKind, 'ReadCommitted', async (_tx, access) => access));
   } catch (error) {
     // No HTTP status on a socket: the code only.
     if (error instanceof AccessDenied) return new GraphQLError(error.message, { extensions: { code: error.code } });
@@ -100,7 +101,8 @@ export function operationState(soleMutation: boolean): OperationState {
   };
 }
 
-export function useTenantTransaction(db: Database): Plugin<Context> {
+/** `limiter`: subscriptions' database work, bounded below the pool (subscription-db.ts). */
+export function useTenantTransaction(db: Database, limiter: Limiter): Plugin<Context> {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       const ctx = args.contextValue as Context;
@@ -130,8 +132,12 @@ export function useTenantTransaction(db: Database): Plugin<Context> {
           // A refused credential is an error result (401/403), not an exception yoga would mask. (An
           // AccessDenied can only come from the check: resolvers' errors end up in the result.)
           if (error instanceof AccessDenied) return { errors: [new AuthError(error.code, error.message)] };
-          if (isPoolExhausted(error)) return { errors: [busy()] };
+          // Every connection busy, or the database away (restarting): 503, retry in a moment.
+          if (isPoolExhausted(error) || isDatabaseUnavailable(error)) return { errors: [busy()] };
           if (error !== ROLLBACK) throw error;
+          // A resolver's statement failed because the database went away mid-operation: nothing was
+          // committed, so the caller may retry (503), rather than see a masked internal error.
+          if (result?.errors?.some((e) => isDatabaseUnavailable(e.originalError))) return { errors: [busy()] };
           ctx.pendingEvents.length = 0;
           ctx.eventQueue.length = 0;
         }
@@ -150,7 +156,9 @@ export function useTenantTransaction(db: Database): Plugin<Context> {
     async onSubscribe({ args }) {
       const ctx = args.contextValue as Context;
       if (verifiedSubscribers.has(ctx)) return;
-      ctx.access = await verifiedTransaction(db, ctx.credential, ctx.tenantKind, 'ReadCommitted', async (_tx, access) => access).catch(denied);
+      ctx.access = await limiter
+        .run(() => verifiedTransaction(db, ctx.credential, ctx.tenantKind, 'ReadCommitted', async (_tx, access) => access))
+        .catch(denied);
     },
   };
 }

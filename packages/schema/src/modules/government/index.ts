@@ -2,9 +2,15 @@
 import type { KindModule } from '../../shared/kind-module.ts';
 import { POST_VISIT_REVIEW } from '../shared/assessments/assessment.templates.ts';
 import { GOVERNMENT_POST_VISIT_SURVEY, GOVERNMENT_RECEPTION_CHECKLIST } from './government.templates.ts';
+import { seedGovernmentDemo } from './government.demo.ts';
 import { assignRank, seedRankLadder } from './rank.service.ts';
 import './rank.ts';
 import './rank.mutations.ts';
+import './reception-standard.ts';
+import './reception-standard.mutations.ts';
+import './seating.ts';
+import './seating.mutations.ts';
+import './seating.subscriptions.ts';
 
 export const governmentKind: KindModule = {
   kind: 'GOVERNMENT_OFFICE',
@@ -26,5 +32,7 @@ export const governmentKind: KindModule = {
       const rank = await deps.db.rank.findFirst({ where: { level: 5 } });
       if (rank) await assignRank(deps, host.membershipId, rank.id);
     },
+    // Reception standards, the banquet's seating and the car seating of the demo visit.
+    seedExtras: seedGovernmentDemo,
   },
 };

@@ -4,6 +4,11 @@ import { setScope } from '@jiedai/db';
 import type { KindDemo } from '../../shared/kind-module.ts';
 import { provisionMember } from '../core/identity/user.service.ts';
 import { createDischargeFollowUpCampaign } from './discharge-follow-up.service.ts';
+import { ensureRoundsForDay, tenantToday } from './service-point-round.service.ts';
+import { setPeakPlan } from './peak-window.service.ts';
+import { ensureStandardAssessments, setDepartmentStandard } from './department-standard.service.ts';
+import { createAssessmentTemplate, publishAssessmentTemplate } from '../shared/assessments/assessment.service.ts';
+import { passFail, points } from '../shared/assessments/assessment.templates.ts';
 
 export const RECORDS_OFFICE_EMAIL = 'records@hospital.demo.jiedai';
 
@@ -46,4 +51,29 @@ export const inviteDischargedPatients: NonNullable<KindDemo['inviteRespondents']
     },
   );
   return issued;
+};
+
+/**
+ * The demo hospital's own data: its service points' rounds of today (the schedule makes the next days'), the
+ * cashier window's peak plan (three windows needed 08:00–11:00), and the demo department's own service
+ * standard, assessed monthly, with this month's assessment and task.
+ */
+export const seedHospitalExtras: NonNullable<KindDemo['seedExtras']> = async (deps, context) => {
+  const today = await tenantToday(deps, new Date());
+  await ensureRoundsForDay(deps, { date: today });
+  const cashier = await deps.db.servicePoint.findFirst({ where: { kind: 'CASHIER_WINDOW', isPeakOnly: false }, select: { id: true } });
+  if (cashier) {
+    const load = Array.from({ length: 24 }, (_, h) => (h >= 8 && h < 11 ? 150 : h >= 7 && h < 17 ? 60 : 0));
+    await setPeakPlan(deps, { servicePointId: cashier.id, patientsPerWindowHour: 50, expectedLoad: load });
+  }
+  const template = await createAssessmentTemplate(deps, {
+    name: '门诊部服务标准',
+    kind: 'SERVICE_STANDARD',
+    subjectType: 'DEPARTMENT',
+    description: '门诊部自定的服务标准，每月考核。',
+    criteria: [points('首问负责，主动引导', 3), points('候诊秩序与等候时间', 2), passFail('一卡通与收费窗口高峰时段增开', 2), points('环境整洁、噪音控制', 1)],
+  });
+  await publishAssessmentTemplate(deps, template.id);
+  await setDepartmentStandard(deps, { departmentId: context.departmentId, templateId: template.id, cadence: 'MONTHLY' });
+  await ensureStandardAssessments(deps, { date: today });
 };

@@ -1,5 +1,5 @@
-import { DomainError, domainError } from '../../shared/errors.ts';
+import { domainError } from '../../shared/errors.ts';
 
 export const HOSPITAL_ERROR_CODES = ['NAME_TAKEN', 'NOT_FOUND', 'INVALID_REFERENCE'] as const;
-export const HospitalError = domainError('HospitalError', HOSPITAL_ERROR_CODES, 'A service-point change was refused.');
+export const HospitalError = domainError('HospitalError', HOSPITAL_ERROR_CODES, 'A service-point change was refused.', { 'zh-Hans': {}, en: {} });
 export type HospitalError = InstanceType<typeof HospitalError>;

@@ -29,6 +29,18 @@ export const AuditLogEntryRef = builder.prismaNode('AuditLogEntry', {
       description: 'The API key that did it, if one did (revoked keys included).',
       resolve: (query, e, _args, ctx) => (e.actorApiKeyId ? ctx.db.apiKey.findUnique({ ...query, where: { id: e.actorApiKeyId } }) : null),
     }),
+    actorUserId: t.globalID({
+      nullable: true,
+      deprecationReason: 'Use `actor { id }`.',
+      description: 'The global id of the person who did it. Kept for clients written before the API contract (issue 11); removed no sooner than 2027-06.',
+      resolve: (e) => (e.actorUserId ? { type: 'User', id: e.actorUserId } : null),
+    }),
+    actorApiKeyId: t.globalID({
+      nullable: true,
+      deprecationReason: 'Use `actorApiKey { id }`.',
+      description: 'The global id of the API key that did it. Kept for clients written before the API contract (issue 11); removed no sooner than 2027-06.',
+      resolve: (e) => (e.actorApiKeyId ? { type: 'ApiKey', id: e.actorApiKeyId } : null),
+    }),
     data: t.expose('data', { type: 'JSON', nullable: true }),
     requestId: t.exposeString('requestId', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

@@ -1,15 +1,15 @@
 // A subscription's stream of the tenant's events that loses nothing:
-//   1. it listens to the live bus first, then replays from the event log everything after the
-//      subscriber's cursor, in order;
-//   2. live events continue from there; an event at or below the cursor is a duplicate and dropped,
-//      a jump in `seq` (an event missed, e.g. while Redis restarted) is filled from the event log,
-//      and a quiet stream polls the log now and then for the same reason;
+//   1. it attaches to the tenant's feed in this process (event-feed.ts: one bus subscription, one log
+//      poll and one gap fill per tenant and process, events in seq order without gaps), then replays
+//      everything after the subscriber's cursor, from the feed's memory or else the event log;
+//   2. live events continue from the feed; an event at or below the cursor is a duplicate and dropped;
 //   3. a membership or API-key change of the viewer re-checks access before anything that follows;
 //   4. a consumer that stops reading is cut off once its queue is full (SLOW_CONSUMER), and resumes
 //      from its cursor.
 import { GraphQLError } from 'graphql';
+import { isPoolExhausted } from '@jiedai/db';
 import type { Context } from '../../../context.ts';
-import { ACCESS_TOPIC, eventsAfter, tenantEventsTopic, type DomainEvent } from './event.service.ts';
+import { ACCESS_TOPIC, eventsAfter, type DomainEvent } from './event.service.ts';
 
 /** The last item of a stream cut off for falling behind: the subscriber resumes after `cursor`. */
 export interface StreamEnd {
@@ -25,10 +25,9 @@ export interface StreamOptions {
   matches: (event: DomainEvent) => boolean;
   /** Live events held for a consumer that is not reading, before it is cut off. */
   maxQueue?: number;
-  /** How long a quiet stream waits before it looks at the log itself. */
+  /** How long a quiet stream waits before it wakes (to notice that it was closed). Polling the log and
+   * reordering are the tenant's feed's (event-feed.ts). */
   pollMs?: number;
-  /** How long an event after a gap waits for the missing ones before they are read from the log. */
-  reorderMs?: number;
   /** Bytes a WebSocket client may leave unread (ctx.backlogBytes) before it is cut off. */
   maxBacklogBytes?: number;
   /** May the viewer still see this stream? Checked again after any change of their access. */
@@ -58,40 +57,28 @@ export function parseCursor(after: string | null | undefined): bigint | null {
 export async function* eventStream(ctx: Context, options: StreamOptions): AsyncGenerator<DomainEvent | StreamEnd> {
   const maxQueue = options.maxQueue ?? 1000;
   const pollMs = options.pollMs ?? 5000;
-  const reorderMs = options.reorderMs ?? 200;
   const maxBacklogBytes = options.maxBacklogBytes ?? 1024 * 1024;
   const tenantId = ctx.access.tenantId!;
   const userId = ctx.access.userId;
   const apiKeyId = ctx.access.apiKeyId;
+  const cursor = parseCursor(options.after);
 
-  // 1. Listen first, so that nothing committed between the replay and the live stream is missed.
-  const live = ctx.services.events.subscribe(tenantEventsTopic(tenantId))[Symbol.asyncIterator]();
+  // 1. Attach to the tenant's feed (one per process, event-feed.ts): from now on every event it hands
+  //    on, in seq order and without gaps, is queued here.
   const queue: DomainEvent[] = [];
   let overflowed = false;
   let wake: (() => void) | null = null;
-  const pump = (async () => {
-    for (;;) {
-      const next = await live.next();
-      if (next.done) return;
-      if (queue.length >= maxQueue) overflowed = true;
-      else queue.push(next.value as DomainEvent);
-      (wake as (() => void) | null)?.();
-    }
-  })().catch(() => undefined);
-
-  let last = parseCursor(options.after) ?? (await ctx.withScope((db) => latestSeq(db)));
-  const fromLog = async function* () {
-    for (;;) {
-      const batch = await ctx.withScope((db) => eventsAfter(db, last!, BATCH));
-      for (const event of batch) yield event;
-      if (batch.length < BATCH) return;
-    }
-  };
+  const attachment = await ctx.services.eventFeeds.attach(tenantId, (event) => {
+    if (queue.length >= maxQueue) overflowed = true;
+    else queue.push(event);
+    (wake as (() => void) | null)?.();
+  });
+  let last = cursor ?? attachment.from;
 
   try {
     const deliver = async function* (event: DomainEvent): AsyncGenerator<DomainEvent | StreamEnd, boolean> {
       if ((ctx.backlogBytes?.() ?? 0) > maxBacklogBytes) {
-        yield { end: 'SLOW_CONSUMER', cursor: last!.toString() };
+        yield { end: 'SLOW_CONSUMER', cursor: last.toString() };
         return false;
       }
       last = BigInt(event.seq);
@@ -103,67 +90,63 @@ export async function* eventStream(ctx: Context, options: StreamOptions): AsyncG
       if (options.matches(event)) yield event;
       return true;
     };
-    // Reads the log after the cursor; a database failure ends the stream with the cursor to resume from.
-    const catchUp = async function* (): AsyncGenerator<DomainEvent | StreamEnd, boolean> {
-      try {
-        for await (const event of fromLog()) if (!(yield* deliver(event))) return false;
-        return true;
-      } catch {
-        yield { end: 'INTERRUPTED', cursor: last!.toString() };
-        return false;
+    // 2. What happened after the cursor and before the attachment: from the feed's memory when it reaches
+    //    back that far, else from the log (in this subscriber's own scope, bounded by the gateway); a
+    //    database failure ends the stream with the cursor to resume from.
+    if (last < attachment.from) {
+      const recent = await attachment.catchUp(last);
+      if (recent) {
+        for (const event of recent) if (!(yield* deliver(event))) return;
+      } else {
+        try {
+          for (;;) {
+            const batch = await readLog(ctx, last, BATCH);
+            for (const event of batch) if (!(yield* deliver(event))) return;
+            if (batch.length < BATCH || last >= attachment.from) break;
+          }
+        } catch {
+          yield { end: 'INTERRUPTED', cursor: last.toString() };
+          return;
+        }
       }
-    };
-    // 2. Everything after the cursor, from the log.
-    if (!(yield* catchUp())) return;
-    // 3. Live. Events published by several gateway processes may arrive out of order: an event
-    // after a gap waits (reorderMs) for the missing ones to arrive live; only a gap that persists is
-    // read from the log — once per gap, not once per event.
-    const pending = new Map<bigint, DomainEvent>();
-    let gapSince: number | null = null;
+    }
+    // 3. Live, from the feed: already in order and without gaps (duplicates of the catch-up dropped).
     for (;;) {
       if (overflowed) {
         yield { end: 'SLOW_CONSUMER', cursor: last.toString() };
         return;
       }
-      for (const event of queue.splice(0)) {
-        const seq = BigInt(event.seq);
-        if (seq > last) pending.set(seq, event);
+      if (queue.length === 0) {
+        // Woken by the feed, or after pollMs anyway: a generator waiting here cannot take its return()
+        // (a closed subscription) until it wakes.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+        continue;
       }
-      while (pending.has(last + 1n)) {
-        const event = pending.get(last + 1n)!;
-        pending.delete(last + 1n);
+      for (const event of queue.splice(0)) {
+        if (BigInt(event.seq) <= last) continue;
         if (!(yield* deliver(event))) return;
       }
-      for (const seq of pending.keys()) if (seq <= last) pending.delete(seq);
-      if (pending.size === 0) gapSince = null;
-      else {
-        gapSince ??= Date.now();
-        if (Date.now() - gapSince >= reorderMs) {
-          if (!(yield* catchUp())) return;
-          gapSince = null;
-          continue;
-        }
-      }
-      if (queue.length > 0) continue;
-      const woken = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), gapSince === null ? pollMs : Math.max(1, reorderMs - (Date.now() - gapSince)));
-        wake = () => {
-          clearTimeout(timer);
-          resolve(true);
-        };
-      });
-      wake = null;
-      // A quiet stream looks at the log itself now and then (e.g. events lost while Redis was down).
-      if (!woken && gapSince === null && queue.length === 0 && !(yield* catchUp())) return;
     }
   } finally {
-    await live.return?.();
-    await pump;
+    attachment.detach();
   }
 }
 
-async function latestSeq(db: Parameters<Parameters<Context['withScope']>[0]>[0]): Promise<bigint> {
-  const rows = await db.$queryRaw<{ seq: bigint | null }[]>`
-    SELECT seq FROM tenant_event_counters WHERE tenant_id = app_tenant_id()`;
-  return rows[0]?.seq ?? 0n;
+/** A subscriber's own read of the log (catching up from an old cursor); a busy pool is waited out, not fatal. */
+async function readLog(ctx: Context, after: bigint, limit: number): Promise<DomainEvent[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ctx.withScope((db) => eventsAfter(db, after, limit));
+    } catch (error) {
+      if (attempt >= 5 || !isPoolExhausted(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
 }

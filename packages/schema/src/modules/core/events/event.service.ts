@@ -86,3 +86,10 @@ export async function accessChanged(deps: ServiceDeps, change: { userId?: string
     payload: { userId: change.userId ?? null, apiKeyId: change.apiKeyId ?? null },
   });
 }
+
+/**
+ * A person's sessions ended (signOut, changePassword, resetPassword): published after commit on the bus (not the
+ * tenant's log: a session spans tenants); every open subscription of that person re-checks its token and ends
+ * with UNAUTHENTICATED when it no longer counts (the gateway's session watch).
+ */
+export const sessionsTopic = (userId: string) => `sessions:${userId}`;

@@ -2,34 +2,20 @@
 // tenant before looking the key up (under RLS, like everything else); the secret has 192 random bits.
 // Only a SHA-256 of the whole key is stored (a high-entropy secret needs no slow hash), and the key
 // is shown once, when created.
-import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ServiceDeps } from '../../../context.ts';
 import { parseInput } from '../../../shared/errors.ts';
+import { newLinkToken, parseLinkToken } from '../../../shared/public-links.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { accessChanged } from '../events/event.service.ts';
 import { IdentityError } from './identity.errors.ts';
 
 export const API_KEY_PREFIX = 'jdk_';
-const KEY_PATTERN = /^jdk_([A-Za-z0-9_-]{22})_([A-Za-z0-9_-]{32})$/;
-
-export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key).digest('hex');
-}
 
 /** Reads the tenant out of a key's text; the key is only trusted once its hash is found. */
 export function parseApiKey(key: string): { tenantId: string; secretHash: string } | null {
-  const match = KEY_PATTERN.exec(key);
-  if (!match) return null;
-  const hex = Buffer.from(match[1]!, 'base64url').toString('hex');
-  if (hex.length !== 32) return null;
-  const tenantId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  return { tenantId, secretHash: hashApiKey(key) };
-}
-
-function newKey(tenantId: string): string {
-  const tenant = Buffer.from(tenantId.replace(/-/g, ''), 'hex').toString('base64url');
-  return `${API_KEY_PREFIX}${tenant}_${randomBytes(24).toString('base64url')}`;
+  const parsed = parseLinkToken(API_KEY_PREFIX, key);
+  return parsed && { tenantId: parsed.tenantId, secretHash: parsed.tokenHash };
 }
 
 const createInput = z.object({
@@ -40,14 +26,14 @@ const createInput = z.object({
 export async function createApiKey(deps: ServiceDeps, input: z.input<typeof createInput>) {
   const data = parseInput(createInput, input);
   const tenantId = deps.access.tenantId!;
-  const secret = newKey(tenantId);
+  const { token: secret, tokenHash } = newLinkToken(API_KEY_PREFIX, tenantId);
   const apiKey = await deps.db.apiKey.create({
     data: {
       tenantId,
       name: data.name,
       role: data.role,
       prefix: secret.slice(0, API_KEY_PREFIX.length + 22 + 5),
-      secretHash: hashApiKey(secret),
+      secretHash: tokenHash,
       createdById: deps.access.userId,
     },
   });

@@ -14,6 +14,9 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    persistedOperationsOnly: t.exposeBoolean('persistedOperationsOnly', {
+      description: "Held to the tenant's persisted operations (setApiKeyPersistedOperationsOnly): any other document is refused.",
+    }),
   }),
 });
 

@@ -14,7 +14,8 @@ import type { SignInGuard } from './sign-in-guard.ts';
 export const ROLES = ['TENANT_ADMIN', 'COORDINATOR', 'APPROVER', 'STAFF', 'VIEWER', 'PATIENT_DATA'] as const satisfies readonly Role[];
 
 const email = z.string().trim().toLowerCase().email().max(254);
-const password = z.string().min(10, 'at least 10 characters').max(1024);
+/** The rules of every new password (sign-up by invitation, change, reset): argon2id-hashed, 10 to 1024 characters. */
+export const NEW_PASSWORD = z.string().min(10, 'at least 10 characters').max(1024);
 
 export interface SignInDeps {
   db: Db;
@@ -30,8 +31,8 @@ export async function signIn(deps: SignInDeps, input: { email: string; password:
   if (wait > 0) {
     throw new SignInError('TOO_MANY_ATTEMPTS', `Too many failed sign-ins; try again in ${wait} s`, wait);
   }
-  const rows = await deps.db.$queryRaw<{ id: string; password_hash: string | null }[]>`
-    SELECT id, password_hash FROM auth_find_user_by_email(${parsed.email})`;
+  const rows = await deps.db.$queryRaw<{ id: string; password_hash: string | null; session_epoch: number }[]>`
+    SELECT id, password_hash, session_epoch FROM auth_find_user_by_email(${parsed.email})`;
   const user = rows[0];
   const ok = await deps.passwords.verify(user?.password_hash ?? null, parsed.password);
   if (!user || !ok) {
@@ -45,6 +46,7 @@ export async function signIn(deps: SignInDeps, input: { email: string; password:
   const token = await deps.tokens.issue({
     userId: user.id,
     tenantId: memberships.length === 1 ? memberships[0]!.tenantId : null,
+    sessionEpoch: user.session_epoch,
   });
   return { token, userId: user.id };
 }
@@ -52,62 +54,20 @@ export async function signIn(deps: SignInDeps, input: { email: string; password:
 const memberInput = z.object({
   email,
   displayName: z.string().trim().min(1).max(200),
-  password: password.optional(),
+  password: NEW_PASSWORD.optional(),
   roles: z.array(z.enum(ROLES)).min(1).max(ROLES.length),
   departmentId: z.string().uuid().nullish(),
   rankId: z.string().uuid().nullish(),
   title: z.string().trim().max(200).nullish(),
 });
-export type AddMemberInput = z.input<typeof memberInput>;
-
-/**
- * A tenant admin adds a person by e-mail: a pending invitation to this tenant, which the person
- * accepts signed in as themselves (`acceptMemberInvitation`). An unknown e-mail gets a new account
- * (display name and password as given); an existing account is left untouched and is NOT attached.
- * The result is the same in both cases — nothing tells the admin whether the e-mail had an account
- * (no display name, no membership, same work done: the password is hashed either way).
- */
-export async function inviteMember(deps: ServiceDeps & { passwords: PasswordHasher }, input: AddMemberInput) {
-  const data = parseInput(memberInput, input);
-  const passwordHash = data.password ? await deps.passwords.hash(data.password) : null;
-  // References are checked in this tenant (RLS) before anything is written.
-  if (data.departmentId && !(await deps.db.department.findUnique({ where: { id: data.departmentId }, select: { id: true } }))) {
-    throw new IdentityError('INVALID_REFERENCE', 'Unknown department or rank');
-  }
-  if (data.rankId && !(await deps.db.rank.findUnique({ where: { id: data.rankId }, select: { id: true } }))) {
-    throw new IdentityError('INVALID_REFERENCE', 'Unknown department or rank');
-  }
-  const rows = await deps.db.$queryRaw<{ id: string | null }[]>`
-    SELECT member_invite(${data.email}, ${data.displayName}, ${passwordHash}, ${data.roles}::member_role[],
-                         ${data.departmentId ?? null}::uuid, ${data.title ?? null}) AS id`;
-  const invitationId = rows[0]?.id;
-  // Already a member of this tenant: the admin sees the tenant's members anyway, so this says nothing new.
-  if (!invitationId) throw new IdentityError('ALREADY_MEMBER', 'This person is already a member');
-  await recordAudit(deps, {
-    action: 'member.invited',
-    targetType: 'TenantInvitation',
-    targetId: invitationId,
-    data: { roles: data.roles },
-  });
-  return { invitationId, email: data.email, roles: data.roles };
-}
-
-/** The signed-in person accepts a pending invitation of theirs (whatever tenant they act in): it becomes their membership. */
-export async function acceptMemberInvitation(deps: ServiceDeps, invitationId: string) {
-  const id = parseInput(z.string().uuid(), invitationId);
-  if (deps.access.userId === null) throw new IdentityError('NOT_FOUND', 'No such invitation');
-  const rows = await deps.db.$queryRaw<{ membership_id: string; tenant_id: string; roles: Role[] }[]>`
-    SELECT membership_id, tenant_id, roles::text[] AS roles FROM member_accept_invitation(${id}::uuid)`;
-  const accepted = rows[0];
-  if (!accepted) throw new IdentityError('NOT_FOUND', 'No such invitation');
-  return { membershipId: accepted.membership_id, tenantId: accepted.tenant_id, roles: accepted.roles };
-}
+/** A member made directly, with an initial password (platform admins: the demo seed). */
+export type ProvisionMemberInput = z.input<typeof memberInput>;
 
 /**
  * Adds a person directly (platform admins only: the demo seed). The database refuses anyone else
- * (auth_ensure_user); tenant admins invite (`inviteMember`).
+ * (auth_ensure_user); tenant admins invite (`inviteMember`, invitation.service.ts).
  */
-export async function provisionMember(deps: ServiceDeps & { passwords: PasswordHasher }, input: AddMemberInput) {
+export async function provisionMember(deps: ServiceDeps & { passwords: PasswordHasher }, input: ProvisionMemberInput) {
   const data = parseInput(memberInput, input);
   const tenantId = deps.access.tenantId!;
   const passwordHash = data.password ? await deps.passwords.hash(data.password) : null;

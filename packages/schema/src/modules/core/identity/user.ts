@@ -58,14 +58,16 @@ export const UserRef = builder.prismaNode('User', {
   }),
 });
 
+// Select mode (shared/lean-rows.ts): a board's assignees load the columns asked for, nothing else.
 export const MembershipRef = builder.prismaNode('Membership', {
   id: { field: 'id' },
+  select: { id: true },
   subGraphs: ALL_GRAPHS,
   nullable: true,
   fields: (t) => ({
     tenant: t.relation('tenant'),
     user: t.relation('user'),
-    roles: t.field({ type: [RoleEnum], resolve: (m) => m.roles }),
+    roles: t.field({ type: [RoleEnum], select: { roles: true }, resolve: (m) => m.roles }),
     title: t.exposeString('title', { nullable: true }),
     department: t.relation('department', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

@@ -57,6 +57,10 @@ mutationField({
       required: false,
       description: 'Four-eyes approval: when true, whoever submitted a plan version for approval may not approve it.',
     }),
+    arbitraryOperationsForMembers: t.boolean({
+      required: false,
+      description: "False: signed-in members too may run only the tenant's persisted operations (PERSISTED_OPERATION_REQUIRED otherwise).",
+    }),
   }),
   run: async (deps, input) => ({ tenant: await updateTenantSettings(deps, strip(input)) }),
 });

@@ -1,6 +1,7 @@
 // Tenants: created by a platform admin together with their first tenant admin and the default
 // organization structure of their kind; settings changed by the tenant's admins.
 import { z } from 'zod';
+import { persistedOperationPolicyChanged } from '../persisted-operations/persisted-operation.service.ts';
 import { setScope, type TenantKind } from '@jiedai/db';
 import type { ServiceDeps } from '../../../context.ts';
 import { isUniqueViolation, parseInput } from '../../../shared/errors.ts';
@@ -47,7 +48,7 @@ const createInput = z.object({
 
 export async function createTenant(deps: ServiceDeps & { passwords: PasswordHasher }, input: z.input<typeof createInput>) {
   const data = parseInput(createInput, input);
-  let tenant;
+  let tenant: Awaited<ReturnType<typeof deps.db.tenant.create>>;
   try {
     tenant = await deps.db.tenant.create({
       data: {
@@ -100,6 +101,7 @@ const updateInput = z.object({
   timeZone: timeZone.optional(),
   currency: settings.currency.optional(),
   requireSeparateApprover: z.boolean().optional(),
+  arbitraryOperationsForMembers: z.boolean().optional(),
 });
 
 export async function updateTenantSettings(deps: ServiceDeps, input: z.input<typeof updateInput>) {
@@ -112,6 +114,7 @@ export async function updateTenantSettings(deps: ServiceDeps, input: z.input<typ
     targetId: tenant.id,
     data: { before: pick(before, data), after: pick(tenant, data) },
   });
+  if (before.arbitraryOperationsForMembers !== tenant.arbitraryOperationsForMembers) persistedOperationPolicyChanged(deps);
   return tenant;
 }
 

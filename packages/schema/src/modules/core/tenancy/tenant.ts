@@ -21,6 +21,10 @@ export const TenantRef = builder.prismaNode('Tenant', {
         'Four-eyes approval: whoever submitted a plan version for approval (or re-opened it by a change) may not approve it; ' +
         'decideVisitPlan refuses with FOUR_EYES_REQUIRED. On by default for government offices, off for hospitals and hotels.',
     }),
+    arbitraryOperationsForMembers: t.exposeBoolean('arbitraryOperationsForMembers', {
+      description:
+        "Whether signed-in members may send any document (true, the default) or only the tenant's persisted operations. API keys are held to them one by one (ApiKey.persistedOperationsOnly).",
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });

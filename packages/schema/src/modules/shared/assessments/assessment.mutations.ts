@@ -60,7 +60,7 @@ const CriterionInput = builder.inputType('AssessmentCriterionInput', {
     scaleMax: t.int({ required: false, description: 'POINTS only (default 5).' }),
   }),
 });
-const ScoreInput = builder.inputType('AssessmentScoreInput', {
+export const ScoreInput = builder.inputType('AssessmentScoreInput', {
   subGraphs: T,
   fields: (t) => ({
     criterionKey: t.id({ required: true }),

@@ -8,9 +8,13 @@ import type { Assessment } from '@jiedai/db';
 import '../tasks/task.ts';
 import { criterionPercent, type Criterion } from './assessment.scoring.ts';
 import { ASSESSMENT_KINDS, assessmentTotal, criteriaOf, SCALE_KINDS, SEVERITIES, SUBJECT_TYPES, subjectIdOf } from './assessment.service.ts';
+import { requestLanguage } from '../../../context.ts';
+import { templateText, templateTextOrNull } from '../../../shared/template-texts.ts';
 import { criterionTrends, subjectTrends, type CriterionTrend, type SubjectTrend, type TrendFilter } from './assessment.trends.ts';
 
 const T = TENANT_GRAPHS;
+const LANG =
+  "In the request's language when it is a text of the templates a new tenant starts with (zh-Hans or en); as written when a tenant wrote or changed it.";
 
 export const AssessmentKindEnum = builder.enumType('AssessmentKind', { values: ASSESSMENT_KINDS, subGraphs: T });
 export const SubjectTypeEnum = builder.enumType('AssessmentSubjectType', {
@@ -26,8 +30,8 @@ const CriterionRef = builder.objectRef<Criterion>('AssessmentCriterionDefinition
   subGraphs: T,
   fields: (t) => ({
     key: t.exposeID('key', { description: 'Stable across versions; scores and trends refer to it.' }),
-    title: t.exposeString('title'),
-    guidance: t.exposeString('guidance', { nullable: true }),
+    title: t.string({ description: LANG, resolve: (c, _args, ctx) => templateText(c.title, requestLanguage(ctx)) }),
+    guidance: t.string({ nullable: true, resolve: (c, _args, ctx) => templateTextOrNull(c.guidance, requestLanguage(ctx)) }),
     weight: t.exposeFloat('weight'),
     scaleKind: t.field({ type: ScaleKindEnum, resolve: (c) => c.scale.kind }),
     scaleMin: t.int({ resolve: (c) => c.scale.min }),
@@ -40,10 +44,10 @@ builder.prismaNode('AssessmentTemplate', {
   nullable: true,
   subGraphs: T,
   fields: (t) => ({
-    name: t.exposeString('name'),
+    name: t.string({ description: LANG, resolve: (a, _args, ctx) => templateText(a.name, requestLanguage(ctx)) }),
     kind: t.field({ type: AssessmentKindEnum, resolve: (a) => a.kind }),
     subjectType: t.field({ type: SubjectTypeEnum, resolve: (a) => a.subjectType }),
-    description: t.exposeString('description', { nullable: true }),
+    description: t.string({ nullable: true, resolve: (a, _args, ctx) => templateTextOrNull(a.description, requestLanguage(ctx)) }),
     draftCriteria: t.field({
       type: [CriterionRef],
       description: 'The criteria as edited now; publish to freeze them as a version.',
@@ -215,7 +219,7 @@ const CriterionTrendRef = builder.objectRef<CriterionTrend>('CriterionTrend').im
   fields: (t) => ({
     month: t.exposeString('month', { nullable: true, description: 'YYYY-MM; null for a whole period.' }),
     criterionKey: t.exposeID('criterionKey'),
-    title: t.exposeString('title'),
+    title: t.string({ description: LANG, resolve: (c, _args, ctx) => templateText(c.title, requestLanguage(ctx)) }),
     averageScore: t.exposeFloat('averageScore', { description: 'Average on 0–100.' }),
     scores: t.exposeInt('scores'),
   }),

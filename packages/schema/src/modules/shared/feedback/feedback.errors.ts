@@ -1,4 +1,4 @@
-import { DomainError, domainError } from '../../../shared/errors.ts';
+import { domainError } from '../../../shared/errors.ts';
 
 export const FEEDBACK_ERROR_CODES = [
   'NOT_FOUND',
@@ -24,7 +24,22 @@ export const FEEDBACK_ERROR_CODES = [
 ] as const;
 export type FeedbackErrorCode = (typeof FEEDBACK_ERROR_CODES)[number];
 
-export const FeedbackError = domainError('FeedbackError', FEEDBACK_ERROR_CODES, 'A feedback operation was refused; nothing was changed.');
+export const FeedbackError = domainError('FeedbackError', FEEDBACK_ERROR_CODES, 'A feedback operation was refused; nothing was changed.', {
+  'zh-Hans': {
+    SURVEY_CLOSED: '问卷已关闭，不能再修改、邀请或作答。',
+    NOT_PUBLISHED: '请先发布问卷。',
+    NO_DRAFT: '没有可发布的草稿：请先编辑问卷。',
+    INVALID_TOKEN: '此问卷链接无效（可能已过期或已使用）。',
+    NO_FOLLOW_UP: '此回答不是负面评价，无需跟进。',
+  },
+  en: {
+    SURVEY_CLOSED: 'The survey is closed: it no longer changes, invites or accepts answers.',
+    NOT_PUBLISHED: 'Publish the survey first.',
+    NO_DRAFT: 'There is no draft to publish: edit the survey first.',
+    INVALID_TOKEN: 'This survey link is not valid (it may have expired or been used already).',
+    NO_FOLLOW_UP: 'This response was not negative: there is nothing to follow up.',
+  },
+});
 export type FeedbackError = InstanceType<typeof FeedbackError>;
 
 /** The one refusal of a token that cannot be used, whatever the reason. */

@@ -8,10 +8,12 @@ import type { ServiceDeps } from '../../../context.ts';
 import { hasRole } from '../../../shared/access.ts';
 import { parseInput } from '../../../shared/errors.ts';
 import { z } from 'zod';
+import { appendEvent } from '../../core/events/event.service.ts';
 import { recordAudit } from '../../core/audit/audit.service.ts';
 import { changeTaskStatus, createTask, type TaskStatus } from '../tasks/task.service.ts';
 import { FeedbackError, invalidToken, SurveyAnswersError } from './feedback.errors.ts';
 import { parseSurveyToken } from './survey-token.ts';
+import { complaintSubmitted } from './survey-response.hooks.ts';
 import { checkAnswers, negativeReasons, readQuestions, type AnswerInput, type SurveyQuestion } from './survey.questions.ts';
 
 interface UsableInvitation {
@@ -127,6 +129,25 @@ export async function submitSurveyResponse(deps: ServiceDeps, input: SubmitInput
     targetId: response.id,
     data: { surveyId: invitation.surveyId, version: version.number, negative: reasons.length > 0, followUpTaskId },
   });
+  // For partners (webhook SURVEY_RESPONSE_RECEIVED): ids and flags only, never an answer or the respondent.
+  await appendEvent(deps, {
+    topic: 'survey',
+    type: 'survey.response_submitted',
+    subjectId: invitation.surveyId,
+    payload: {
+      responseId: response.id,
+      surveyId: invitation.surveyId,
+      version: version.number,
+      campaignId: invitation.campaignId,
+      visitId: invitation.visitId,
+      negative: reasons.length > 0,
+      complaint,
+      followUpTaskId,
+    },
+  });
+  if (complaint) {
+    await complaintSubmitted(deps, { responseId: response.id, respondentKind: invitation.respondentKind, surveyTitle: version.title, reasons });
+  }
   return { ...response, followUpTaskId };
 }
 

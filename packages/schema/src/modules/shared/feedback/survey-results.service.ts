@@ -183,7 +183,13 @@ export function safeCell(text: string): string {
  * One row per response (oldest first), one column per question of any version (by key, in the order
  * of the latest version that has it, then older ones' extra questions). No names, no contacts.
  */
-export async function surveyResultsCsv(db: Db, access: Access, surveyId: string, filter: ResultsFilter = {}): Promise<string> {
+export async function surveyResultsCsv(
+  db: Db,
+  access: Access,
+  surveyId: string,
+  filter: ResultsFilter = {},
+  options: { excel?: boolean } = {},
+): Promise<string> {
   const versions = await db.surveyVersion.findMany({ where: { surveyId, publishedAt: { not: null } }, orderBy: { number: 'desc' } });
   const columns: { key: string; question: SurveyQuestion }[] = [];
   const byVersion = new Map<string, Map<string, SurveyQuestion>>();
@@ -239,5 +245,7 @@ export async function surveyResultsCsv(db: Db, access: Access, surveyId: string,
       }),
     ];
   });
-  return stringify([header, ...rows], { quoted_match: /[",\r\n;]/, record_delimiter: 'unix' });
+  // For Excel: a UTF-8 byte order mark (without it Excel reads the file in the system's code page and Chinese
+  // text is garbled) and CRLF line ends.
+  return stringify([header, ...rows], { quoted_match: /[",\r\n;]/, record_delimiter: options.excel ? 'windows' : 'unix', bom: Boolean(options.excel) });
 }

@@ -4,31 +4,18 @@
 // The tenant part lets the gateway set the operation's tenant before looking the token up *inside*
 // that tenant's RLS scope; it is trusted for nothing else: a token whose hash is not found there is
 // refused like any other bad token.
-import { createHash, randomBytes } from 'node:crypto';
+import { hashLinkToken, newLinkToken, parseLinkToken, registerPublicLinkKind } from '../../../shared/public-links.ts';
 
 export const SURVEY_TOKEN_PREFIX = 'jds_';
-const TOKEN_PATTERN = /^jds_([A-Za-z0-9_-]{22})_([A-Za-z0-9_-]{32})$/;
 
 /** The root fields a respondent may call with a token, and nothing else in the same operation. */
 export const SURVEY_RESPONDENT_FIELDS: readonly string[] = ['surveyInvitation', 'submitSurveyResponse'];
 
-export function hashSurveyToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
+export const hashSurveyToken = hashLinkToken;
 
-export function newSurveyToken(tenantId: string): { token: string; tokenHash: string } {
-  const tenant = Buffer.from(tenantId.replace(/-/g, ''), 'hex').toString('base64url');
-  const token = `${SURVEY_TOKEN_PREFIX}${tenant}_${randomBytes(24).toString('base64url')}`;
-  return { token, tokenHash: hashSurveyToken(token) };
-}
+export const newSurveyToken = (tenantId: string) => newLinkToken(SURVEY_TOKEN_PREFIX, tenantId);
 
 /** Reads the tenant out of a token's text; null when it is not shaped like a token. */
-export function parseSurveyToken(token: unknown): { tenantId: string; tokenHash: string } | null {
-  if (typeof token !== 'string') return null;
-  const match = TOKEN_PATTERN.exec(token);
-  if (!match) return null;
-  const hex = Buffer.from(match[1]!, 'base64url').toString('hex');
-  if (hex.length !== 32) return null;
-  const tenantId = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  return { tenantId, tokenHash: hashSurveyToken(token) };
-}
+export const parseSurveyToken = (token: unknown) => parseLinkToken(SURVEY_TOKEN_PREFIX, token);
+
+registerPublicLinkKind({ name: 'survey', fields: SURVEY_RESPONDENT_FIELDS, parse: parseSurveyToken });

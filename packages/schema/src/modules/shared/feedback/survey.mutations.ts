@@ -2,7 +2,7 @@
 // invitations (the tokens come back once, here; a kind's own campaigns, such as the hospital's
 // discharge follow-up, answer with the same payload); reminders; recording how a negative answer was
 // followed up. Each runs in a savepoint.
-import { ALL_GRAPHS, builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { builder, TENANT_GRAPHS } from '../../../builder.ts';
 import type { Context } from '../../../context.ts';
 import { hasRole } from '../../../shared/access.ts';
 import { mutationField, type InputFields } from '../../../shared/mutation.ts';

@@ -1,7 +1,7 @@
 // Feedback types and queries: surveys and their frozen versions, campaigns, invitations, responses
 // with their answers and follow-up, and the results (per version and question) with a CSV export.
 // (A hospital's discharged patients and their follow-up are the hospital module's.)
-import { ALL_GRAPHS, builder, TENANT_GRAPHS } from '../../../builder.ts';
+import { ALL_GRAPHS, builder, type BuilderTypes, TENANT_GRAPHS } from '../../../builder.ts';
 import { connectionNamed, edgeNamed, nodeConnection } from '../../../shared/connections.ts';
 import type { Prisma } from '@jiedai/db';
 import { RoleEnum } from '../../core/identity/user.ts';
@@ -14,6 +14,7 @@ import {
   surveyResultsCsv,
   type ResultsFilter,
   type SurveyResults,
+  type Tally,
   type TextAnswer,
   type VersionResults,
 } from './survey-results.service.ts';
@@ -147,6 +148,10 @@ export const SurveyRef = builder.prismaNode('Survey', {
         'Optimistic concurrency: pass it back as `expectedVersion` when changing the survey; every change increments it. ' +
         'Not the same thing as `versions`, the published content versions of the survey (and their number).',
     }),
+    revision: t.exposeInt('revision', {
+      deprecationReason: 'Use `version` (the same number; pass it back as `expectedVersion`).',
+      description: 'The same as `version`. Kept for clients written before the API contract (issue 11); removed no sooner than 2027-06.',
+    }),
     closedAt: t.expose('closedAt', dtn),
     createdAt: t.expose('createdAt', dt),
     updatedAt: t.expose('updatedAt', dt),
@@ -211,9 +216,13 @@ export const SurveyRef = builder.prismaNode('Survey', {
     }),
     resultsCsv: t.string({
       authScopes: { role: 'COORDINATOR' },
-      description: 'The responses as CSV (one row per response, one column per question; no names or contacts).',
-      args: { filter: t.arg({ type: ResultsFilterInput, required: false }) },
-      resolve: (s, args, ctx) => surveyResultsCsv(ctx.db, ctx.access, s.id, filterOf(args.filter)),
+      description:
+        'The responses as CSV (one row per response, one column per question; no names or contacts). With `excel: true` the text starts with a UTF-8 byte order mark and lines end with CRLF, so Excel opens Chinese text correctly: write the string to a file as UTF-8.',
+      args: {
+        filter: t.arg({ type: ResultsFilterInput, required: false }),
+        excel: t.arg.boolean({ required: false, defaultValue: false, description: 'Start with a UTF-8 byte order mark and end lines with CRLF (for Excel).' }),
+      },
+      resolve: (s, args, ctx) => surveyResultsCsv(ctx.db, ctx.access, s.id, filterOf(args.filter), { excel: args.excel ?? false }),
     }),
   }),
 });
@@ -406,13 +415,14 @@ const QuestionResultRef = builder.objectRef<QuestionResultView>('SurveyQuestionR
     hiddenTextAnswers: t.exposeInt('hiddenTextAnswers', { description: "Patients' free-text answers not shown without PATIENT_DATA." }),
   }),
 });
-const tallyFields = (t: any) => ({
-  invitations: t.exposeInt('invitations', { description: 'Invitations sent.' }),
-  responses: t.exposeInt('responses'),
-  responseRate: t.exposeFloat('responseRate', { nullable: true, description: 'responses / invitations, 0–1, three decimals.' }),
-  negativeResponses: t.exposeInt('negativeResponses'),
-  complaints: t.exposeInt('complaints'),
-  resolvedFollowUps: t.exposeInt('resolvedFollowUps'),
+/** The counts a version's results and the survey's results both carry. */
+const tallyFields = <Shape extends Tally>(t: PothosSchemaTypes.ObjectFieldBuilder<BuilderTypes, Shape>) => ({
+  invitations: t.int({ description: 'Invitations sent.', resolve: (r) => r.invitations }),
+  responses: t.int({ resolve: (r) => r.responses }),
+  responseRate: t.float({ nullable: true, description: 'responses / invitations, 0–1, three decimals.', resolve: (r) => r.responseRate }),
+  negativeResponses: t.int({ resolve: (r) => r.negativeResponses }),
+  complaints: t.int({ resolve: (r) => r.complaints }),
+  resolvedFollowUps: t.int({ resolve: (r) => r.resolvedFollowUps }),
 });
 const VersionResultsRef = builder.objectRef<VersionResults>('SurveyVersionResults').implement({
   subGraphs: T,

@@ -2,6 +2,7 @@
 // arrival" is ARRIVAL − 15 min; "breakfast ready 15 minutes before" is each BREAKFAST − 15 min; "the
 // safe-arrival call 1 hour after they should be home" is RETURN_HOME + 60 min.
 import type { ItineraryKind, MealKind, VisitPlan } from '../visits/visit.plan.ts';
+import { bilingual } from '../../../shared/template-texts.ts';
 
 export type TaskAnchor = 'VISIT_REQUESTED' | 'VISIT_START' | 'ARRIVAL' | 'EACH_MEAL' | 'EACH_ITINERARY_ITEM' | 'VISIT_END' | 'DEPARTURE' | 'RETURN_HOME';
 
@@ -70,7 +71,12 @@ export function milestones(
   }
 }
 
-const MEAL_NAMES: Record<MealKind, string> = { BREAKFAST: '早餐', LUNCH: '午餐', DINNER: '晚餐', BANQUET: '宴请' };
+const MEAL_NAMES: Record<MealKind, string> = {
+  BREAKFAST: bilingual('早餐', 'breakfast'),
+  LUNCH: bilingual('午餐', 'lunch'),
+  DINNER: bilingual('晚餐', 'dinner'),
+  BANQUET: bilingual('宴请', 'banquet'),
+};
 
 /** "11-30 12:00" in the tenant's time zone. */
 function localTime(iso: string, timeZone: string): string {

@@ -325,7 +325,17 @@ export async function changeTaskStatus(
 
 export async function deleteTask(deps: ServiceDeps, taskId: string, expectedVersion?: number | null) {
   const task = await findTask(deps.db, taskId, expectedVersion);
-  await deps.db.task.delete({ where: { id: task.id } });
+  // What refers to a task and must keep it (a round's check, paperwork, an escalation, a finding …) says so
+  // with a foreign key that refuses the delete (no cascade): this module need not know those modules.
+  await deps.db.task.delete({ where: { id: task.id } }).catch((error) => {
+    if (isForeignKeyViolation(error)) {
+      throw new TaskError(
+        'TASK_IN_USE',
+        'This task is part of another record (a check, paperwork, an escalation, a finding …): skip it instead of deleting it',
+      );
+    }
+    throw error;
+  });
   await emit(deps, task, 'DELETED');
   await recordAudit(deps, { action: 'task.deleted', targetType: 'Task', targetId: task.id, data: { title: task.title } });
   return task;
@@ -344,13 +354,23 @@ const evidenceInput = z.object({
   kind: z.enum(['PHOTO', 'FILE', 'LINK']),
   reference: z.string().trim().min(1).max(2000),
   note: z.string().trim().max(2000).nullish(),
+  /** A stored evidence file (modules/shared/evidence): the reference is then its download path. */
+  fileId: z.string().uuid().nullish(),
 });
 
 export async function addTaskEvidence(deps: ServiceDeps, input: z.input<typeof evidenceInput>) {
   const data = parseInput(evidenceInput, input);
   const task = await findTask(deps.db, data.taskId);
   const evidence = await deps.db.taskEvidence.create({
-    data: { tenantId: task.tenantId, taskId: task.id, kind: data.kind, reference: data.reference, note: data.note ?? null, addedById: deps.access.userId },
+    data: {
+      tenantId: task.tenantId,
+      taskId: task.id,
+      kind: data.kind,
+      reference: data.reference,
+      note: data.note ?? null,
+      addedById: deps.access.userId,
+      fileId: data.fileId ?? null,
+    },
   });
   await emit(deps, task, 'UPDATED', { evidenceId: evidence.id });
   return evidence;

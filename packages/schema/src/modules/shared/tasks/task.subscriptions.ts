@@ -57,6 +57,12 @@ const TaskEventRef = builder.objectRef<DomainEvent>('TaskEvent').implement({
       description: `Who made the change (${USER_REFERENCE}; null for an API key).`,
       resolve: (query, e, _args, ctx) => userById(ctx, query, e.actorUserId),
     }),
+    actorUserId: t.globalID({
+      nullable: true,
+      deprecationReason: 'Use `actor { id }`.',
+      description: 'The global id of who made the change. Kept for clients written before the API contract (issue 11); removed no sooner than 2027-06.',
+      resolve: (e) => (e.actorUserId ? { type: 'User', id: e.actorUserId } : null),
+    }),
     at: t.field({ type: 'DateTime', resolve: (e) => new Date(e.createdAt) }),
   }),
 });

@@ -1,15 +1,19 @@
 // Task types and queries: checklist templates, tasks (with overdue and blocked at once), and a
 // visit's task board.
-import { resolveArrayConnection } from '@pothos/plugin-relay';
+import { encodeGlobalID, resolveArrayConnection } from '@pothos/plugin-relay';
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
 import { nodeConnection } from '../../../shared/connections.ts';
 import type { Task } from '@jiedai/db';
 import { RoleEnum, MembershipRef, USER_REFERENCE, userById } from '../../core/identity/user.ts';
 import { ItineraryKindEnum, MealKindEnum, VisitPurposeEnum, VisitRef } from '../visits/visit.ts';
 import { TASK_ANCHORS } from './task.due.ts';
+import { requestLanguage } from '../../../context.ts';
+import { labelledTemplateText, templateText, templateTextOrNull } from '../../../shared/template-texts.ts';
 import { buildBoard, MAX_TASKS_PER_VISIT, TASK_PHASES, TASK_STATUSES, taskWhere } from './task.service.ts';
 
 const T = TENANT_GRAPHS;
+const LANG =
+  "In the request's language when it is a text of the templates a new tenant starts with (zh-Hans or en); as written when a tenant wrote or changed it.";
 
 export const TaskPhaseEnum = builder.enumType('TaskPhase', {
   values: TASK_PHASES,
@@ -30,8 +34,8 @@ builder.prismaNode('ChecklistTemplate', {
   subGraphs: T,
   description: "A checklist (接待工作清单) whose items become a visit's tasks.",
   fields: (t) => ({
-    name: t.exposeString('name'),
-    description: t.exposeString('description', { nullable: true }),
+    name: t.string({ description: LANG, resolve: (c, _args, ctx) => templateText(c.name, requestLanguage(ctx)) }),
+    description: t.string({ nullable: true, resolve: (c, _args, ctx) => templateTextOrNull(c.description, requestLanguage(ctx)) }),
     purpose: t.field({ type: VisitPurposeEnum, nullable: true, resolve: (c) => c.purpose }),
     items: t.relation('items', { query: { orderBy: { position: 'asc' } } }),
   }),
@@ -44,8 +48,8 @@ builder.prismaNode('ChecklistTemplateItem', {
   fields: (t) => ({
     phase: t.field({ type: TaskPhaseEnum, resolve: (i) => i.phase }),
     position: t.exposeInt('position'),
-    title: t.exposeString('title'),
-    description: t.exposeString('description', { nullable: true }),
+    title: t.string({ description: LANG, resolve: (i, _args, ctx) => templateText(i.title, requestLanguage(ctx)) }),
+    description: t.string({ nullable: true, resolve: (i, _args, ctx) => templateTextOrNull(i.description, requestLanguage(ctx)) }),
     defaultRole: t.field({ type: RoleEnum, nullable: true, resolve: (i) => i.defaultRole }),
     anchor: t.field({ type: TaskAnchorEnum, nullable: true, resolve: (i) => i.anchor }),
     offsetMinutes: t.exposeInt('offsetMinutes', { description: 'Minutes from the anchor; negative: before it.' }),
@@ -54,24 +58,31 @@ builder.prismaNode('ChecklistTemplateItem', {
   }),
 });
 
+// Select mode (shared/lean-rows.ts): a query loads the columns its fields name, nothing else.
 export const TaskRef = builder.prismaNode('Task', {
   id: { field: 'id' },
+  select: { id: true },
   nullable: true,
   subGraphs: T,
   fields: (t) => ({
     visit: t.relation('visit', { nullable: true }),
-    phase: t.field({ type: TaskPhaseEnum, resolve: (task) => task.phase }),
+    phase: t.field({ type: TaskPhaseEnum, select: { phase: true }, resolve: (task) => task.phase }),
     position: t.exposeInt('position'),
-    title: t.exposeString('title'),
-    description: t.exposeString('description', { nullable: true }),
+    title: t.string({ description: LANG, select: { title: true }, resolve: (task, _args, ctx) => labelledTemplateText(task.title, requestLanguage(ctx)) }),
+    description: t.string({
+      nullable: true,
+      select: { description: true },
+      resolve: (task, _args, ctx) => templateTextOrNull(task.description, requestLanguage(ctx)),
+    }),
     assignee: t.relation('assignee', { nullable: true }),
-    assigneeRole: t.field({ type: RoleEnum, nullable: true, resolve: (task) => task.assigneeRole }),
+    assigneeRole: t.field({ type: RoleEnum, nullable: true, select: { assigneeRole: true }, resolve: (task) => task.assigneeRole }),
     dueAt: t.expose('dueAt', { type: 'DateTime', nullable: true }),
-    anchor: t.field({ type: TaskAnchorEnum, nullable: true, resolve: (task) => task.anchor }),
+    anchor: t.field({ type: TaskAnchorEnum, nullable: true, select: { anchor: true }, resolve: (task) => task.anchor }),
     offsetMinutes: t.exposeInt('offsetMinutes', { nullable: true }),
-    status: t.field({ type: TaskStatusEnum, resolve: (task) => task.status }),
+    status: t.field({ type: TaskStatusEnum, select: { status: true }, resolve: (task) => task.status }),
     statusReason: t.exposeString('statusReason', { nullable: true, description: 'Why it is blocked or skipped.' }),
     overdue: t.boolean({
+      select: { status: true, dueAt: true },
       resolve: (task) => ['TODO', 'IN_PROGRESS', 'BLOCKED'].includes(task.status) && !!task.dueAt && task.dueAt < new Date(),
     }),
     completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true }),
@@ -79,7 +90,17 @@ export const TaskRef = builder.prismaNode('Task', {
       type: 'User',
       nullable: true,
       description: `Who marked it done or skipped (${USER_REFERENCE}).`,
+      select: { completedById: true },
       resolve: (query, task, _args, ctx) => userById(ctx, query, task.completedById),
+    }),
+    completedByUserId: t.field({
+      type: 'ID',
+      nullable: true,
+      deprecationReason: 'Use `completedBy { id }`.',
+      description:
+        'The global id of who marked it done or skipped. Kept for clients written before the API contract (issue 11); removed no sooner than 2027-06.',
+      select: { completedById: true },
+      resolve: (task) => (task.completedById ? encodeGlobalID('User', task.completedById) : null),
     }),
     version: t.exposeInt('version', { description: 'Pass it back as expectedVersion to refuse a change made meanwhile.' }),
     comments: t.relation('comments', { query: { orderBy: { createdAt: 'asc' } } }),
@@ -103,6 +124,12 @@ builder.prismaNode('TaskComment', {
       nullable: true,
       description: `Who wrote it (${USER_REFERENCE}).`,
       resolve: (query, c, _args, ctx) => userById(ctx, query, c.authorUserId),
+    }),
+    authorUserId: t.globalID({
+      nullable: true,
+      deprecationReason: 'Use `author { id }`.',
+      description: 'The global id of who wrote it. Kept for clients written before the API contract (issue 11); removed no sooner than 2027-06.',
+      resolve: (c) => (c.authorUserId ? { type: 'User', id: c.authorUserId } : null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),

@@ -590,3 +590,41 @@ export async function saveBudgetLine(deps: ServiceDeps, ref: VisitRef, input: z.
     return row.id;
   });
 }
+
+// ── visiting units ──────────────────────────────────────────────────────────────────────────────
+
+const HOST_ROLE_ORDER = { HOST_LEADER: 0, ACCOMPANYING: 1, GREETER: 2 } as const;
+
+/**
+ * The visiting units (来访单位) of a visit, in the order of each unit's principal guest (principal order, then rank,
+ * then name): each with its guests in that order and our hosts who receive it (host leaders first, then by rank).
+ * A unit is named by its guests; a host's unit that no guest names is no unit. Guests without a unit are in none.
+ */
+export async function visitingUnits(db: Db, visitId: string) {
+  // One after the other: the operation's transaction has one connection.
+  const guests = await db.visitGuest.findMany({ where: { visitId } });
+  const hosts = await db.visitHost.findMany({ where: { visitId }, include: { membership: { include: { rank: { select: { level: true } } } } } });
+  const big = Number.MAX_SAFE_INTEGER;
+  const unitOf = (r: { unit: string | null }) => r.unit?.trim() || null;
+  const ordered = [...guests].sort(
+    (a, b) =>
+      (a.principalOrder ?? big) - (b.principalOrder ?? big) ||
+      (a.rankLevel ?? big) - (b.rankLevel ?? big) ||
+      a.name.localeCompare(b.name, 'zh') ||
+      (a.id < b.id ? -1 : 1),
+  );
+  const units = new Map<string, { name: string; guests: typeof guests; hosts: typeof hosts }>();
+  for (const g of ordered) {
+    const name = unitOf(g);
+    if (name === null) continue;
+    const unit = units.get(name) ?? { name, guests: [], hosts: [] };
+    unit.guests.push(g);
+    units.set(name, unit);
+  }
+  const hostOrder = [...hosts].sort(
+    (a, b) =>
+      HOST_ROLE_ORDER[a.role] - HOST_ROLE_ORDER[b.role] || (a.membership.rank?.level ?? big) - (b.membership.rank?.level ?? big) || (a.id < b.id ? -1 : 1),
+  );
+  for (const h of hostOrder) units.get(unitOf(h) ?? '')?.hosts.push(h);
+  return [...units.values()];
+}

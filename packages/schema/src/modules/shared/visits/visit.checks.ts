@@ -10,7 +10,18 @@
 // (the text's steps 8 and 11 come after step 7, 报请领导批准): its issues are WARNINGs while the visit is
 // ahead and BLOCKERs from the local day before it starts. That needs the time of judging, `now`, given by
 // the caller (never read from the clock here); without it they are judged as at the visit: BLOCKERs.
-import type { ItineraryKind, PlanDietaryRestriction, PlanGuest, PlanHost, PlanItineraryItem, PlanMeal, PlanRoom, VisitPlan } from './visit.plan.ts';
+import type {
+  ItineraryKind,
+  PlanDietaryRestriction,
+  PlanGuest,
+  PlanHost,
+  PlanItineraryItem,
+  PlanLodging,
+  PlanMeal,
+  PlanRoom,
+  VisitPlan,
+} from './visit.plan.ts';
+import type { PlanIssueParams } from './visit.messages.ts';
 
 /** The codes checkPlan produces, in the order it reports them. */
 export const PLAN_ISSUE_CODES = [
@@ -57,6 +68,8 @@ export interface PlanIssue {
   message: string;
   /** Ids of the plan records concerned (guests, meals, dishes, rooms …). */
   recordIds: string[];
+  /** The values the message names (rooms, dates, names …), for its text in other languages (visit.messages.ts). */
+  params?: PlanIssueParams;
 }
 
 /**
@@ -187,8 +200,14 @@ function codeOrder(code: PlanIssueCode): number {
   return index === -1 ? PLAN_ISSUE_CODES.length : index;
 }
 
-function issue(code: CheckedPlanIssueCode, message: string, recordIds: string[], severity = PLAN_ISSUE_SEVERITY[code]): PlanIssue {
-  return { code, severity, message, recordIds };
+function issue(
+  code: CheckedPlanIssueCode,
+  message: string,
+  recordIds: string[],
+  params: PlanIssueParams = {},
+  severity = PLAN_ISSUE_SEVERITY[code],
+): PlanIssue {
+  return { code, severity, message, recordIds, params };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,6 +225,7 @@ function checkContacts(plan: VisitPlan): PlanIssue[] {
       'TOO_FEW_CONTACTS',
       `The visiting side has ${have}; at least ${MIN_CONTACTS} staff contacts with distinct phone numbers are needed.`,
       ids(plan.contacts),
+      { min: MIN_CONTACTS },
     ),
   ];
 }
@@ -224,6 +244,7 @@ function checkDietaryConflicts(plan: VisitPlan): PlanIssue[] {
             `${guest.name} avoids ${list(hits.map((r) => r.restricted))} (${list(hits.map(describeRestriction))}), ` +
               `but "${dish.name}" at ${mealLabel(plan, meal)} contains it.`,
             [guest.id, meal.id, dish.id, ...ids(hits)],
+            { guest: guest.name, restricted: hits.map((r) => r.restricted), dish: dish.name, meal: mealRef(plan, meal) },
           ),
         );
       }
@@ -251,6 +272,7 @@ function checkAlcoholAtWorkingLunch(plan: VisitPlan): PlanIssue[] {
         `Alcohol is served at ${mealLabel(plan, meal)}, but work follows in the afternoon ` +
           `(${list(work.map((item) => `"${item.title}" at ${at(plan, item.startsAt)!.time}`))}); serve no alcohol at this lunch.`,
         [meal.id, ...ids(work)],
+        { meal: mealRef(plan, meal) },
       ),
     );
   }
@@ -273,11 +295,21 @@ function checkAlcoholForOnDutyGuests(plan: VisitPlan): PlanIssue[] {
           `${guest.name} takes no alcohol on duty${note ? ` (${note})` : ''} and alcohol is served at ${mealLabel(plan, meal)}: ` +
             `make sure no alcohol is poured for them, and ask before serving alcohol.`,
           [guest.id, meal.id, ...ids(onDuty)],
+          { guest: guest.name, meal: mealRef(plan, meal) },
         ),
       );
     }
   }
   return issues;
+}
+
+/**
+ * The same-floor and spare-room rules (多订一间) of one lodging alone, for other lists of rooms that follow
+ * the same rules (a hotel's rooming list of a room block).
+ */
+export function checkLodgingRooms(lodging: PlanLodging): PlanIssue[] {
+  const plan = { lodgings: [lodging] } as unknown as VisitPlan;
+  return [...checkRoomFloors(plan), ...checkSpareRoom(plan)];
 }
 
 /** Rooms together on one floor (rooms of unknown floor are not judged). */
@@ -293,6 +325,7 @@ function checkRoomFloors(plan: VisitPlan): PlanIssue[] {
         `The guests' rooms at ${lodging.hotelName} are on floors ${list(floors.map(String))} ` +
           `(rooms ${list(rooms.map((r) => r.number))}); put them together on one floor.`,
         [lodging.id, ...ids(rooms)],
+        { hotel: lodging.hotelName, rooms: rooms.map((r) => r.number) },
       ),
     );
   }
@@ -303,7 +336,9 @@ function checkRoomFloors(plan: VisitPlan): PlanIssue[] {
 function checkSpareRoom(plan: VisitPlan): PlanIssue[] {
   return plan.lodgings
     .filter((l) => l.rooms.some((r) => r.guestIds.length > 0) && !l.rooms.some((r) => r.isSpare && r.guestIds.length === 0 && !isUnfit(r)))
-    .map((lodging) => issue('NO_SPARE_ROOM', `No spare room is booked at ${lodging.hotelName}; book one more room than needed.`, [lodging.id]));
+    .map((lodging) =>
+      issue('NO_SPARE_ROOM', `No spare room is booked at ${lodging.hotelName}; book one more room than needed.`, [lodging.id], { hotel: lodging.hotelName }),
+    );
 }
 
 /** 有不妥的，立即更换: a room the inspection found unfit has no guests in it (always a BLOCKER). */
@@ -319,6 +354,7 @@ function checkUnfitRooms(plan: VisitPlan): PlanIssue[] {
             `${names.length > 0 ? ` but ${list(names)} ${names.length === 1 ? 'is' : 'are'} in it` : ' but has guests in it'}; ` +
             `replace it with another room.`,
           [lodging.id, room.id],
+          { room: room.number, hotel: lodging.hotelName, reason: room.unfitReason!.trim() },
         ),
       );
     }
@@ -342,6 +378,7 @@ function checkRoomInspection(plan: VisitPlan, options: CheckOptions): PlanIssue[
           `${rooms.length === 1 ? 'has' : 'have'} guests but ${rooms.length === 1 ? 'has' : 'have'} not been inspected; ` +
           `send someone to inspect the booked rooms ${dueBy(plan)} and replace any that are unfit.`,
         [lodging.id, ...ids(rooms)],
+        { hotel: lodging.hotelName, rooms: rooms.map((r) => r.number), by: dueDate(plan) },
         readinessSeverity('ROOM_NOT_INSPECTED', plan, options),
       ),
     );
@@ -358,6 +395,7 @@ function checkVehicleCapacity(plan: VisitPlan): PlanIssue[] {
         'VEHICLE_OVER_CAPACITY',
         `${vehicleLabel(vehicle)} has ${new Set(vehicle.guestIds).size} guest(s) assigned but ${Math.max(0, vehicle.seats)} passenger seat(s).`,
         [vehicle.id],
+        { vehicle: vehicle.plate?.trim() || vehicle.id },
       ),
     );
 }
@@ -372,6 +410,7 @@ function checkTotalSeats(plan: VisitPlan): PlanIssue[] {
       'TOO_FEW_SEATS',
       `The vehicles (${list(byId(plan.vehicles).map(vehicleLabel))}) have ${seats} passenger seat(s) for ${plan.guests.length} guests; add a vehicle.`,
       ids(plan.vehicles),
+      { seats, guests: plan.guests.length },
     ),
   ];
 }
@@ -383,6 +422,7 @@ function checkVehiclesChecked(plan: VisitPlan, options: CheckOptions): PlanIssue
       'VEHICLE_NOT_CHECKED',
       `${capitalize(vehicleLabel(vehicle))} has not been checked; check every vehicle of the visit ${dueBy(plan)}.`,
       [vehicle.id],
+      { vehicle: vehicle.plate?.trim() || vehicle.id, by: dueDate(plan) },
       readinessSeverity('VEHICLE_NOT_CHECKED', plan, options),
     ),
   );
@@ -400,6 +440,7 @@ function checkDriversBriefed(plan: VisitPlan): PlanIssue[] {
       `The driver of ${vehicleLabel(vehicle)}${driver ? ` (${driver})` : ''} has not been briefed; ` +
         `brief drivers who have not driven for a reception before.`,
       [vehicle.id],
+      { vehicle: vehicle.plate?.trim() || vehicle.id },
     );
   });
 }
@@ -421,6 +462,7 @@ function checkHostRanks(plan: VisitPlan): PlanIssue[] {
         `${host.displayName} (rank level ${host.rankLevel}) receives ${guest.name} (rank level ${guest.rankLevel}) ` +
           `but ranks lower; choose a host of equal rank or record a polite explanation.`,
         [host.id, guest.id],
+        { host: host.displayName, guest: guest.name },
       ),
     );
   }
@@ -434,7 +476,11 @@ function checkHostRanks(plan: VisitPlan): PlanIssue[] {
 function checkHostLeader(plan: VisitPlan): PlanIssue[] {
   const guest = firstPrincipalGuest(plan);
   if (!guest || plan.hosts.some((h) => h.role === 'HOST_LEADER')) return [];
-  return [issue('NO_HOST_LEADER', `No host leader receives the principal guest ${guest.name}; name one of matching rank (与客人身份、职务相当).`, [guest.id])];
+  return [
+    issue('NO_HOST_LEADER', `No host leader receives the principal guest ${guest.name}; name one of matching rank (与客人身份、职务相当).`, [guest.id], {
+      guest: guest.name,
+    }),
+  ];
 }
 
 /** A host leader or greeter without a rank, receiving a guest with one: the rank rule cannot be judged. */
@@ -450,6 +496,7 @@ function checkHostRanksKnown(plan: VisitPlan): PlanIssue[] {
         `${host.displayName} receives ${guest.name} (rank level ${guest.rankLevel}) but has no rank: assign the host's rank, ` +
           `or record an explanation, so the rank rule can be checked.`,
         [host.id, guest.id],
+        { host: host.displayName, guest: guest.name },
       ),
     );
   }
@@ -469,6 +516,7 @@ function checkHostPerUnit(plan: VisitPlan): PlanIssue[] {
         'NO_HOST_FOR_UNIT',
         `No host receives the visiting unit "${unit}" (${list(guests.map((g) => g.name))}); assign one host per unit.`,
         ids(guests),
+        { unit },
       );
     });
 }
@@ -494,6 +542,7 @@ function checkBreakfastLead(plan: VisitPlan): PlanIssue[] {
         `Breakfast on ${breakfast.date} starts at ${breakfast.time}, but "${first.title}" starts at ${firstStart.time}; ` +
           `breakfast must be ready ${BREAKFAST_LEAD_MINUTES} minutes earlier, by ${localTime(latest, plan.timeZone).time}.`,
         [meal.id, first.id],
+        { date: breakfast.date, lead: BREAKFAST_LEAD_MINUTES },
       ),
     );
   }
@@ -532,6 +581,7 @@ function checkBreakfastAtHotel(plan: VisitPlan): PlanIssue[] {
         `Breakfast on ${breakfast.date} is at ${place}, not at ${list(hotels.map((l) => l.hotelName))} where its guests stay; ` +
           `serve breakfast in the guests' hotel where possible (name the hotel in the place if it is there).`,
         [meal.id, ...ids(hotels)],
+        { date: breakfast.date },
       ),
     );
   }
@@ -575,7 +625,9 @@ function checkItineraryTimes(plan: VisitPlan): PlanIssue[] {
   return plan.itinerary
     .filter((item) => span(item) === null)
     .map((item) =>
-      issue('ITINERARY_INVALID_TIME', `"${item.title}" has an invalid time: it must end after it starts (${item.startsAt} – ${item.endsAt}).`, [item.id]),
+      issue('ITINERARY_INVALID_TIME', `"${item.title}" has an invalid time: it must end after it starts (${item.startsAt} – ${item.endsAt}).`, [item.id], {
+        title: item.title,
+      }),
     );
 }
 
@@ -594,6 +646,7 @@ function checkItineraryOverlaps(plan: VisitPlan): PlanIssue[] {
           `"${a.item.title}" (${at(plan, a.item.startsAt)!.time}–${at(plan, a.item.endsAt)!.time}) overlaps ` +
             `"${b.item.title}" (${at(plan, b.item.startsAt)!.time}–${at(plan, b.item.endsAt)!.time}).`,
           [a.item.id, b.item.id],
+          { first: a.item.title, second: b.item.title },
         ),
       );
     }
@@ -617,6 +670,7 @@ function checkItineraryGaps(plan: VisitPlan): PlanIssue[] {
         `Only ${Math.round(gap / MINUTE_MS)} minutes between "${a.item.title}" at ${a.item.place} and "${b.item.title}" ` +
           `at ${b.item.place}; leave at least ${MIN_GAP_BETWEEN_PLACES_MINUTES} minutes to move.`,
         [a.item.id, b.item.id],
+        { first: a.item.title, second: b.item.title, gap: Math.round(gap / MINUTE_MS), min: MIN_GAP_BETWEEN_PLACES_MINUTES },
       ),
     );
   }
@@ -636,9 +690,15 @@ function checkGuestLodging(plan: VisitPlan): PlanIssue[] {
     const missing = uncoveredNights(first.date, last.date, stays);
     if (missing.length === 0) continue;
     issues.push(
-      issue('GUEST_WITHOUT_LODGING', `${guest.name} has no room for the night(s) of ${list(missing)}; book lodging covering every night of the visit.`, [
-        guest.id,
-      ]),
+      issue(
+        'GUEST_WITHOUT_LODGING',
+        `${guest.name} has no room for the night(s) of ${list(missing)}; book lodging covering every night of the visit.`,
+        [guest.id],
+        {
+          guest: guest.name,
+          nights: missing,
+        },
+      ),
     );
   }
   return issues;
@@ -657,6 +717,7 @@ function checkGiftTaboos(plan: VisitPlan): PlanIssue[] {
           `The gift "${gift.item}" is tagged ${list(hits.map((r) => r.restricted))}, a taboo of ${guest.name} ` +
             `(${list(hits.map(describeRestriction))}); choose another gift.`,
           [gift.id, guest.id, ...ids(hits)],
+          { gift: gift.item, guest: guest.name },
         ),
       );
     }
@@ -684,6 +745,7 @@ function checkGiftBudget(plan: VisitPlan): PlanIssue[] {
       `The gifts come to ${formatCents(total)} (${list(terms)}), more than the gift budget of ${formatCents(budget)}; ` +
         `a gift should be neither too light nor too heavy: choose lighter gifts or have the budget approved.`,
       [...ids(parts.filter((p) => p.pieces > 0).map((p) => p.gift)), ...ids(lines)],
+      { total: formatCents(total), budget: formatCents(budget) },
     ),
   ];
 }
@@ -722,6 +784,18 @@ function guestNames(plan: VisitPlan, guestIds: string[]): string[] {
 
 function isUnfit(room: PlanRoom): boolean {
   return Boolean(room.unfitReason?.trim());
+}
+
+/** The local day before the visit (YYYY-MM-DD), or "-" when its start does not parse. */
+function dueDate(plan: VisitPlan): string {
+  const start = at(plan, plan.startsAt);
+  return start ? addDays(start.date, -READINESS_DAYS_BEFORE) : '-';
+}
+
+/** A meal as "YYYY-MM-DD HH:MM" (local) and its place: the same in every language. */
+function mealRef(plan: VisitPlan, meal: PlanMeal): string {
+  const local = at(plan, meal.startsAt);
+  return [local?.dateTime, meal.place].filter(Boolean).join(' ') || meal.id;
 }
 
 /** "by YYYY-MM-DD (the day before the visit)" (local), or "before the visit" when its start does not parse. */

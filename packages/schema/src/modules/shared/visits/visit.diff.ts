@@ -5,11 +5,15 @@
 // field (guestId, lodgingId, mealId) so that a move from one parent to another shows as a change.
 // Array-valued fields (guestIds, tags, recipientGuestIds) compare as sets. Output order: kinds in the
 // order of DIFF_KINDS, then id; field changes in the order the record type declares its fields.
+// Sections other modules add to a frozen plan (`plan.extensions`, the planExtensions visit hook) are diffed the
+// same way after the plan's own kinds, section by section in name order, their field changes in name order;
+// their records say which node they concern (`node`), as the plan's own records do by their kind (NODE_TYPES).
 import type {
   PlanBudgetLine,
   PlanContact,
   PlanDietaryRestriction,
   PlanDish,
+  PlanExtensionRecord,
   PlanGift,
   PlanGuest,
   PlanHost,
@@ -33,6 +37,8 @@ export interface RecordRef {
   kind: string;
   id: string;
   label: string;
+  /** The node a client finds the record by, for records of modules' sections (else NODE_TYPES[kind] and id). */
+  node?: { type: string; id: string };
 }
 
 export interface RecordChange extends RecordRef {
@@ -63,6 +69,28 @@ export const DIFF_KINDS = [
 ] as const;
 export type DiffKind = (typeof DIFF_KINDS)[number];
 
+/** The GraphQL node type of each kind of the plan's own records. */
+export const NODE_TYPES: Record<DiffKind, string> = {
+  guest: 'VisitGuest',
+  dietaryRestriction: 'DietaryRestriction',
+  contact: 'VisitContact',
+  travelLeg: 'TravelLeg',
+  host: 'VisitHost',
+  itineraryItem: 'ItineraryItem',
+  lodging: 'Lodging',
+  room: 'LodgingRoom',
+  meal: 'Meal',
+  dish: 'Dish',
+  vehicle: 'Vehicle',
+  gift: 'Gift',
+  budgetLine: 'BudgetLine',
+};
+
+/** The node a diff record concerns: its own (a record of the plan) or the one its module names. */
+export function nodeOf(record: RecordRef): { type: string; id: string } {
+  return record.node ?? { type: NODE_TYPES[record.kind as DiffKind] ?? 'Visit', id: record.id };
+}
+
 /** The visit's own fields that are diffed (status is not: it moves on its own). */
 export const DIFFED_VISIT_FIELDS = [
   'title',
@@ -90,6 +118,22 @@ export function diffPlans(before: VisitPlan, after: VisitPlan): PlanDiff {
       }
     }
   }
+  const sections = [...new Set([...Object.keys(before.extensions ?? {}), ...Object.keys(after.extensions ?? {})])].sort(compareStrings);
+  for (const kind of sections) {
+    const old = indexById((before.extensions?.[kind] ?? []).map(extensionRecord));
+    const now = indexById((after.extensions?.[kind] ?? []).map(extensionRecord));
+    for (const id of [...new Set([...old.keys(), ...now.keys()])].sort(compareStrings)) {
+      const a = old.get(id);
+      const b = now.get(id);
+      if (!a && b) diff.added.push({ kind, id, label: b.label, node: b.node! });
+      else if (a && !b) diff.removed.push({ kind, id, label: a.label, node: a.node! });
+      else if (a && b) {
+        // Field names in code-unit order: a frozen version's JSON keeps no order of its own.
+        const changes = changedFields(a.fields, b.fields).sort((x, y) => compareStrings(x.field, y.field));
+        if (changes.length > 0) diff.changed.push({ kind, id, label: b.label, node: b.node!, changes });
+      }
+    }
+  }
   diff.visit = changedFields(pick(before, DIFFED_VISIT_FIELDS), pick(after, DIFFED_VISIT_FIELDS));
   return diff;
 }
@@ -105,6 +149,11 @@ interface FlatRecord {
   id: string;
   label: string;
   fields: Record<string, unknown>;
+  node?: { type: string; id: string };
+}
+
+function extensionRecord(record: PlanExtensionRecord): FlatRecord {
+  return { id: record.id, label: record.label, fields: { ...record.fields }, node: { type: record.node.type, id: record.node.id } };
 }
 
 /**

@@ -187,4 +187,24 @@ export interface VisitPlan {
   vehicles: PlanVehicle[];
   gifts: PlanGift[];
   budget: PlanBudgetLine[];
+  /**
+   * Sections other modules contribute (the `planExtensions` visit hook: a kind's reception standard, its
+   * seating …), by section name: present in frozen plan versions and compared by plan diffs; left out of the
+   * plan that checks read. Versions frozen before a module contributed have none (their diff shows it added).
+   */
+  extensions?: Record<string, PlanExtensionRecord[]>;
+}
+
+/** A value of an extension record's field: JSON scalars, or a list compared as a set. */
+export type PlanExtensionValue = string | number | boolean | null | ReadonlyArray<string | number>;
+
+/** One record of a module's plan section: frozen with the plan, diffed by id within its section. */
+export interface PlanExtensionRecord {
+  /** Unique within the section and stable across versions (e.g. meal id and person id of a seat). */
+  id: string;
+  label: string;
+  /** Where a client finds the record: a GraphQL node type and its raw id (e.g. the Meal of a banquet seat). */
+  node: { type: string; id: string };
+  /** The diffed fields, in the order a diff reports them. */
+  fields: Record<string, PlanExtensionValue>;
 }

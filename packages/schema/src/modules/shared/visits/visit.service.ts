@@ -16,7 +16,7 @@ import { VISIT_PURPOSES, type VisitPlan, type VisitStatus } from './visit.plan.t
 export { VISIT_PURPOSES };
 import { VisitError } from './visit.errors.ts';
 import { appendEvent } from '../../core/events/event.service.ts';
-import { planChanged, planOnce, visitCompleted, type PlanOnce } from './visit.hooks.ts';
+import { modulePlanIssues, planChanged, planOnce, planWithExtensions, visitChanged, visitCompleted, type PlanOnce } from './visit.hooks.ts';
 
 /** Event-log topic of visit notifications (subject: the visit). */
 export const VISIT_TOPIC = 'visit';
@@ -88,22 +88,57 @@ export async function changeVisit<T>(deps: ServiceDeps, options: ChangeOptions, 
     targetId: visit.id,
     data: { version: visit.version + 1, ...(options.auditData ? { change: options.auditData } : {}) },
   });
+  await visitChanged(deps, visit.id);
+  // The plan after the change, loaded once for re-approval, every hook that reads it, and its issues.
+  const plan = planOnce(deps.db, visit.id);
   if (options.material) {
-    // The plan after the change, loaded once for re-approval and every hook that reads it.
-    const plan = planOnce(deps.db, visit.id);
     if (visit.status === 'APPROVED' || visit.status === 'PENDING_APPROVAL') {
       await reopenApproval(deps, visit.id, visit.status, options.action, plan);
     }
     // Dates, travel, meals or the itinerary may have moved: the modules that follow them hear it (tasks' due times).
     await planChanged(deps, visit.id, plan);
   }
+  await raiseNewPlanIssues(deps, visit.id, plan);
   return result;
+}
+
+/** An issue as the same issue after another change: its code and the records it names. */
+const issueKey = (issue: { code: string; recordIds?: readonly string[] | null }) => `${issue.code}:${[...(issue.recordIds ?? [])].sort().join(',')}`;
+
+/**
+ * After a change of the visit: the plan's issues now, against those it had after the last change
+ * (visit_plan_issue_states); issues that are new are told to everyone assigned (`visit.plan_issues_raised`,
+ * webhook PLAN_ISSUES_RAISED). Issues that appear with time alone (readiness turning BLOCKER the day
+ * before) are seen at the next change, not when the day begins.
+ */
+async function raiseNewPlanIssues(deps: ServiceDeps, visitId: string, plan: PlanOnce) {
+  const visit = await deps.db.visit.findUniqueOrThrow({ where: { id: visitId }, select: { escalatedAt: true, status: true } });
+  if (CLOSED.includes(visit.status)) return;
+  const now = await plan();
+  const issues = [...planIssues(now, visit), ...(await modulePlanIssues(deps.db, visitId, now))];
+  const keys = [...new Set(issues.map(issueKey))].sort();
+  const state = await deps.db.visitPlanIssueState.findUnique({ where: { tenantId_visitId: { tenantId: deps.access.tenantId!, visitId } } });
+  const before = new Set(state?.issueKeys ?? []);
+  if (state && state.issueKeys.length === keys.length && keys.every((k) => before.has(k))) return;
+  await deps.db.visitPlanIssueState.upsert({
+    where: { tenantId_visitId: { tenantId: deps.access.tenantId!, visitId } },
+    create: { tenantId: deps.access.tenantId!, visitId, issueKeys: keys },
+    update: { issueKeys: keys, updatedAt: new Date() },
+  });
+  const raised = issues.filter((issue, i) => !before.has(issueKey(issue)) && issues.findIndex((o) => issueKey(o) === issueKey(issue)) === i);
+  if (raised.length === 0) return;
+  await notifyAssigned(deps, visitId, 'visit.plan_issues_raised', {
+    issues: raised.map((issue) => ({ code: issue.code, severity: issue.severity, message: issue.message, recordIds: issue.recordIds ?? [] })),
+    blockers: issues.filter((issue) => issue.severity === 'BLOCKER').length,
+    warnings: issues.filter((issue) => issue.severity === 'WARNING').length,
+  });
 }
 
 /** A material change after approval: back to PENDING_APPROVAL with a new version, and notify. */
 async function reopenApproval(deps: ServiceDeps, visitId: string, status: VisitStatus, action: string, planNow: PlanOnce) {
   const latest = await deps.db.visitPlanVersion.findFirst({ where: { visitId }, orderBy: { number: 'desc' } });
-  const plan = await planNow();
+  // What the version freezes: the plan with the modules' sections (a kind's standard, its seating …).
+  const plan = await planWithExtensions(deps.db, visitId, await planNow());
   await deps.db.visitPlanVersion.updateMany({ where: { visitId, decision: 'PENDING' }, data: { decision: 'SUPERSEDED' } });
   const version = await deps.db.visitPlanVersion.create({
     data: {
@@ -250,10 +285,11 @@ export async function submitForApproval(deps: ServiceDeps, input: { visitId: str
     throw new VisitError('ILLEGAL_TRANSITION', `A ${visit.status} visit cannot be submitted for approval`);
   }
   const plan = await loadPlan(deps.db, visit.id);
-  const blockers = planIssues(plan, visit).filter((i) => i.severity === 'BLOCKER');
+  const blockers = [...planIssues(plan, visit), ...(await modulePlanIssues(deps.db, visit.id, plan))].filter((i) => i.severity === 'BLOCKER');
   if (blockers.length > 0) {
     throw new VisitError('PLAN_HAS_BLOCKERS', `The plan has ${blockers.length} blocking issue(s): ${blockers.map((b) => b.code).join(', ')}`);
   }
+  const frozen = await planWithExtensions(deps.db, visit.id, plan);
   return changeVisit(deps, { visitId: visit.id, expectedVersion: input.expectedVersion, action: 'submitted', material: false }, async () => {
     const latest = await deps.db.visitPlanVersion.findFirst({ where: { visitId: visit.id }, orderBy: { number: 'desc' } });
     await deps.db.visitPlanVersion.create({
@@ -261,7 +297,7 @@ export async function submitForApproval(deps: ServiceDeps, input: { visitId: str
         tenantId: deps.access.tenantId!,
         visitId: visit.id,
         number: (latest?.number ?? 0) + 1,
-        snapshot: { ...plan, status: 'PENDING_APPROVAL' } as unknown as Prisma.InputJsonValue,
+        snapshot: { ...frozen, status: 'PENDING_APPROVAL' } as unknown as Prisma.InputJsonValue,
         reason: input.note ?? 'submitted for approval',
         submittedById: deps.access.userId,
       },
@@ -284,7 +320,8 @@ export async function decidePlan(deps: ServiceDeps, input: { visitId: string; ex
   }
   if (input.approve) {
     await checkSeparateApprover(deps, pending.submittedById);
-    const blockers = planIssues(await loadPlan(deps.db, visit.id), visit).filter((i) => i.severity === 'BLOCKER');
+    const plan = await loadPlan(deps.db, visit.id);
+    const blockers = [...planIssues(plan, visit), ...(await modulePlanIssues(deps.db, visit.id, plan))].filter((i) => i.severity === 'BLOCKER');
     if (blockers.length > 0) {
       throw new VisitError('PLAN_HAS_BLOCKERS', `The plan has blocking issues: ${blockers.map((b) => b.code).join(', ')}`);
     }

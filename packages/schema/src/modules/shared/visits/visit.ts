@@ -4,10 +4,14 @@ import { builder, TENANT_GRAPHS } from '../../../builder.ts';
 import { connectionNamed, edgeNamed } from '../../../shared/connections.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { PLAN_ISSUE_CODES } from './visit.checks.ts';
+import { modulePlanIssueCodes, modulePlanIssues } from './visit.hooks.ts';
+import { planIssueMessage, type PlanIssueParams } from './visit.messages.ts';
+import { requestLanguage } from '../../../context.ts';
 import { loadPlan } from './visit.plan-loader.ts';
 import type { VisitPlan } from './visit.plan.ts';
+import { nodeOf, type RecordRef } from './visit.diff.ts';
 import { planIssues, planVersionDiff, settlement, VISIT_PURPOSES } from './visit.service.ts';
-import { BUDGET_CATEGORIES, DIETARY_CATEGORIES, ITINERARY_KINDS, MEAL_KINDS, VEHICLE_KINDS } from './visit-parts.service.ts';
+import { BUDGET_CATEGORIES, DIETARY_CATEGORIES, ITINERARY_KINDS, MEAL_KINDS, VEHICLE_KINDS, visitingUnits } from './visit-parts.service.ts';
 import { USER_REFERENCE, userById } from '../../core/identity/user.ts';
 
 const T = TENANT_GRAPHS;
@@ -39,7 +43,16 @@ export const MealKindEnum = enumOf('MealKind', MEAL_KINDS);
 export const VehicleKindEnum = enumOf('VehicleKind', VEHICLE_KINDS);
 export const BudgetCategoryEnum = enumOf('BudgetCategory', BUDGET_CATEGORIES);
 const PlanDecisionEnum = enumOf('PlanDecision', ['PENDING', 'APPROVED', 'REJECTED', 'SUPERSEDED'] as const);
-const PlanIssueCodeEnum = enumOf('PlanIssueCode', [...PLAN_ISSUE_CODES, 'IMPORTANT_LEADER_NOT_ESCALATED'] as const);
+// The codes of the plan checks, then those the modules register with their visit hooks: defined once every
+// module is loaded (the composition root calls definePlanIssueCodes), read when the schema is built.
+let PlanIssueCodeEnum: ReturnType<typeof enumOf<readonly string[]>> | null = null;
+export function definePlanIssueCodes() {
+  PlanIssueCodeEnum ??= enumOf('PlanIssueCode', [...new Set([...PLAN_ISSUE_CODES, 'IMPORTANT_LEADER_NOT_ESCALATED', ...modulePlanIssueCodes()])]);
+}
+function planIssueCodeEnum() {
+  if (!PlanIssueCodeEnum) throw new Error('definePlanIssueCodes() must run before the schema is built (modules/index.ts)');
+  return PlanIssueCodeEnum;
+}
 const SeverityEnum = enumOf(
   'PlanIssueSeverity',
   ['BLOCKER', 'WARNING'] as const,
@@ -49,15 +62,17 @@ const SeverityEnum = enumOf(
 const dt = { type: 'DateTime' } as const;
 const dtn = { type: 'DateTime', nullable: true } as const;
 
+// Select mode (shared/lean-rows.ts): a query loads the columns its fields name, nothing else.
 export const VisitRef = builder.prismaNode('Visit', {
   id: { field: 'id' },
+  select: { id: true },
   nullable: true,
   subGraphs: T,
   description: 'A reception job (接待任务), from the request to the archive.',
   fields: (t) => ({
     title: t.exposeString('title'),
-    purpose: t.field({ type: VisitPurposeEnum, resolve: (v) => v.purpose }),
-    status: t.field({ type: VisitStatusEnum, resolve: (v) => v.status }),
+    purpose: t.field({ type: VisitPurposeEnum, select: { purpose: true }, resolve: (v) => v.purpose }),
+    status: t.field({ type: VisitStatusEnum, select: { status: true }, resolve: (v) => v.status }),
     receptionLevel: t.exposeString('receptionLevel', { nullable: true, description: "接待标准, set from the principal guest's rank." }),
     visitingOrganization: t.exposeString('visitingOrganization', { nullable: true }),
     startsAt: t.expose('startsAt', dt),
@@ -88,10 +103,11 @@ export const VisitRef = builder.prismaNode('Visit', {
     planIssues: t.field({
       type: [PlanIssueRef],
       description: 'The rules of reception work checked against this plan, computed on every read.',
+      select: { escalatedAt: true },
       resolve: async (visit, _args, ctx) => {
         const plan = await loadPlan(ctx.db, visit.id);
         const kinds = recordTypes(plan);
-        return planIssues(plan, visit).map((issue) => ({
+        return [...planIssues(plan, visit), ...(await modulePlanIssues(ctx.db, visit.id, plan))].map((issue) => ({
           ...issue,
           recordIds: issue.recordIds.map((id) => encodeGlobalID(kinds.get(id) ?? 'Visit', id)),
         }));
@@ -114,32 +130,39 @@ export const VisitRef = builder.prismaNode('Visit', {
 /** Which GraphQL type each record id of a plan is, for global ids in plan issues. */
 function recordTypes(plan: VisitPlan): Map<string, string> {
   const map = new Map<string, string>([[plan.id, 'Visit']]);
-  const put = (type: string, rows: { id: string }[]) => rows.forEach((r) => map.set(r.id, type));
+  const put = (type: string, rows: { id: string }[]) => {
+    for (const r of rows) map.set(r.id, type);
+  };
   put('VisitGuest', plan.guests);
-  plan.guests.forEach((g) => put('DietaryRestriction', g.dietaryRestrictions));
+  for (const g of plan.guests) put('DietaryRestriction', g.dietaryRestrictions);
   put('VisitContact', plan.contacts);
   put('TravelLeg', plan.travel);
   put('VisitHost', plan.hosts);
   put('ItineraryItem', plan.itinerary);
   put('Lodging', plan.lodgings);
-  plan.lodgings.forEach((l) => put('LodgingRoom', l.rooms));
+  for (const l of plan.lodgings) put('LodgingRoom', l.rooms);
   put('Meal', plan.meals);
-  plan.meals.forEach((m) => put('Dish', m.dishes));
+  for (const m of plan.meals) put('Dish', m.dishes);
   put('Vehicle', plan.vehicles);
   put('Gift', plan.gifts);
   put('BudgetLine', plan.budget);
   return map;
 }
 
-const PlanIssueRef = builder.objectRef<{ code: string; severity: 'BLOCKER' | 'WARNING'; message: string; recordIds: string[] }>('PlanIssue').implement({
-  subGraphs: T,
-  fields: (t) => ({
-    code: t.field({ type: PlanIssueCodeEnum, resolve: (i) => i.code as never }),
-    severity: t.field({ type: SeverityEnum, resolve: (i) => i.severity }),
-    message: t.exposeString('message'),
-    recordIds: t.exposeIDList('recordIds', { description: 'Global ids of the records concerned.' }),
-  }),
-});
+const PlanIssueRef = builder
+  .objectRef<{ code: string; severity: 'BLOCKER' | 'WARNING'; message: string; recordIds: string[]; params?: PlanIssueParams }>('PlanIssue')
+  .implement({
+    subGraphs: T,
+    fields: (t) => ({
+      code: t.field({ type: planIssueCodeEnum(), resolve: (i) => i.code as never }),
+      severity: t.field({ type: SeverityEnum, resolve: (i) => i.severity }),
+      message: t.string({
+        description: "For people, in the request's language (zh-Hans or en); never parse it.",
+        resolve: (issue, _args, ctx) => planIssueMessage(issue, requestLanguage(ctx)),
+      }),
+      recordIds: t.exposeIDList('recordIds', { description: 'Global ids of the records concerned.' }),
+    }),
+  });
 
 const SettlementLineRef = builder.objectRef<{ category: string; planned: string; actual: string; difference: string }>('SettlementLine').implement({
   subGraphs: T,
@@ -168,11 +191,21 @@ const FieldChangeRef = builder.objectRef<{ field: string; before: unknown; after
     after: t.expose('after', { type: 'JSON', nullable: true }),
   }),
 });
-const DiffRecordRef = builder.objectRef<{ kind: string; id: string; label: string; changes?: unknown[] }>('PlanDiffRecord').implement({
+const DiffRecordRef = builder.objectRef<RecordRef & { changes?: unknown[] }>('PlanDiffRecord').implement({
   subGraphs: T,
   fields: (t) => ({
-    kind: t.exposeString('kind', { description: 'guest, meal, room, dish, vehicle, budgetLine …' }),
-    id: t.exposeString('id'),
+    kind: t.exposeString('kind', {
+      description: 'guest, meal, room, dish, vehicle, budgetLine …, or a section a module adds to the plan (e.g. banquetSeat, carSeat, receptionStandard).',
+    }),
+    id: t.exposeString('id', { description: 'The record’s key within its kind (for a module’s section, e.g. the meal and the person of a seat).' }),
+    recordId: t.id({
+      description:
+        'Global id of the record concerned, for `node(id:)`: the record itself, or for a module’s section the record it belongs to (the Meal of a banquet seat, the Vehicle of a car seat, the Visit of its reception standard).',
+      resolve: (r) => {
+        const node = nodeOf(r as RecordRef);
+        return encodeGlobalID(node.type, node.id);
+      },
+    }),
     label: t.exposeString('label'),
     changes: t.field({ type: [FieldChangeRef], resolve: (r) => (r.changes ?? []) as never }),
   }),
@@ -246,7 +279,7 @@ builder.prismaNode('TravelLeg', {
   }),
 });
 
-builder.prismaNode('VisitHost', {
+export const VisitHostRef = builder.prismaNode('VisitHost', {
   id: { field: 'id' },
   nullable: true,
   subGraphs: T,
@@ -258,6 +291,37 @@ builder.prismaNode('VisitHost', {
     rankExplanation: t.exposeString('rankExplanation', { nullable: true, description: 'Polite explanation when the host ranks below the guest.' }),
   }),
 });
+
+type VisitingUnit = Awaited<ReturnType<typeof visitingUnits>>[number];
+const VisitingUnitRef = builder.objectRef<VisitingUnit>('VisitingUnit').implement({
+  subGraphs: T,
+  description: 'A visiting unit (来访单位) when several units visit together: its guests and our hosts who receive it.',
+  fields: (t) => ({
+    name: t.exposeString('name', { description: 'As the guests’ `unit` names it.' }),
+    principalGuest: t.field({
+      type: VisitGuestRef,
+      description: 'The unit’s first guest in protocol order (principal order, then rank): whom its host is matched to.',
+      resolve: (u) => u.guests[0]!,
+    }),
+    guests: t.field({ type: [VisitGuestRef], description: 'In protocol order.', resolve: (u) => u.guests }),
+    host: t.field({
+      type: VisitHostRef,
+      nullable: true,
+      description: 'Our host who receives the unit (its host leader, else its first host); null: none yet (the plan issue NO_HOST_FOR_UNIT).',
+      resolve: (u) => u.hosts[0] ?? null,
+    }),
+    hosts: t.field({ type: [VisitHostRef], description: 'Everyone of ours with this unit: host leaders first, then by rank.', resolve: (u) => u.hosts }),
+  }),
+});
+
+builder.prismaObjectFields('Visit', (t) => ({
+  visitingUnits: t.field({
+    type: [VisitingUnitRef],
+    subGraphs: T,
+    description: 'The visiting units (来访单位), in the order of each unit’s principal guest; empty when no guest names a unit.',
+    resolve: (visit, _args, ctx) => visitingUnits(ctx.db, visit.id),
+  }),
+}));
 
 builder.prismaNode('ItineraryItem', {
   id: { field: 'id' },

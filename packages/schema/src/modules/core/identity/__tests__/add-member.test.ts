@@ -1,10 +1,23 @@
 // Audit (issue 18) item 4: a tenant admin's addMember with an e-mail that already has an account
-// neither attaches that account nor reveals that it exists. The result is a pending invitation, the
-// same for a fresh e-mail and an existing one; the person joins only by accepting it, signed in as
-// themselves; their default tenant never changes because another tenant invited them.
+// neither attaches that account nor reveals that it exists. The result is a pending invitation (and a
+// mail with its link, issue 15), the same for a fresh e-mail and an existing one; the person joins only
+// by accepting it (signed in as themselves here; by the link in invitations.test.ts); their default
+// tenant never changes because another tenant invited them.
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlatformAdmin, createTenant, ownerQuery, PASSWORD, signIn, startTestApp, unique, type TestApp, type TestTenant } from '@jiedai/testing';
+import {
+  acceptInvitationByToken,
+  createPlatformAdmin,
+  createTenant,
+  invitationTokenFromMail,
+  ownerQuery,
+  PASSWORD,
+  signIn,
+  startTestApp,
+  unique,
+  type TestApp,
+  type TestTenant,
+} from '@jiedai/testing';
 
 let t: TestApp;
 let hotel: TestTenant; // the victim's tenant
@@ -40,16 +53,9 @@ describe('addMember with an e-mail of another tenant', () => {
     await ownerQuery(`UPDATE users SET display_name = '王秘书长' WHERE email = $1`, [victim.email]);
     const fresh = `${unique('fresh')}@nobody.test`;
 
-    const existing = await t.gql(
-      ADD,
-      { input: { email: victim.email, displayName: 'Probe', password: 'probe-password-123', roles: ['VIEWER'] } },
-      { token: hospital.adminToken },
-    );
-    const unknown = await t.gql(
-      ADD,
-      { input: { email: fresh, displayName: 'Probe', password: 'probe-password-123', roles: ['VIEWER'] } },
-      { token: hospital.adminToken },
-    );
+    const before = t.mail!.messages.length;
+    const existing = await t.gql(ADD, { input: { email: victim.email, displayName: 'Probe', roles: ['VIEWER'] } }, { token: hospital.adminToken });
+    const unknown = await t.gql(ADD, { input: { email: fresh, displayName: 'Probe', roles: ['VIEWER'] } }, { token: hospital.adminToken });
     expect(existing.data.addMember.__typename, JSON.stringify(existing)).toBe('MemberInvitationPayload');
     expect(shape(existing)).toEqual(shape(unknown));
     expect(JSON.stringify(existing)).not.toContain('王秘书长');
@@ -63,10 +69,18 @@ describe('addMember with an e-mail of another tenant', () => {
     expect(JSON.stringify(members.data)).not.toContain(victim.email);
     expect(JSON.stringify(members.data)).not.toContain('王秘书长');
 
-    // The victim's account is untouched: the password chosen by the other admin does not work, and
-    // their next token still names their own tenant (one membership, as before).
-    const hijack = await t.gql(`mutation { signIn(input: { email: "${victim.email}", password: "probe-password-123" }) { __typename } }`);
-    expect(hijack.data.signIn.__typename).toBe('SignInError');
+    // No account was made for the fresh e-mail (it gets one only by accepting), and both mails read the same
+    // but for the link.
+    expect(await ownerQuery(`SELECT 1 FROM users WHERE email = $1`, [fresh])).toEqual([]);
+    const mailTo = (email: string) =>
+      t
+        .mail!.messages.slice(before)
+        .filter((m) => m.to.includes(email))
+        .map((m) => m.text.replace(/jdi_[A-Za-z0-9_-]+/g, 'TOKEN'));
+    expect(mailTo(victim.email)).toEqual(mailTo(fresh));
+    expect(mailTo(victim.email).join('')).not.toContain('王秘书长');
+
+    // The victim's account is untouched: their next token still names their own tenant (one membership, as before).
     const token = await signIn(t, victim.email, PASSWORD);
     expect(decodeJwt(token).tid).toBe(hotel.id);
     const inOwn = await t.gql(`{ tenant { id } }`, {}, { token });
@@ -77,7 +91,7 @@ describe('addMember with an e-mail of another tenant', () => {
     const person = await hotel.member(['STAFF']);
     const added = await t.gql(ADD, { input: { email: person.email, displayName: 'x', roles: ['COORDINATOR'] } }, { token: hospital.adminToken });
     const invitationId = added.data.addMember.invitation.id;
-    const pendingRows = () => ownerQuery(`SELECT 1 FROM tenant_invitations i JOIN users u ON u.id = i.user_id WHERE u.email = $1`, [person.email]);
+    const pendingRows = () => ownerQuery(`SELECT 1 FROM tenant_invitations WHERE email = $1`, [person.email]);
     expect(await pendingRows()).toHaveLength(1);
 
     // The inviting admin (or anyone else) cannot accept it.
@@ -116,22 +130,17 @@ describe('addMember with an e-mail of another tenant', () => {
     expect(after.data.viewer.memberInvitations).toEqual([]);
   });
 
-  it('a fresh e-mail gets an account that can sign in, and is a member only after accepting', async () => {
+  it('a fresh e-mail gets no account until the link is accepted with a password; then it signs in, a member', async () => {
     const email = `${unique('newcomer')}@nobody.test`;
-    const added = await t.gql(ADD, { input: { email, displayName: '新人', password: PASSWORD, roles: ['STAFF'] } }, { token: hospital.adminToken });
+    const added = await t.gql(ADD, { input: { email, displayName: '新人', roles: ['STAFF'] } }, { token: hospital.adminToken });
+    expect(added.data.addMember.__typename).toBe('MemberInvitationPayload');
+    const refused = await t.gql(`mutation($e: String!, $p: String!) { signIn(input: { email: $e, password: $p }) { __typename } }`, { e: email, p: PASSWORD });
+    expect(refused.data.signIn.__typename).toBe('SignInError');
+    await acceptInvitationByToken(t, invitationTokenFromMail(t, email), PASSWORD);
     const token = await signIn(t, email);
-    expect(decodeJwt(token)).not.toHaveProperty('tid');
-    const viewer = await t.gql(VIEWER, {}, { token });
-    expect(viewer.errors).toBeUndefined();
-    expect(viewer.data.viewer).toEqual({
-      memberships: [],
-      memberInvitations: [
-        { id: added.data.addMember.invitation.id, roles: ['STAFF'], tenantId: hospital.globalId, tenantName: expect.any(String), tenantKind: 'HOSPITAL' },
-      ],
-    });
-    const accepted = await t.gql(ACCEPT, { id: added.data.addMember.invitation.id }, { token });
-    expect(accepted.data.acceptMemberInvitation.__typename).toBe('AcceptMemberInvitationPayload');
-    expect(decodeJwt(await signIn(t, email)).tid).toBe(hospital.id);
+    expect(decodeJwt(token).tid).toBe(hospital.id);
+    const viewer = await t.gql(`{ viewer { displayName memberInvitations { id } } }`, {}, { token });
+    expect(viewer.data.viewer).toEqual({ displayName: '新人', memberInvitations: [] });
   });
 
   it('adding someone who is already a member is ALREADY_MEMBER (the admin sees the members anyway)', async () => {

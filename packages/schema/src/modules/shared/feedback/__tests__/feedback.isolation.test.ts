@@ -30,7 +30,7 @@ beforeAll(async () => {
   govSurvey = await api.publishedSurvey(govCoordinator.token);
   govCampaign = await api.invite(govCoordinator.token, govSurvey.id, 3);
   for (let i = 0; i < 3; i++) personal.add(`受访者${i + 1}`).add(`1390000${String(i).padStart(4, '0')}`);
-  govCampaign.tokens.forEach((token) => personal.add(token).add(token.split('_').slice(2).join('_')));
+  for (const token of govCampaign.tokens) personal.add(token).add(token.split('_').slice(2).join('_'));
   const text = '接待很热情，司机师傅姓陈';
   personal.add(text);
   expect((await api.submit(govCampaign.tokens[0]!, answersFor(govSurvey.questions, { rating: 1, text }))).__typename).toBe('SubmitSurveyResponsePayload');
@@ -160,7 +160,7 @@ describe('patient data (PATIENT_DATA)', () => {
       ['DISCHARGED_PATIENT', '李四娘', '13811112222'],
       ['DISCHARGED_PATIENT', '王五妹', '13933334444'],
     ]);
-    payload.issued.forEach((i: any) => personal.add(i.token).add(i.token.split('_').slice(2).join('_')));
+    for (const i of payload.issued) personal.add(i.token).add(i.token.split('_').slice(2).join('_'));
     // The invitation rows themselves hold no name or contact: those stay in discharged_patients.
     expect(
       await ownerQuery(`SELECT DISTINCT respondent_name, respondent_contact FROM survey_invitations WHERE campaign_id = $1`, [rawId(payload.campaign.id)]),
@@ -172,7 +172,7 @@ describe('patient data (PATIENT_DATA)', () => {
       patients: [API_PATIENT, { medicalRecordNo: 'ZY2030050004', name: '赵六', contact: '13700009999', dischargedOn: '2030-05-15' }],
     });
     expect(again.data.createDischargeFollowUpCampaign.issued.map((i: any) => i.invitation.respondentName)).toEqual(['赵六']);
-    again.data.createDischargeFollowUpCampaign.issued.forEach((i: any) => personal.add(i.token));
+    for (const i of again.data.createDischargeFollowUpCampaign.issued) personal.add(i.token);
     expect(again.data.createDischargeFollowUpCampaign.campaign.invitationCount).toBe(4);
 
     const listed = (token: string) =>

@@ -206,4 +206,23 @@ describe('results', () => {
     const refused = await t.gql(`query($id: ID!) { node(id: $id) { ... on Survey { resultsCsv } } }`, { id: survey.id }, { token: staff.token });
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
+
+  it('export for Excel: UTF-8 with a byte order mark and CRLF, the same rows and Chinese text', async () => {
+    const res = await t.gql(
+      `query($id: ID!) { node(id: $id) { ... on Survey { resultsCsv(filter: { version: 1 }, excel: true) } } }`,
+      { id: survey.id },
+      {
+        token: coordinator.token,
+      },
+    );
+    const excel: string = res.data.node.resultsCsv;
+    const bytes = Buffer.from(excel, 'utf8');
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    // Chinese text is UTF-8 after the mark: 总 is E6 80 BB.
+    expect(bytes.includes(Buffer.from([0xe6, 0x80, 0xbb]))).toBe(true);
+    expect(excel.split('\r\n').length).toBeGreaterThan(5);
+    const plain = await api.csv(coordinator.token, survey.id, { version: 1 });
+    expect(plain.charCodeAt(0)).not.toBe(0xfeff);
+    expect(parse(excel, { bom: true })).toEqual(parse(plain));
+  });
 });

@@ -320,6 +320,7 @@ describe('graphql-ws task boards', () => {
     const forged = await createTokenService({ ...TEST_JWT, secret: 'another-secret-of-at-least-thirty-two-chars', ttlSeconds: 600 }).issue({
       userId: viewerId,
       tenantId: a.id,
+      sessionEpoch: 0,
     });
     const attempt = async (params: Record<string, unknown>) => {
       const c = t.wsClient(params);

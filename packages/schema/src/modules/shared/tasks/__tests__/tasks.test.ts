@@ -56,15 +56,19 @@ const TASK_RESULT = `__typename
   ... on TaskError { code message }
   ... on ValidationError { fieldErrors { path message } }`;
 
-/** A query or mutation that must not fail at the GraphQL level. */
-async function gql(query: string, variables: Record<string, unknown>, token: string) {
-  const res = await t.gql(query, variables, { token });
+/**
+ * A query or mutation that must not fail at the GraphQL level. Messages in English as everywhere in the tests; the
+ * readers of templates and tasks below ask for zh-Hans, the language of the checklist's source text (in English the
+ * seeded texts read translated: task.languages.test.ts).
+ */
+async function gql(query: string, variables: Record<string, unknown>, token: string, language = 'en') {
+  const res = await t.gql(query, variables, { token, headers: { 'accept-language': language } });
   if (res.errors) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
   return res.data;
 }
 
 async function templates(token: string): Promise<Template[]> {
-  const data = await gql(`{ checklistTemplates { id name items { phase position title anchor offsetMinutes mealKind itineraryKind } } }`, {}, token);
+  const data = await gql(`{ checklistTemplates { id name items { phase position title anchor offsetMinutes mealKind itineraryKind } } }`, {}, token, 'zh-Hans');
   return data.checklistTemplates;
 }
 
@@ -82,17 +86,23 @@ async function instantiate(token: string, visitId: string, templateId: string) {
        ... on TaskError { code message } } }`,
     { v: visitId, t: templateId },
     token,
+    'zh-Hans',
   );
   return data.instantiateChecklist as { __typename: string; created?: TaskRow[]; code?: string };
 }
 
 async function visitTasks(token: string, visitId: string): Promise<TaskRow[]> {
-  const data = await gql(`query($id: ID!) { node(id: $id) { ... on Visit { tasks(first: 100) { nodes { ${TASK_FIELDS} } } } } }`, { id: visitId }, token);
+  const data = await gql(
+    `query($id: ID!) { node(id: $id) { ... on Visit { tasks(first: 100) { nodes { ${TASK_FIELDS} } } } } }`,
+    { id: visitId },
+    token,
+    'zh-Hans',
+  );
   return data.node.tasks.nodes;
 }
 
 async function task(token: string, id: string): Promise<TaskRow | null> {
-  return (await gql(`query($id: ID!) { node(id: $id) { ... on Task { ${TASK_FIELDS} } } }`, { id }, token)).node;
+  return (await gql(`query($id: ID!) { node(id: $id) { ... on Task { ${TASK_FIELDS} } } }`, { id }, token, 'zh-Hans')).node;
 }
 
 async function setStatus(token: string, id: string, status: string, options: { reason?: string | null; expectedVersion?: number } = {}) {

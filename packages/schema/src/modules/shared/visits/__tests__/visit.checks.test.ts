@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { placeholders } from '../../../../shared/i18n.ts';
+import { planIssueMessage, PLAN_ISSUE_TEXTS } from '../visit.messages.ts';
 import { describe, expect, it } from 'vitest';
 import { checkPlan, PLAN_ISSUE_CODES, PLAN_ISSUE_SEVERITY, READINESS_CODES, readinessDue, type PlanIssue, type PlanIssueCode } from '../visit.checks.ts';
 import type {
@@ -132,8 +134,13 @@ function update<T extends { id: string }>(records: T[], id: string, patch: Parti
 }
 
 /** Issues of one code; `now` (an ISO instant) is the time of judging, left out: as at the visit. */
+/** Every issue the tests below saw, for the language test at the end. */
+const seen: PlanIssue[] = [];
+
 function issuesOf(plan: VisitPlan, code: PlanIssueCode, now?: string): PlanIssue[] {
-  return checkPlan(plan, now === undefined ? {} : { now: Date.parse(now) }).filter((i) => i.code === code);
+  const found = checkPlan(plan, now === undefined ? {} : { now: Date.parse(now) }).filter((i) => i.code === code);
+  seen.push(...found);
+  return found;
 }
 
 function only(plan: VisitPlan, code: PlanIssueCode, now?: string): PlanIssue {
@@ -1192,5 +1199,25 @@ describe('checkPlan on arbitrary plans', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('plan issues in zh-Hans', () => {
+  it('every issue the checks above produced reads in Chinese with every parameter it names, none left unfilled', () => {
+    const codes = new Set(seen.map((i) => i.code));
+    expect(codes.size).toBeGreaterThanOrEqual(PLAN_ISSUE_CODES.length - 2);
+    for (const issue of seen) {
+      const zh = planIssueMessage(issue, 'zh-Hans');
+      expect(zh, issue.code).toMatch(/[\u4e00-\u9fff]/);
+      expect(zh, issue.code).not.toMatch(/\{\w+\}/);
+      for (const value of Object.values(issue.params ?? {}).flat()) expect(zh, `${issue.code}: ${value}`).toContain(String(value));
+      expect(planIssueMessage(issue, 'en')).toBe(issue.message);
+    }
+  });
+
+  it('both languages have a text for every code, with the same parameters', () => {
+    for (const code of [...PLAN_ISSUE_CODES, 'IMPORTANT_LEADER_NOT_ESCALATED'] as const) {
+      expect(placeholders(PLAN_ISSUE_TEXTS['zh-Hans'][code]), code).toEqual(placeholders(PLAN_ISSUE_TEXTS.en[code]));
+    }
   });
 });

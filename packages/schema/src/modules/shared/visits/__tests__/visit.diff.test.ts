@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DIFF_KINDS, diffPlans, isEmptyDiff, type PlanDiff } from '../visit.diff.ts';
+import { DIFF_KINDS, diffPlans, isEmptyDiff, nodeOf, type PlanDiff } from '../visit.diff.ts';
 import type { PlanGuest, PlanLodging, PlanMeal, VisitPlan } from '../visit.plan.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -249,6 +249,32 @@ describe('diffPlans', () => {
     expect(diffPlans(before, after).changed).toEqual([
       { kind: 'meal', id: 'm1', label: 'lunch 2024-05-01 12:00', changes: [{ field: 'guestIds', before: null, after: [] }] },
     ]);
+  });
+
+  it('diffs the sections modules add (plan.extensions) by record id, fields in name order, naming the node of each record', () => {
+    const seat = (id: string, seatNo: number | null, rule: string | null) => ({
+      id,
+      label: `seat ${id}`,
+      node: { type: 'Meal', id: 'm1' },
+      fields: { table: seatNo === null ? null : 1, seat: seatNo, rule },
+    });
+    const before = basePlan({ extensions: { banquetSeat: [seat('m1:a', 8, 'FIRST_GUEST_HOST_RIGHT'), seat('m1:b', 5, null)], gone: [seat('x', 1, null)] } });
+    const after = basePlan({ extensions: { banquetSeat: [seat('m1:a', 5, 'FIRST_GUEST_HOST_RIGHT'), seat('m1:b', 8, null), seat('m1:c', null, null)] } });
+    const diff = diffPlans(before, after);
+    expect(diff.added).toEqual([{ kind: 'banquetSeat', id: 'm1:c', label: 'seat m1:c', node: { type: 'Meal', id: 'm1' } }]);
+    expect(diff.removed).toEqual([{ kind: 'gone', id: 'x', label: 'seat x', node: { type: 'Meal', id: 'm1' } }]);
+    expect(diff.changed.map((c) => [c.id, c.changes])).toEqual([
+      ['m1:a', [{ field: 'seat', before: 8, after: 5 }]],
+      ['m1:b', [{ field: 'seat', before: 5, after: 8 }]],
+    ]);
+    expect(diff.changed.map(nodeOf)).toEqual([
+      { type: 'Meal', id: 'm1' },
+      { type: 'Meal', id: 'm1' },
+    ]);
+    // A plan's own records name themselves; a version without sections diffs like an empty one.
+    expect(nodeOf({ kind: 'room', id: 'r1', label: '' })).toEqual({ type: 'LodgingRoom', id: 'r1' });
+    expect(isEmptyDiff(diffPlans(basePlan(), basePlan({ extensions: {} })))).toBe(true);
+    expect(isEmptyDiff(diffPlans(before, structuredClone(before)))).toBe(true);
   });
 
   it("lists the visit's own changed fields, but not its status", () => {

@@ -89,7 +89,10 @@ describe('visit lifecycle', () => {
     const read = await api.read(coordinator.token, visitId, VERSIONS);
     expect(read.planVersions).toMatchObject([{ number: 1, decision: 'REJECTED', comment: '住宿标准偏高,请调整' }]);
     const events = await ownerQuery(`SELECT type FROM event_log WHERE subject_id = $1 ORDER BY id`, [rawId(visitId)]);
-    expect(events.map((e) => e.type)).toEqual(['visit.plan_rejected']);
+    // Building the plan raised its issues (visit.plan_issues_raised, one per change that brought new ones); the decision is the last event.
+    const types = events.map((e) => e.type as string);
+    expect(types.filter((type) => type !== 'visit.plan_issues_raised')).toEqual(['visit.plan_rejected']);
+    expect(types.at(-1)).toBe('visit.plan_rejected');
   });
 
   it('only APPROVERs decide: staff, coordinators and the tenant admin get FORBIDDEN and change nothing', async () => {

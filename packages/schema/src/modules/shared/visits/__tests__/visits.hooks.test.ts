@@ -55,7 +55,7 @@ describe('visit hooks', () => {
     expect(row.title).not.toBe('written by the hook');
 
     // Without the failing hook the same change goes through, at the same version.
-    unregister.splice(0).forEach((off) => off());
+    for (const off of unregister.splice(0)) off();
     expect(ok(await api.updateVisit(coordinator.token, v, { startsAt: L('2030-05-10T08:00') }, version)).visit.version).toBe(version + 1);
   });
 
@@ -94,7 +94,7 @@ describe('visit hooks', () => {
     expect(row).toEqual({ status: 'IN_PROGRESS', version });
     expect(await reviews()).toBe(0);
 
-    unregister.splice(0).forEach((off) => off());
+    for (const off of unregister.splice(0)) off();
     expect(ok(await api.setStatus(coordinator.token, v, 'COMPLETED', version)).visit.status).toBe('COMPLETED');
     expect(await reviews()).toBe(1);
   });

@@ -26,7 +26,9 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 const typeOf = (id: string) => Buffer.from(id, 'base64').toString().split(':')[0];
-const sorted = (ids: string[]) => [...ids].sort();
+const rawIdOf = (id: string) => Buffer.from(id, 'base64').toString().split(':')[1] ?? '';
+/** In the order the server lists records: by their raw UUID (a base64 global ID does not sort like its UUID). */
+const sorted = (ids: string[]) => [...ids].sort((x, y) => (rawIdOf(x) < rawIdOf(y) ? -1 : rawIdOf(x) > rawIdOf(y) ? 1 : 0));
 
 describe('a whole reception plan', () => {
   it('is recorded by a coordinator, read back in full, settled exactly and audited change by change', async () => {
