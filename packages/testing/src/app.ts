@@ -64,7 +64,8 @@ export async function startTestApp(
   env: Record<string, string> = {},
   options: Pick<BuildOptions, 'jobs' | 'evidence' | 'spanProcessor'> = {},
 ): Promise<TestApp> {
-  const databaseUrl = inject('databaseUrl');
+  // The run's database unless the test brings its own (env.DATABASE_URL: a test of something database-wide).
+  const databaseUrl = env.DATABASE_URL ?? inject('databaseUrl');
   // E-mail goes out over real SMTP to a local sink (a server on a free port: a few milliseconds).
   const mail = env.SMTP_URL ? undefined : await startMailSink();
   const logs: string[] = [];

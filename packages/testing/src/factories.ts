@@ -1,7 +1,6 @@
 // Tenants, users and tokens for tests, made through the real API wherever the API can make them.
 import { randomBytes } from 'node:crypto';
 import { withPgClient } from '@jiedai/db';
-import { inject } from 'vitest';
 import { createPasswordHasher } from '@jiedai/schema';
 import type { TestApp } from './app.ts';
 
@@ -16,7 +15,7 @@ export async function createPlatformAdmin(t: TestApp): Promise<{ userId: string;
   const email = `${unique('platform')}@test.jiedai`;
   platformHash ??= hasher.hash(PASSWORD);
   const hash = await platformHash;
-  const { rows } = await withPgClient(inject('databaseUrl'), (client) =>
+  const { rows } = await withPgClient(t.url, (client) =>
     client.query<{ id: string }>(
       `WITH u AS (INSERT INTO users (email, display_name, is_platform_admin) VALUES ($1, 'Platform admin', true) RETURNING id),
             c AS (INSERT INTO user_credentials (user_id, password_hash) SELECT id, $2 FROM u)

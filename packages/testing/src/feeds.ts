@@ -23,12 +23,15 @@ export interface FeedRequest {
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Polls `condition` until it holds; throws after `timeoutMs`, naming `what` it waited for. */
-export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+/**
+ * Polls `condition` every `intervalMs` until it holds; throws after `timeoutMs`, naming `what` it waited for.
+ * A condition that asks the API should poll slowly: every request spends the tenant's cost budget.
+ */
+export async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs = 5_000, what = 'condition', intervalMs = 15): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(15);
+    await sleep(intervalMs);
   }
 }
 

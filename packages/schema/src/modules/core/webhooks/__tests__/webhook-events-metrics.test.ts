@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlatformAdmin, createTenant, startTestApp, unique, waitFor, type TestApp, type TestTenant } from '@jiedai/testing';
+import { createMigratedDatabase, createPlatformAdmin, createTenant, startTestApp, unique, waitFor, type TestApp, type TestTenant } from '@jiedai/testing';
 import { answersFor, feedbackApi } from '../../../shared/feedback/__tests__/feedback.helpers.ts';
 
 interface Received {
@@ -39,6 +39,7 @@ const ENV = {
 };
 
 let t: TestApp;
+let own: Awaited<ReturnType<typeof createMigratedDatabase>>;
 let gov: TestTenant;
 let base: string;
 
@@ -75,13 +76,17 @@ async function eventually(condition: () => Promise<boolean>, ms: number) {
 beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  t = await startTestApp(ENV, { jobs: { schema: 'webhook_events_metrics_worker', pollIntervalMs: 100 } });
+  // A database of its own: the queue gauges count every tenant's open deliveries, and webhooks.test.ts runs
+  // alongside with receivers of its own down.
+  own = await createMigratedDatabase('jiedai_test_webhook_metrics');
+  t = await startTestApp({ ...ENV, DATABASE_URL: own.url }, { jobs: { schema: 'webhook_events_metrics_worker', pollIntervalMs: 100 } });
   const platform = await createPlatformAdmin(t);
   gov = await createTenant(t, platform.token, 'GOVERNMENT_OFFICE');
 }, 60_000);
 
 afterAll(async () => {
   await t?.close();
+  await own?.drop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 

@@ -149,7 +149,7 @@ describe('webhooks', () => {
     // The log records each attempt just after the receiver answered it.
     const logged = async () =>
       (await gqlOk(one, DELIVERIES, { first: 10 }, a.adminToken)).webhookEndpoints.nodes.find((e: { id: string }) => e.id === created.endpoint.id);
-    await waitFor(async () => (await logged()).deliveries.nodes.every((d: { status: string }) => d.status === 'SUCCEEDED'), 10_000, 'the log');
+    await waitFor(async () => (await logged()).deliveries.nodes.every((d: { status: string }) => d.status === 'SUCCEEDED'), 10_000, 'the log', 250);
     const endpoint = await logged();
     expect(endpoint.deliveries.totalCount).toBe(3);
     for (const d of endpoint.deliveries.nodes) {
@@ -174,7 +174,7 @@ describe('webhooks', () => {
         error: string | null;
       }[];
     };
-    await waitFor(async () => (await attempts()).some((d) => d.attempts >= 2), 30_000, 'a retried delivery');
+    await waitFor(async () => (await attempts()).some((d) => d.attempts >= 2), 30_000, 'a retried delivery', 250);
     const failing = (await attempts()).find((d) => d.attempts >= 1)!;
     expect(failing).toMatchObject({ status: 'RETRYING', responseCode: 503, error: 'HTTP 503' });
     // Later deliveries wait for the failing one: nothing after it was attempted.
@@ -190,7 +190,7 @@ describe('webhooks', () => {
     const tries = hook.received.filter((r) => r.path === '/flaky' && r.headers['webhook-id'] === firstId);
     expect(tries.length).toBeGreaterThanOrEqual(3);
     expect(tries.every((r) => r.body === tries[0]!.body)).toBe(true);
-    await waitFor(async () => (await attempts()).every((d) => d.status === 'SUCCEEDED'), 10_000, 'the log');
+    await waitFor(async () => (await attempts()).every((d) => d.status === 'SUCCEEDED'), 10_000, 'the log', 250);
   });
 
   it('two gateways (two job runners) deliver each event once per endpoint, in order', async () => {
@@ -248,7 +248,7 @@ describe('webhooks', () => {
         disabledReason: string | null;
         deliveries: { nodes: { id: string; status: string; attempts: number }[] };
       };
-    await waitFor(async () => !(await endpoint()).enabled, 30_000, 'the endpoint disabled');
+    await waitFor(async () => !(await endpoint()).enabled, 30_000, 'the endpoint disabled', 250);
     const disabled = await endpoint();
     expect(disabled.disabledReason).toMatch(/^6 consecutive failed attempts since .* \(last: HTTP 500\)$/);
     const [later, first] = disabled.deliveries.nodes;
@@ -279,7 +279,7 @@ describe('webhooks', () => {
     expect(redelivered.redeliverWebhook.delivery.status).toBe('PENDING');
     await waitFor(() => hook.accepted('/down').length >= 2, 30_000, 'the redelivery');
     expect(payloadOf(hook.accepted('/down')[1]!).data.task?.title).toBe('down-0');
-    await waitFor(async () => (await endpoint()).deliveries.nodes.every((d) => d.status === 'SUCCEEDED'), 10_000, 'the log');
+    await waitFor(async () => (await endpoint()).deliveries.nodes.every((d) => d.status === 'SUCCEEDED'), 10_000, 'the log', 250);
     expect((await endpoint()).deliveries.nodes.map((d) => d.attempts)).toEqual([1, 7]);
   });
 
