@@ -11,6 +11,10 @@ import type { Language } from './i18n.ts';
 
 export type Bilingual = Record<Language, string>;
 
+/** The description of a field whose stored text may be a template text. */
+export const TEMPLATE_TEXT_FIELD =
+  "In the request's language when it is a text of the templates a new tenant starts with (zh-Hans or en); as written when a tenant wrote or changed it.";
+
 const byText = new Map<string, Bilingual>();
 const pairs: Bilingual[] = [];
 
@@ -34,8 +38,10 @@ export function templateText(stored: string, language: Language): string {
 
 /**
  * A text made from a template text and a label, "text（label）" — a task of a per-meal or per-itinerary-item step
- * (task.service.ts): the text translated, and the label's first word when it is one of these texts (a meal's
- * name); the rest of the label (a date, an itinerary item's title) as written. Anything else as `templateText`.
+ * (task.service.ts), or one a module makes (a complaint's escalation, a case's deferred paperwork, a round's
+ * check): the text translated, and each space-separated word of the label that is one of these texts (a meal's
+ * name, a triage level); the rest of the label (a date, an itinerary item's title) as written. Anything else as
+ * `templateText`.
  */
 export function labelledTemplateText(stored: string, language: Language): string {
   const whole = byText.get(stored);
@@ -43,14 +49,26 @@ export function labelledTemplateText(stored: string, language: Language): string
   const m = /^(.+)（([^（）]*)）$/s.exec(stored);
   const text = m ? byText.get(m[1]!) : undefined;
   if (!m || !text) return stored;
-  const [first = '', ...rest] = m[2]!.split(' ');
-  const label = [templateText(first, language), ...rest].join(' ');
+  const label = m[2]!
+    .split(' ')
+    .map((word) => templateText(word, language))
+    .join(' ');
   return language === 'zh-Hans' ? `${text[language]}（${label}）` : `${text[language]} (${label})`;
 }
 
-/** Same, for a text that may be absent. */
+/** `templateText`, for a text that may be absent. */
 export function templateTextOrNull(stored: string | null | undefined, language: Language): string | null {
   return stored == null ? null : templateText(stored, language);
+}
+
+/** `labelledTemplateText`, for a text that may be absent. */
+export function labelledTemplateTextOrNull(stored: string | null | undefined, language: Language): string | null {
+  return stored == null ? null : labelledTemplateText(stored, language);
+}
+
+/** A "text（label）" to store: the label's full-width brackets become spaces, so the text reads back whole. */
+export function labelled(text: string, label: string): string {
+  return `${text}（${label.replaceAll(/[（）]/g, ' ').trim()}）`;
 }
 
 /** Every recorded pair (for the catalogue tests). */

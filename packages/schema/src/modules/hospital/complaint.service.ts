@@ -13,6 +13,7 @@ import { recordAudit } from '../core/audit/audit.service.ts';
 import { appendEvent } from '../core/events/event.service.ts';
 import { addFinding } from '../shared/assessments/assessment.service.ts';
 import { createTask } from '../shared/tasks/task.service.ts';
+import { bilingual, labelled } from '../../shared/template-texts.ts';
 import { registerSurveyResponseHooks } from '../shared/feedback/survey-response.hooks.ts';
 import { ComplaintError } from './complaint.errors.ts';
 import {
@@ -301,7 +302,35 @@ export async function closeComplaint(deps: ServiceDeps, input: z.input<typeof cl
 /** At most this many complaints are escalated per call (the rest on the next). */
 export const ESCALATION_BATCH = 500;
 
-const DEADLINE_WORDS: Record<DeadlineKind, string> = { ACKNOWLEDGEMENT: '逾期未受理 not acknowledged', RESPONSE: '逾期未答复 not answered' };
+// An escalation's task reads in the request's language: "title（severity category reference）", each word a
+// template text (shared/template-texts.ts). No complainant's words go into it: the summary may hold patient data.
+const ESCALATION_TITLES: Record<DeadlineKind, string> = {
+  ACKNOWLEDGEMENT: bilingual('投诉逾期未受理', 'Complaint not acknowledged in time'),
+  RESPONSE: bilingual('投诉逾期未答复', 'Complaint not answered in time'),
+};
+const ESCALATION_DESCRIPTIONS: Record<DeadlineKind, string> = {
+  ACKNOWLEDGEMENT: bilingual(
+    '投诉的受理期限已过：请督促受理并在答复期限前答复。',
+    'The complaint’s acknowledgement deadline passed: see that it is acknowledged, and answered by its response deadline.',
+  ),
+  RESPONSE: bilingual('投诉的答复期限已过：请督促在一天内答复。', 'The complaint’s response deadline passed: see that it is answered within a day.'),
+};
+const SEVERITY_WORDS: Record<Complaint['severity'], string> = {
+  CRITICAL: bilingual('危急', 'critical'),
+  HIGH: bilingual('严重', 'high'),
+  MEDIUM: bilingual('中等', 'medium'),
+  LOW: bilingual('轻微', 'low'),
+};
+const CATEGORY_WORDS: Record<Complaint['category'], string> = {
+  WAITING_TIME: bilingual('等候时间', 'waiting time'),
+  SERVICE_ATTITUDE: bilingual('服务态度', 'staff attitude'),
+  COMMUNICATION: bilingual('沟通解释', 'explanations'),
+  MEDICAL_CARE: bilingual('医疗服务', 'medical care'),
+  FEES: bilingual('收费', 'fees'),
+  PROCESS: bilingual('流程手续', 'procedures'),
+  ENVIRONMENT: bilingual('环境设施', 'environment'),
+  OTHER: bilingual('其他', 'other'),
+};
 
 /**
  * Who an escalation's task is for: a coordinator of the complaint's department (the department's head
@@ -360,12 +389,8 @@ export async function escalateOverdueBatch(deps: ServiceDeps, options: { limit?:
       const owner = owners.get(complaint.departmentId) ?? null;
       const task = await createTask(deps, {
         phase: 'FOLLOW_UP',
-        title: `投诉${DEADLINE_WORDS[deadline]} · ${complaint.severity} ${complaint.category} · ${complaint.id.slice(0, 8)}`,
-        description:
-          `A complaint's ${deadline === 'ACKNOWLEDGEMENT' ? 'acknowledgement' : 'response'} deadline (${dueAt.toISOString()}) passed: see that it is handled. ${complaint.summary}`.slice(
-            0,
-            5000,
-          ),
+        title: labelled(ESCALATION_TITLES[deadline], `${SEVERITY_WORDS[complaint.severity]} ${CATEGORY_WORDS[complaint.category]} ${complaint.id.slice(0, 8)}`),
+        description: labelled(ESCALATION_DESCRIPTIONS[deadline], dueAt.toISOString()),
         assigneeMembershipId: owner,
         assigneeRole: owner ? null : 'COORDINATOR',
         // Acknowledge now and answer by the response deadline; a missed response is due within a day.

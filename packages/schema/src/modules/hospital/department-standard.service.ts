@@ -14,6 +14,13 @@ import { createTask } from '../shared/tasks/task.service.ts';
 import { HospitalRoutineError } from './service-point-round.errors.ts';
 import { tenantTimeZone } from './service-point-round.service.ts';
 import { zonedInstant } from './service-point-round.time.ts';
+import { bilingual, labelled } from '../../shared/template-texts.ts';
+
+const DEPARTMENT_REVIEW_TITLE = bilingual('按本科室服务标准考核', 'Review against the department’s service standard');
+const DEPARTMENT_REVIEW_DESCRIPTION = bilingual(
+  '按本科室服务标准为本科室打分（本期的评估），然后提交。',
+  'Score the department against its own service standard (the assessment of this period), then submit it.',
+);
 
 export const CADENCES = ['MONTHLY', 'QUARTERLY'] as const satisfies readonly StandardCadence[];
 export const STANDARD_TOPIC = 'department_standard';
@@ -92,8 +99,8 @@ export async function ensureStandardAssessments(deps: ServiceDeps, input: { date
       standard.cadence === 'QUARTERLY' ? `${period.start.slice(0, 4)} Q${Math.floor(Number(period.start.slice(5, 7)) / 3) + 1}` : period.start.slice(0, 7);
     const task = await createTask(deps, {
       phase: 'FOLLOW_UP',
-      title: `按本科室服务标准考核：${standard.department.name} ${label}`,
-      description: 'Score the department against its own service standard (the assessment of this period), then submit it.',
+      title: labelled(DEPARTMENT_REVIEW_TITLE, `${standard.department.name} ${label}`),
+      description: DEPARTMENT_REVIEW_DESCRIPTION,
       assigneeMembershipId: standard.assessorMembershipId,
       assigneeRole: standard.assessorMembershipId ? null : 'COORDINATOR',
       dueAt: zonedInstant(period.next, 0, timeZone),

@@ -1,6 +1,7 @@
 // The emergency green channel's rules as pure functions: when the deferred paperwork is due, the
 // door-to-treatment time, and the statistics (door-to-treatment, paperwork completed on time).
 import type { GreenChannelPaperworkKind } from '@jiedai/db';
+import { bilingual } from '../../shared/template-texts.ts';
 
 export const PAPERWORK_KINDS = ['REGISTRATION', 'CONSENT', 'PAYMENT'] as const satisfies readonly GreenChannelPaperworkKind[];
 
@@ -24,10 +25,11 @@ export function effectivePaperworkPolicy(rows: readonly PaperworkDeadline[]): Pa
   return PAPERWORK_KINDS.map((kind) => rows.find((r) => r.kind === kind) ?? { kind, hours: DEFAULT_PAPERWORK_HOURS[kind] });
 }
 
+/** The titles of the deferred paperwork's tasks (stored in zh-Hans, read in the request's language). */
 export const PAPERWORK_TITLES: Readonly<Record<GreenChannelPaperworkKind, string>> = {
-  REGISTRATION: '补办挂号 Registration',
-  CONSENT: '补签知情同意书 Consent',
-  PAYMENT: '补缴费用 Payment',
+  REGISTRATION: bilingual('补办挂号', 'Deferred registration'),
+  CONSENT: bilingual('补签知情同意书', 'Deferred consent form'),
+  PAYMENT: bilingual('补缴费用', 'Deferred payment'),
 };
 
 export function paperworkDueAt(arrivedAt: Date, kind: GreenChannelPaperworkKind, policy: readonly PaperworkDeadline[] = []): Date {

@@ -21,12 +21,26 @@ import {
   paperworkDueAt,
   type PaperworkDeadline,
 } from './green-channel.rules.ts';
+import { bilingual, labelled } from '../../shared/template-texts.ts';
 
 export const GREEN_CHANNEL_TOPIC = 'green_channel';
 export const GREEN_CHANNEL_CHANGE_KINDS = ['OPENED', 'TREATMENT_STARTED', 'CLOSED'] as const;
 export type GreenChannelChangeKind = (typeof GREEN_CHANNEL_CHANGE_KINDS)[number];
 export const ARRIVAL_MODES = ['AMBULANCE', 'WALK_IN', 'POLICE', 'TRANSFER', 'OTHER'] as const;
-const ARRIVAL_NAMES: Record<(typeof ARRIVAL_MODES)[number], string> = { AMBULANCE: '120', WALK_IN: '自行来院', POLICE: '110', TRANSFER: '转院', OTHER: '其他' };
+/** Words of a paperwork task's label, stored in zh-Hans and read in the request's language. */
+const ARRIVAL_NAMES: Record<(typeof ARRIVAL_MODES)[number], string> = {
+  AMBULANCE: bilingual('救护车送达', 'by ambulance'),
+  WALK_IN: bilingual('自行来院', 'walk-in'),
+  POLICE: bilingual('警方送达', 'by police'),
+  TRANSFER: bilingual('转院', 'transfer'),
+  OTHER: bilingual('其他方式', 'other arrival'),
+};
+const TRIAGE_WORDS = [bilingual('I级', 'level I'), bilingual('II级', 'level II'), bilingual('III级', 'level III'), bilingual('IV级', 'level IV')];
+const GREEN_CHANNEL_WORD = bilingual('绿色通道', 'green channel');
+const PAPERWORK_DESCRIPTION = bilingual(
+  '先抢救，后补办手续：绿色通道病例的补办手续。',
+  'Treat first, paperwork later: the deferred paperwork of a green-channel case.',
+);
 
 async function emit(deps: ServiceDeps, c: GreenChannelCase, type: GreenChannelChangeKind, extra: Prisma.InputJsonObject = {}) {
   await appendEvent(deps, {
@@ -89,13 +103,13 @@ export async function openGreenChannelCase(deps: ServiceDeps, input: z.input<typ
     data: { tenantId, arrivedAt, arrivalMode: data.arrivalMode, triageLevel: data.triageLevel, openedById: deps.access.userId },
   });
   const policy = await greenChannelPaperworkPolicy(deps);
-  const label = `绿色通道 ${['I', 'II', 'III', 'IV'][data.triageLevel - 1]}级 ${ARRIVAL_NAMES[data.arrivalMode]} ${arrivedAt.toISOString().slice(11, 16)}Z`;
+  const label = `${GREEN_CHANNEL_WORD} ${TRIAGE_WORDS[data.triageLevel - 1]} ${ARRIVAL_NAMES[data.arrivalMode]} ${arrivedAt.toISOString().slice(11, 16)}Z`;
   for (const kind of PAPERWORK_KINDS) {
     const dueAt = paperworkDueAt(arrivedAt, kind, policy);
     const task = await createTask(deps, {
       phase: 'FOLLOW_UP',
-      title: `${PAPERWORK_TITLES[kind]} · ${label}`,
-      description: '先抢救, 后补办手续: deferred paperwork of a green-channel case.',
+      title: labelled(PAPERWORK_TITLES[kind], label),
+      description: PAPERWORK_DESCRIPTION,
       assigneeRole: 'STAFF',
       dueAt,
     });

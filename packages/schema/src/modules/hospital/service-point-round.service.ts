@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Prisma, Role, ServicePointKind, ServiceRoundPhase, TaskStatus } from '@jiedai/db';
 import type { ServiceDeps } from '../../context.ts';
 import { isUniqueViolation, parseInput } from '../../shared/errors.ts';
+import { bilingual, labelled } from '../../shared/template-texts.ts';
 import { recordAudit } from '../core/audit/audit.service.ts';
 import { appendEvent } from '../core/events/event.service.ts';
 import { SERVICE_POINT_KINDS } from './service-point.service.ts';
@@ -33,58 +34,141 @@ const OPEN_0730 = { phase: 'OPENING', startsAt: '07:30', durationMinutes: 30 } a
 const PEAK_0830 = { phase: 'PEAK', startsAt: '08:30', durationMinutes: 150 } as const;
 const CLOSE_1700 = { phase: 'CLOSING', startsAt: '17:00', durationMinutes: 45 } as const;
 
-/** What a new hospital's service points check each day (DOMAIN.md, hospital module; zh-Hans). */
+/** What a new hospital's service points check each day (DOMAIN.md, hospital module; stored in zh-Hans, read in the request's language). */
 export const DEFAULT_ROUND_TEMPLATES: readonly RoundTemplateSeed[] = [
   {
     servicePointKind: 'GUIDE_DESK',
     ...OPEN_0730,
-    name: '导医台开诊前检查',
-    checks: ['导医人员到岗、着装整洁、佩戴工牌', '轮椅、平车、便民用品备齐', '导诊标识与科室分布图清楚'],
+    name: bilingual('导医台开诊前检查', 'Guide desk: before opening'),
+    checks: [
+      bilingual('导医人员到岗、着装整洁、佩戴工牌', 'Guides at their post, neatly dressed, wearing badges'),
+      bilingual('轮椅、平车、便民用品备齐', 'Wheelchairs, trolleys and courtesy items ready'),
+      bilingual('导诊标识与科室分布图清楚', 'Signs and the department map clear'),
+    ],
   },
   {
     servicePointKind: 'GUIDE_DESK',
     ...PEAK_0830,
-    name: '导医台高峰时段',
-    checks: ['导医主动迎接患者，引导挂号、分诊、取报告', '高峰时段增派导医，老弱患者陪同就诊'],
+    name: bilingual('导医台高峰时段', 'Guide desk: peak hours'),
+    checks: [
+      bilingual('导医主动迎接患者，引导挂号、分诊、取报告', 'Guides greet patients and guide them to registration, triage and report pick-up'),
+      bilingual('高峰时段增派导医，老弱患者陪同就诊', 'More guides at peak hours; elderly and frail patients accompanied'),
+    ],
     assigneeRole: 'COORDINATOR',
   },
-  { servicePointKind: 'GUIDE_DESK', ...CLOSE_1700, name: '导医台下班前检查', checks: ['便民物品清点归位', '交接班记录完整'] },
-  { servicePointKind: 'TRIAGE', ...OPEN_0730, name: '分诊台开诊前检查', checks: ['分诊护士到岗', '叫号系统与候诊屏运行正常'] },
+  {
+    servicePointKind: 'GUIDE_DESK',
+    ...CLOSE_1700,
+    name: bilingual('导医台下班前检查', 'Guide desk: before closing'),
+    checks: [bilingual('便民物品清点归位', 'Courtesy items counted and put back'), bilingual('交接班记录完整', 'Handover record complete')],
+  },
+  {
+    servicePointKind: 'TRIAGE',
+    ...OPEN_0730,
+    name: bilingual('分诊台开诊前检查', 'Triage desk: before opening'),
+    checks: [
+      bilingual('分诊护士到岗', 'Triage nurses at their post'),
+      bilingual('叫号系统与候诊屏运行正常', 'Queue-calling system and waiting-room screens working'),
+    ],
+  },
   {
     servicePointKind: 'TRIAGE',
     ...PEAK_0830,
-    name: '分诊台高峰时段',
-    checks: ['候诊秩序良好，危重患者优先', '候诊时间过长的患者有人解释安抚'],
+    name: bilingual('分诊台高峰时段', 'Triage desk: peak hours'),
+    checks: [
+      bilingual('候诊秩序良好，危重患者优先', 'Orderly waiting; critical patients first'),
+      bilingual('候诊时间过长的患者有人解释安抚', 'Patients waiting too long get an explanation and reassurance'),
+    ],
     assigneeRole: 'COORDINATOR',
   },
-  { servicePointKind: 'TRIAGE', ...CLOSE_1700, name: '分诊台下班前检查', checks: ['未就诊患者已妥善安排', '分诊登记完整'] },
-  { servicePointKind: 'REPORT_PICKUP', ...OPEN_0730, name: '报告领取处开诊前检查', checks: ['自助打印机纸张充足、运行正常', '人工窗口到岗'] },
-  { servicePointKind: 'REPORT_PICKUP', ...CLOSE_1700, name: '报告领取处下班前检查', checks: ['未领取报告按规定保管'] },
+  {
+    servicePointKind: 'TRIAGE',
+    ...CLOSE_1700,
+    name: bilingual('分诊台下班前检查', 'Triage desk: before closing'),
+    checks: [bilingual('未就诊患者已妥善安排', 'Patients not yet seen are properly arranged for'), bilingual('分诊登记完整', 'Triage register complete')],
+  },
+  {
+    servicePointKind: 'REPORT_PICKUP',
+    ...OPEN_0730,
+    name: bilingual('报告领取处开诊前检查', 'Report pick-up: before opening'),
+    checks: [bilingual('自助打印机纸张充足、运行正常', 'Self-service printers working, with enough paper'), bilingual('人工窗口到岗', 'Staffed window open')],
+  },
+  {
+    servicePointKind: 'REPORT_PICKUP',
+    ...CLOSE_1700,
+    name: bilingual('报告领取处下班前检查', 'Report pick-up: before closing'),
+    checks: [bilingual('未领取报告按规定保管', 'Uncollected reports kept as the rules require')],
+  },
   {
     servicePointKind: 'GREEN_CHANNEL',
     ...OPEN_0730,
-    name: '急诊绿色通道交班检查',
-    checks: ['绿色通道标识清楚、通道畅通无占用', '抢救设备与药品齐全、处于备用状态', '坚持"先抢救，后补办手续"，值班人员知晓流程'],
+    name: bilingual('急诊绿色通道交班检查', 'Emergency green channel: shift handover check'),
+    checks: [
+      bilingual('绿色通道标识清楚、通道畅通无占用', 'Green channel signposted and clear, nothing blocking it'),
+      bilingual('抢救设备与药品齐全、处于备用状态', 'Resuscitation equipment and drugs complete and ready'),
+      bilingual('坚持"先抢救，后补办手续"，值班人员知晓流程', '"Treat first, paperwork later": the staff on duty know the procedure'),
+    ],
     assigneeRole: 'COORDINATOR',
   },
-  { servicePointKind: 'GREEN_CHANNEL', ...CLOSE_1700, name: '急诊绿色通道夜班交接', checks: ['抢救设备与药品补充到位', '未补办手续的病例已交接'] },
-  { servicePointKind: 'CASHIER_WINDOW', ...OPEN_0730, name: '收费窗口开诊前检查', checks: ['一卡通系统与收费设备运行正常', '零钱与票据备足'] },
+  {
+    servicePointKind: 'GREEN_CHANNEL',
+    ...CLOSE_1700,
+    name: bilingual('急诊绿色通道夜班交接', 'Emergency green channel: night-shift handover'),
+    checks: [
+      bilingual('抢救设备与药品补充到位', 'Resuscitation equipment and drugs restocked'),
+      bilingual('未补办手续的病例已交接', 'Cases with paperwork outstanding handed over'),
+    ],
+  },
+  {
+    servicePointKind: 'CASHIER_WINDOW',
+    ...OPEN_0730,
+    name: bilingual('收费窗口开诊前检查', 'Cashier windows: before opening'),
+    checks: [
+      bilingual('一卡通系统与收费设备运行正常', 'Patient-card system and payment equipment working'),
+      bilingual('零钱与票据备足', 'Enough change and receipts'),
+    ],
+  },
   {
     servicePointKind: 'CASHIER_WINDOW',
     ...PEAK_0830,
-    name: '收费窗口高峰时段',
-    checks: ['排队人数多时增开收费窗口', '一卡通充值与缴费引导到位'],
+    name: bilingual('收费窗口高峰时段', 'Cashier windows: peak hours'),
+    checks: [
+      bilingual('排队人数多时增开收费窗口', 'More windows opened when the queue is long'),
+      bilingual('一卡通充值与缴费引导到位', 'Guidance for card top-up and payment in place'),
+    ],
     assigneeRole: 'COORDINATOR',
   },
-  { servicePointKind: 'CASHIER_WINDOW', ...CLOSE_1700, name: '收费窗口日结', checks: ['日结对账无误'] },
+  {
+    servicePointKind: 'CASHIER_WINDOW',
+    ...CLOSE_1700,
+    name: bilingual('收费窗口日结', 'Cashier windows: end-of-day settlement'),
+    checks: [bilingual('日结对账无误', 'End-of-day accounts reconciled')],
+  },
   {
     servicePointKind: 'WAITING_AREA',
     ...OPEN_0730,
-    name: '候诊区开诊前检查',
-    checks: ['候诊座椅完好、数量充足', '饮水机供水正常、纸杯充足', '环境清洁，健康教育宣传栏内容更新'],
+    name: bilingual('候诊区开诊前检查', 'Waiting area: before opening'),
+    checks: [
+      bilingual('候诊座椅完好、数量充足', 'Waiting chairs sound and enough of them'),
+      bilingual('饮水机供水正常、纸杯充足', 'Water dispenser working, enough paper cups'),
+      bilingual('环境清洁，健康教育宣传栏内容更新', 'Clean surroundings; health-education board up to date'),
+    ],
   },
-  { servicePointKind: 'WAITING_AREA', ...PEAK_0830, name: '候诊区高峰时段', checks: ['饮水及时补充、座椅不足时加座', '噪音控制，秩序良好'] },
-  { servicePointKind: 'WAITING_AREA', ...CLOSE_1700, name: '候诊区下班前检查', checks: ['清洁消毒完成', '设施损坏已报修'] },
+  {
+    servicePointKind: 'WAITING_AREA',
+    ...PEAK_0830,
+    name: bilingual('候诊区高峰时段', 'Waiting area: peak hours'),
+    checks: [
+      bilingual('饮水及时补充、座椅不足时加座', 'Water refilled in time; extra chairs when short'),
+      bilingual('噪音控制，秩序良好', 'Noise kept down, good order'),
+    ],
+  },
+  {
+    servicePointKind: 'WAITING_AREA',
+    ...CLOSE_1700,
+    name: bilingual('候诊区下班前检查', 'Waiting area: before closing'),
+    checks: [bilingual('清洁消毒完成', 'Cleaning and disinfection done'), bilingual('设施损坏已报修', 'Damaged facilities reported for repair')],
+  },
 ];
 
 const clockTime = z
@@ -230,7 +314,8 @@ export async function ensureRoundsForDay(deps: ServiceDeps, input: { date: strin
         phase: 'RECEPTION' as const,
         position,
         title: check,
-        description: `${point.name} · ${round.name} · ${date}`,
+        // "round（point date）": the round's name reads in the request's language (labelledTemplateText).
+        description: labelled(round.name, `${point.name} ${date}`),
         assigneeRole: template.assigneeRole,
         dueAt: round.dueAt,
         createdById: deps.access.userId,

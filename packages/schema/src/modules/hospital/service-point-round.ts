@@ -1,7 +1,8 @@
 // GraphQL of the service points' daily routine: round templates, the day's rounds with their status (MISSED as
 // soon as a round's due time passes with a check open), and the day's summary.
 import { builder } from '../../builder.ts';
-import { serviceDeps } from '../../context.ts';
+import { requestLanguage, serviceDeps } from '../../context.ts';
+import { TEMPLATE_TEXT_FIELD, templateText } from '../../shared/template-texts.ts';
 import { connectionNamed, edgeNamed } from '../../shared/connections.ts';
 import { parseDateArg } from '../../shared/dates.ts';
 import { HOSPITAL, ServicePointKindEnum, ServicePointRef } from './service-point.ts';
@@ -28,10 +29,10 @@ export const RoundTemplateRef = builder.prismaNode('ServicePointRoundTemplate', 
   fields: (t) => ({
     servicePointKind: t.field({ type: ServicePointKindEnum, resolve: (r) => r.servicePointKind }),
     phase: t.field({ type: RoundPhaseEnum, resolve: (r) => r.phase }),
-    name: t.exposeString('name'),
+    name: t.string({ description: TEMPLATE_TEXT_FIELD, resolve: (r, _args, ctx) => templateText(r.name, requestLanguage(ctx)) }),
     startsAt: t.string({ description: 'Local time HH:MM the round opens.', resolve: (r) => clockTime(r.startsAtMinute) }),
     durationMinutes: t.exposeInt('durationMinutes', { description: 'Minutes after opening the round is due (then MISSED if not done).' }),
-    checks: t.exposeStringList('checks'),
+    checks: t.stringList({ description: TEMPLATE_TEXT_FIELD, resolve: (r, _args, ctx) => r.checks.map((c) => templateText(c, requestLanguage(ctx))) }),
     assigneeRole: t.string({ resolve: (r) => r.assigneeRole }),
     active: t.exposeBoolean('active'),
   }),
@@ -57,7 +58,7 @@ export const RoundRef = builder.prismaNode('ServicePointRound', {
     template: t.relation('template'),
     date: t.string({ resolve: (r) => r.roundDate.toISOString().slice(0, 10) }),
     phase: t.field({ type: RoundPhaseEnum, resolve: (r) => r.phase }),
-    name: t.exposeString('name'),
+    name: t.string({ description: TEMPLATE_TEXT_FIELD, select: { name: true }, resolve: (r, _args, ctx) => templateText(r.name, requestLanguage(ctx)) }),
     opensAt: t.field({ type: 'DateTime', resolve: (r) => r.opensAt }),
     dueAt: t.field({ type: 'DateTime', resolve: (r) => r.dueAt }),
     status: t.field({

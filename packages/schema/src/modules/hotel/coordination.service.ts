@@ -10,6 +10,12 @@ import { recordAudit } from '../core/audit/audit.service.ts';
 import { createTask } from '../shared/tasks/task.service.ts';
 import { HotelEventError } from './hotel-event.errors.ts';
 import { readinessChanged } from './hotel-event.service.ts';
+import { bilingual, labelled } from '../../shared/template-texts.ts';
+
+// The tasks made here read "title（what was decided / the equipment）" in the request's language.
+const DECISION_TITLE = bilingual('协调会决定', 'Coordination meeting decision');
+const MEETING_WORD = bilingual('协调会', 'Coordination meeting');
+const MAINTENANCE_TITLE = bilingual('设备检修', 'Equipment maintenance');
 
 const HOUR = 3_600_000;
 
@@ -53,8 +59,8 @@ export async function recordCoordinationMeeting(deps: ServiceDeps, input: z.inpu
     const task = await createTask(deps, {
       visitId: event.visitId,
       phase: 'PREPARATION',
-      title: `协调会决定：${decision.text}`.slice(0, 500),
-      description: `${event.title} · 协调会 ${data.heldAt.toISOString().slice(0, 10)}`,
+      title: labelled(DECISION_TITLE, decision.text.slice(0, 480)),
+      description: labelled(MEETING_WORD, `${data.heldAt.toISOString().slice(0, 10)} ${event.title}`),
       assigneeMembershipId: decision.ownerMembershipId ?? null,
       assigneeRole: decision.ownerMembershipId ? null : 'COORDINATOR',
       dueAt: decision.dueAt ?? new Date(event.startsAt.getTime() - 24 * HOUR),
@@ -102,7 +108,7 @@ export async function scheduleMaintenance(deps: ServiceDeps, input: z.input<type
     const task = await createTask(deps, {
       visitId: event.visitId,
       phase: 'PREPARATION',
-      title: `设备检修：${area ? `${area.name} · ` : ''}${item.equipment}`.slice(0, 500),
+      title: labelled(MAINTENANCE_TITLE, `${area ? `${area.name} · ` : ''}${item.equipment}`.slice(0, 480)),
       description: event.title,
       assigneeMembershipId: item.assigneeMembershipId ?? null,
       assigneeRole: item.assigneeMembershipId ? null : 'STAFF',

@@ -120,7 +120,11 @@ describe('hospital.complaintEscalation', () => {
     for (const e of mine) {
       const ofDepartment = [both[0], both[1], ackOnly].includes(e.complaint_id);
       expect(e).toMatchObject(ofDepartment ? { assignee: rawId(headOfDepartment.membershipId), role: null } : { assignee: null, role: 'COORDINATOR' });
-      expect(e.title).toMatch(e.deadline === 'ACKNOWLEDGEMENT' ? /逾期未受理/ : /逾期未答复/);
+      expect(e.title).toMatch(
+        e.deadline === 'ACKNOWLEDGEMENT'
+          ? /^投诉逾期未受理（(危急|严重|中等|轻微) \S+ [0-9a-f]{8}）$/
+          : /^投诉逾期未答复（(危急|严重|中等|轻微) \S+ [0-9a-f]{8}）$/,
+      );
     }
     // One ESCALATED event per escalation, naming its task.
     const events = await escalatedEvents(hospital.id);

@@ -102,7 +102,7 @@ describe('department standards', () => {
     ).toEqual([{ n: 1 }]);
     // The task, due when the month ends (1 June 00:00 in Shanghai), for a coordinator.
     const [task] = await ownerQuery(`SELECT title, assignee_role, due_at FROM tasks WHERE id = $1`, [rows[0]!.task_id]);
-    expect(task).toEqual({ title: '按本科室服务标准考核：心内科 2031-05', assignee_role: 'COORDINATOR', due_at: new Date('2031-05-31T16:00:00Z') });
+    expect(task).toEqual({ title: '按本科室服务标准考核（心内科 2031-05）', assignee_role: 'COORDINATOR', due_at: new Date('2031-05-31T16:00:00Z') });
     // Asked again for the same month: nothing new.
     const again = await gql(
       `mutation { createDepartmentStandardAssessments(input: { date: "2031-05-28" }) { ... on CreateDepartmentStandardAssessmentsPayload { created } } }`,
@@ -111,7 +111,7 @@ describe('department standards', () => {
 
     const standards = await gql(`{ departmentStandards { assessments { periodStart assessment { id } task { title } } } }`);
     const scheduled = standards.departmentStandards[0].assessments[0];
-    expect(scheduled).toMatchObject({ periodStart: '2031-05-01', task: { title: '按本科室服务标准考核：心内科 2031-05' } });
+    expect(scheduled).toMatchObject({ periodStart: '2031-05-01', task: { title: 'Review against the department’s service standard (心内科 2031-05)' } });
     const criteria = await gql(`query($id: ID!) { node(id: $id) { ... on AssessmentTemplate { draftCriteria { key } } } }`, { id: templateId });
     const [points, passFail] = criteria.node.draftCriteria.map((c: { key: string }) => c.key);
     await gql(`mutation($id: ID!, $s: [AssessmentScoreInput!]!) { recordAssessmentScores(input: { id: $id, scores: $s }) { __typename } }`, {

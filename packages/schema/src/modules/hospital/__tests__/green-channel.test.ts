@@ -44,8 +44,19 @@ describe('the green channel', () => {
     expect(due).toEqual({ REGISTRATION: 120, CONSENT: 360, PAYMENT: 2880 });
     for (const p of opened.case.paperwork) {
       expect(p).toMatchObject({ state: 'OPEN', task: { status: 'TODO', dueAt: p.dueAt } });
-      expect(p.task.title).toMatch(/绿色通道 I级 120/);
+      expect(p.task.title).toMatch(/^Deferred (registration|consent form|payment) \(green channel level I by ambulance \d\d:\d\dZ\)$/);
     }
+    // The same tasks in Chinese: the text of the source.
+    const zh = await t.gql(
+      `query($id: ID!) { node(id: $id) { ... on Task { title description } } }`,
+      { id: opened.case.paperwork[0].task.id },
+      {
+        token: nurse.token,
+        headers: { 'accept-language': 'zh-CN' },
+      },
+    );
+    expect(zh.data.node.title).toMatch(/^补(办挂号|签知情同意书|缴费用)（绿色通道 I级 救护车送达 \d\d:\d\dZ）$/);
+    expect(zh.data.node.description).toBe('先抢救，后补办手续：绿色通道病例的补办手续。');
     // Shared tasks: on the tenant's task list like any other.
     const tasks = await t.gql(`{ tasks(filter: { status: [TODO] }) { nodes { id } } }`, {}, { token: nurse.token });
     const ids = tasks.data.tasks.nodes.map((n: { id: string }) => n.id);

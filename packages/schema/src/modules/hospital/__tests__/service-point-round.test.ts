@@ -115,7 +115,27 @@ describe('round templates', () => {
     expect(new Set(templates.map((x) => x.servicePointKind))).toEqual(
       new Set(['GUIDE_DESK', 'TRIAGE', 'REPORT_PICKUP', 'GREEN_CHANNEL', 'CASHIER_WINDOW', 'WAITING_AREA']),
     );
-    expect(templates.find((x) => x.servicePointKind === 'CASHIER_WINDOW' && x.phase === 'PEAK')!.checks).toContain('排队人数多时增开收费窗口');
+    // Stored in zh-Hans, read in the request's language (English here, Chinese when asked).
+    expect(templates.find((x) => x.servicePointKind === 'CASHIER_WINDOW' && x.phase === 'PEAK')).toMatchObject({
+      name: 'Cashier windows: peak hours',
+      checks: expect.arrayContaining(['More windows opened when the queue is long']),
+    });
+    const zh = await t.gql(
+      `{ servicePointRoundTemplates { servicePointKind phase name checks } }`,
+      {},
+      {
+        token: hospital.adminToken,
+        headers: { 'accept-language': 'zh-CN' },
+      },
+    );
+    expect(
+      zh.data.servicePointRoundTemplates.find(
+        (x: { servicePointKind: string; phase: string }) => x.servicePointKind === 'CASHIER_WINDOW' && x.phase === 'PEAK',
+      ),
+    ).toMatchObject({
+      name: '收费窗口高峰时段',
+      checks: expect.arrayContaining(['排队人数多时增开收费窗口']),
+    });
   });
 
   it('are added and changed by admins; bad input is a typed error and changes nothing; staff may not', async () => {
@@ -185,7 +205,7 @@ describe("a day's rounds", () => {
     }[];
     expect(res.data.servicePointRounds.totalCount).toBe(expected.n);
     // 07:30 in Asia/Shanghai (the default zone).
-    const guideOpening = rounds.find((r) => r.name === '导医台开诊前检查')!;
+    const guideOpening = rounds.find((r) => r.name === 'Guide desk: before opening')!;
     expect(guideOpening.opensAt).toBe('2031-02-28T23:30:00.000Z');
     expect(guideOpening.checks.every((c) => c.task.dueAt === guideOpening.dueAt)).toBe(true);
     // The peak-only cashier window has the peak round only.

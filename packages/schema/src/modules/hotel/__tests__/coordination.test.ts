@@ -44,7 +44,7 @@ describe('coordination', () => {
       {
         kind: 'DECISION',
         task: {
-          title: '协调会决定：餐饮部确认清真餐单',
+          title: 'Coordination meeting decision (餐饮部确认清真餐单)',
           dueAt: '2030-05-09T01:00:00.000Z',
           assignee: { id: engineer.membershipId },
           assigneeRole: null,
@@ -54,7 +54,7 @@ describe('coordination', () => {
       {
         kind: 'DECISION',
         task: {
-          title: '协调会决定：保安部增派夜间巡逻',
+          title: 'Coordination meeting decision (保安部增派夜间巡逻)',
           dueAt: '2030-05-09T01:00:00.000Z',
           assignee: null,
           assigneeRole: 'COORDINATOR',
@@ -92,8 +92,8 @@ describe('coordination', () => {
       'HotelEquipmentMaintenancePayload',
     );
     expect(r.eventTasks.map((e: { task: { title: string; dueAt: string } }) => [e.task.title, e.task.dueAt])).toEqual([
-      ['设备检修：大会议厅 · 音响与无线话筒', '2030-05-08T01:00:00.000Z'],
-      ['设备检修：第一会议室 · 投影仪', '2030-05-09T01:00:00.000Z'],
+      ['Equipment maintenance (大会议厅 · 音响与无线话筒)', '2030-05-08T01:00:00.000Z'],
+      ['Equipment maintenance (第一会议室 · 投影仪)', '2030-05-09T01:00:00.000Z'],
     ]);
     const taskId = r.eventTasks[0].task.id;
     await api.mutate('changeTaskStatus', { id: taskId, status: 'BLOCKED', reason: '缺配件' }, '', admin, 'TaskPayload');

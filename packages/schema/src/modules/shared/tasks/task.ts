@@ -8,12 +8,11 @@ import { RoleEnum, MembershipRef, USER_REFERENCE, userById } from '../../core/id
 import { ItineraryKindEnum, MealKindEnum, VisitPurposeEnum, VisitRef } from '../visits/visit.ts';
 import { TASK_ANCHORS } from './task.due.ts';
 import { requestLanguage } from '../../../context.ts';
-import { labelledTemplateText, templateText, templateTextOrNull } from '../../../shared/template-texts.ts';
+import { labelledTemplateText, labelledTemplateTextOrNull, TEMPLATE_TEXT_FIELD, templateText, templateTextOrNull } from '../../../shared/template-texts.ts';
 import { buildBoard, MAX_TASKS_PER_VISIT, TASK_PHASES, TASK_STATUSES, taskWhere } from './task.service.ts';
 
 const T = TENANT_GRAPHS;
-const LANG =
-  "In the request's language when it is a text of the templates a new tenant starts with (zh-Hans or en); as written when a tenant wrote or changed it.";
+const LANG = TEMPLATE_TEXT_FIELD;
 
 export const TaskPhaseEnum = builder.enumType('TaskPhase', {
   values: TASK_PHASES,
@@ -72,7 +71,7 @@ export const TaskRef = builder.prismaNode('Task', {
     description: t.string({
       nullable: true,
       select: { description: true },
-      resolve: (task, _args, ctx) => templateTextOrNull(task.description, requestLanguage(ctx)),
+      resolve: (task, _args, ctx) => labelledTemplateTextOrNull(task.description, requestLanguage(ctx)),
     }),
     assignee: t.relation('assignee', { nullable: true }),
     assigneeRole: t.field({ type: RoleEnum, nullable: true, select: { assigneeRole: true }, resolve: (task) => task.assigneeRole }),
