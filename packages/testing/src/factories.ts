@@ -1,6 +1,7 @@
 // Tenants, users and tokens for tests, made through the real API wherever the API can make them.
 import { randomBytes } from 'node:crypto';
 import { withPgClient } from '@jiedai/db';
+import { inject } from 'vitest';
 import { createPasswordHasher } from '@jiedai/schema';
 import type { TestApp } from './app.ts';
 
@@ -10,12 +11,15 @@ let platformHash: Promise<string> | null = null;
 
 export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 
-/** A platform admin can only be made by the database owner (as `pnpm start` bootstraps one). */
-export async function createPlatformAdmin(t: TestApp): Promise<{ userId: string; email: string; token: string }> {
+/**
+ * A platform admin can only be made by the database owner (as `pnpm start` bootstraps one): in the run's
+ * database unless the test's gateway has one of its own (`databaseUrl`).
+ */
+export async function createPlatformAdmin(t: TestApp, databaseUrl = inject('databaseUrl')): Promise<{ userId: string; email: string; token: string }> {
   const email = `${unique('platform')}@test.jiedai`;
   platformHash ??= hasher.hash(PASSWORD);
   const hash = await platformHash;
-  const { rows } = await withPgClient(t.url, (client) =>
+  const { rows } = await withPgClient(databaseUrl, (client) =>
     client.query<{ id: string }>(
       `WITH u AS (INSERT INTO users (email, display_name, is_platform_admin) VALUES ($1, 'Platform admin', true) RETURNING id),
             c AS (INSERT INTO user_credentials (user_id, password_hash) SELECT id, $2 FROM u)

@@ -80,7 +80,7 @@ beforeAll(async () => {
   // alongside with receivers of its own down.
   own = await createMigratedDatabase('jiedai_test_webhook_metrics');
   t = await startTestApp({ ...ENV, DATABASE_URL: own.url }, { jobs: { schema: 'webhook_events_metrics_worker', pollIntervalMs: 100 } });
-  const platform = await createPlatformAdmin(t);
+  const platform = await createPlatformAdmin(t, own.url);
   gov = await createTenant(t, platform.token, 'GOVERNMENT_OFFICE');
 }, 60_000);
 
