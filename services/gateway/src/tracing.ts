@@ -190,8 +190,8 @@ function traceSocketOperation(tracer: Tracer, ctx: object, wrapped: () => unknow
   });
 }
 
-/** The trace id to put on an operation's log lines (none when not traced). */
-export function traceIdOf(): string | undefined {
-  const span = trace.getSpan(context.active());
+/** The trace id to put on an operation's log lines: its context's operation span, else the active span (none when not traced). */
+export function traceIdOf(operationContext?: object): string | undefined {
+  const span = (operationContext as Traced | undefined)?.[OPERATION_SPAN] ?? trace.getSpan(context.active());
   return span?.isRecording() ? span.spanContext().traceId : undefined;
 }

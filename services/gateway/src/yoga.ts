@@ -128,11 +128,11 @@ export function createGatewayYoga({
       // The request's child logger, made when something first logs (most operations never do: a child
       // logger serialises its bindings when made, a few µs per request for nothing).
       let requestLog: Logger | undefined;
-      const traceId = tracer ? traceIdOf() : undefined;
       const ctx: Context = {
         requestId,
         get log() {
-          // With tracing on, the operation's span is active when the context is made (HTTP): its trace id goes on every line.
+          // With tracing on, the operation's span (over graphql-ws made after the context) gives every line its trace id.
+          const traceId = tracer ? traceIdOf(this) : undefined;
           return (requestLog ??= log.child(
             traceId ? { requestId, tenantId: scope.tenantId ?? null, traceId } : { requestId, tenantId: scope.tenantId ?? null },
           ));
@@ -160,7 +160,10 @@ export function createGatewayYoga({
         publishAfterCommit: (topic, payload) => ctx.pendingEvents.push({ topic, payload }),
         withScope: (fn) => subscriptionDb.run(() => verifiedTransaction(db, auth.credential, auth.tenantKind, 'ReadCommitted', fn)),
       };
-      return ctx;
+      // Yoga merges what this returns into the request's context with Object.assign, which would read the
+      // lazy members (log, db) and so make them for every request: they are defined on the context instead.
+      Object.defineProperties(initial, Object.getOwnPropertyDescriptors(ctx));
+      return {} as Context; // nothing left to merge
     },
     plugins: [
       ...(tracer ? [useTracing(tracer)] : []),

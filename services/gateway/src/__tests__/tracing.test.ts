@@ -84,6 +84,9 @@ describe('tracing', () => {
     const op = spans().find((s) => s.name === 'query OverSocket');
     expect(op).toBeDefined();
     expect(childrenOf(op!).map((s) => s.name)).toContain('COMMIT');
+    // Its log lines carry its trace id too.
+    const traceId = op!.spanContext().traceId;
+    expect(t.logs.filter((line) => line.includes(traceId)).length).toBeGreaterThan(0);
   });
 });
 
