@@ -214,6 +214,14 @@ describe('docker/compose.yaml', () => {
     expect(dependsOn(services.worker!)).toMatchObject({ pgbouncer: 'service_healthy' });
   });
 
+  it("mounts the gateways' evidence volume into the worker (its cleanup job deletes files there)", () => {
+    const mounts = (s: Service) => (s.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
+    const evidence = mounts(services.gateway!).find((m) => m.endsWith(':/app/.jiedai-data'));
+    expect(evidence).toBeDefined();
+    expect(mounts(services['gateway-2']!)).toContain(evidence);
+    expect(mounts(services.worker!)).toContain(evidence);
+  });
+
   it('balances HTTP and WebSocket over both replicas with nginx (official image), after both are healthy', () => {
     const p = services.proxy!;
     expect(p.image).toMatch(/^nginx:\d/);

@@ -15,6 +15,7 @@ import type { PublicLinkGuard } from './shared/public-links.ts';
 import { chooseLanguage, type Language } from './shared/i18n.ts';
 import type { WebhookSettings } from './modules/core/webhooks/webhook.guard.ts';
 import type { EvidenceSettings } from './modules/shared/evidence/evidence.service.ts';
+import type { FileLinkService } from './modules/shared/evidence/evidence.links.ts';
 
 export interface Logger {
   debug(obj: object, msg?: string): void;
@@ -47,6 +48,8 @@ export interface AppServices {
   webhooks?: WebhookSettings;
   /** Evidence uploads: size limit, how long an upload token works, the public base of file URLs (EVIDENCE_*, FILES_BASE_URL). */
   evidence?: EvidenceSettings | undefined;
+  /** Signs and verifies the short-lived links of stored files (`EvidenceFile.url`), with the gateway's secret. */
+  fileLinks: FileLinkService;
 }
 
 export interface FeedbackServices {

@@ -34,6 +34,12 @@ export { requestLanguage } from './context.ts';
 export { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from './modules/core/webhooks/webhook.guard.ts';
 export { webhooksTopic } from './modules/core/webhooks/webhook.service.ts';
 export { DISPATCH_JOB as WEBHOOK_DISPATCH_JOB, dispatchJobKey as webhookDispatchJobKey } from './modules/core/webhooks/webhook.jobs.ts';
+export {
+  EVIDENCE_CLEANUP_JOB,
+  DEFAULT_UNATTACHED_HOURS,
+  type EvidenceCleanupSettings,
+  type CleanupCounts as EvidenceCleanupCounts,
+} from './modules/shared/evidence/evidence.jobs.ts';
 export { CORS_ORIGINS_TOPIC, normalizeOrigin } from './modules/core/cors/cors-origin.service.ts';
 export { documentHash, PERSISTED_OPERATIONS_TOPIC } from './modules/core/persisted-operations/persisted-operation.service.ts';
 export {
@@ -47,3 +53,10 @@ export {
   type EvidenceSettings,
   type UploadClaim,
 } from './modules/shared/evidence/evidence.service.ts';
+export {
+  createFileLinkService,
+  FILE_LINK_AUDIENCE,
+  FILE_LINK_MAX_SECONDS,
+  type FileLinkService,
+  type FileLinkClaims,
+} from './modules/shared/evidence/evidence.links.ts';

@@ -19,4 +19,6 @@ export { wsFeed, sseFeed, waitFor, sleep, type Feed, type FeedRequest, type SseF
 export { freePort } from './net.ts';
 export { withTenantTransaction, type TenantTransactionDeps, type TenantTransactionOptions } from './tenant-transaction.ts';
 export { testJobRunners, type TestJobRunners } from './jobs.ts';
+// The gateway's filesystem evidence store, for job tests that hand a runner the store a test app writes to.
+export { filesystemStore } from '@jiedai/gateway';
 export { startMailSink, type MailSink, type ReceivedMail } from './mail-sink.ts';

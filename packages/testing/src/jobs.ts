@@ -7,7 +7,7 @@ import { startJobRunner, type JobRunner, type JobRunnerOptions } from '@jiedai/g
 
 export interface TestJobRunners {
   /** Starts one more runner (as one more gateway process would). */
-  start(options?: Partial<Pick<JobRunnerOptions, 'definitions' | 'events' | 'webhooks'>>): Promise<JobRunner>;
+  start(options?: Partial<Pick<JobRunnerOptions, 'definitions' | 'events' | 'webhooks' | 'evidence'>>): Promise<JobRunner>;
   close(): Promise<void>;
 }
 

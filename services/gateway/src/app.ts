@@ -3,7 +3,6 @@
 // It composes three parts: the services (services.ts), the yoga instance with its context (yoga.ts)
 // and the WebSocket attachment (websocket.ts); the HTTP server and the graceful shutdown are here.
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import { openDatabase, type Database } from '@jiedai/db';
 import {
@@ -31,7 +30,8 @@ import { countingEventBus, createMetrics, createMetricsServer, webhookQueueOf, t
 import { handlePage, isPagePath } from './pages/index.ts';
 import { startTracing, type Tracing } from './tracing.ts';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { filesystemStore, type EvidenceStore } from './evidence/store.ts';
+import type { EvidenceStore } from './evidence/store.ts';
+import { configuredEvidenceStore } from './evidence/configured-store.ts';
 import { noScanner, type EvidenceScanner } from './evidence/scan.ts';
 
 export interface App {
@@ -108,7 +108,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   const metricsServer = config.metrics.port === undefined ? undefined : createMetricsServer(metrics);
   const origins = createOriginPolicy(db.prisma, services.events, log);
   const persisted = createPersistedOperationStore(db.prisma, services.events, log);
-  const fileStore = options.evidence?.store ?? (await evidenceStore(config));
+  const fileStore = options.evidence?.store ?? (await configuredEvidenceStore(config));
   const yoga = createGatewayYoga({
     config,
     log,
@@ -169,6 +169,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
         concurrency: config.jobs.concurrency,
         schema: config.jobs.schema,
         webhooks: config.webhooks,
+        evidence: { store: fileStore, unattachedHours: config.evidence.unattachedHours },
         webhookAttempted: (attempt) => metrics.webhookAttempted(attempt),
         ...options.jobs,
       })
@@ -211,15 +212,4 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
         await tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, 'tracing shutdown failed'));
       })()),
   };
-}
-
-/**
- * The configured file store: the S3-compatible bucket when EVIDENCE_S3_BUCKET is set (the AWS SDK is loaded only
- * then), else the filesystem.
- */
-async function evidenceStore(config: GatewayConfig): Promise<EvidenceStore> {
-  const { dir, s3 } = config.evidence;
-  if (!s3) return filesystemStore(dir);
-  const { s3Store } = await import('./evidence/s3-store.ts');
-  return s3Store({ ...s3, stagingDir: path.join(dir, '.incoming') });
 }

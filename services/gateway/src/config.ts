@@ -89,6 +89,13 @@ const schema = z
       .max(1024 * 1024 * 1024)
       .default(20 * 1024 * 1024),
     EVIDENCE_UPLOAD_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+    // A stored file attached to nothing (no task evidence, no visit photo) this long after its upload is deleted (hourly job).
+    EVIDENCE_UNATTACHED_HOURS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(365 * 24)
+      .default(24),
     FILES_BASE_URL: z.string().url().optional(),
     // Set: evidence files are kept in this S3(-compatible) bucket instead of EVIDENCE_DIR (staged there only).
     EVIDENCE_S3_BUCKET: z.string().min(3).max(63).optional(),
@@ -222,6 +229,8 @@ export interface GatewayConfig {
     dir: string;
     maxBytes: number;
     uploadTtlSeconds: number;
+    /** Stored files attached to nothing are deleted this many hours after their upload (the hourly evidence.cleanup job). */
+    unattachedHours: number;
     linkBase?: string | undefined;
     /** Set: the S3-compatible store (uploads staged under `dir`). */
     s3?: {
@@ -329,6 +338,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       dir: env.EVIDENCE_DIR ?? path.join(env.DATA_DIR, 'evidence'),
       maxBytes: env.EVIDENCE_MAX_BYTES,
       uploadTtlSeconds: env.EVIDENCE_UPLOAD_TTL_SECONDS,
+      unattachedHours: env.EVIDENCE_UNATTACHED_HOURS,
       linkBase: env.FILES_BASE_URL?.replace(/\/$/, ''),
       s3: env.EVIDENCE_S3_BUCKET
         ? {

@@ -30,6 +30,7 @@ import {
   type CronDefinition,
   type NewEvent,
   type WebhookSettings,
+  type EvidenceCleanupSettings,
 } from '@jiedai/schema';
 
 export interface JobRunnerOptions {
@@ -47,6 +48,8 @@ export interface JobRunnerOptions {
   schema?: string;
   /** Webhook targets and delivery limits (config.ts), handed to the webhook jobs. */
   webhooks?: WebhookSettings;
+  /** The evidence file store and EVIDENCE_UNATTACHED_HOURS, handed to the evidence cleanup job. */
+  evidence?: EvidenceCleanupSettings;
   /** Tests: sees each graphile-worker runner started (the first, and any started after one stopped by itself). */
   onRunnerStarted?: (runner: Runner) => void;
   /** Told of every webhook attempt (metrics.ts). */
@@ -80,6 +83,7 @@ function jobContext(options: JobRunnerOptions, base: { now: Date; jobId: string;
     jobId: base.jobId,
     log: base.log,
     ...(options.webhooks ? { webhooks: options.webhooks } : {}),
+    ...(options.evidence ? { evidence: options.evidence } : {}),
     ...(options.webhookAttempted ? { webhookAttempted: options.webhookAttempted } : {}),
     tenants: (kinds) => base.tenants(kinds),
     addJob: base.addJob,

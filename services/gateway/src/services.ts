@@ -10,6 +10,7 @@ import {
   createSignInGuard,
   createSurveyResponseGuard,
   createTokenService,
+  createFileLinkService,
   type AppServices,
 } from '@jiedai/schema';
 import type { GatewayConfig } from './config.ts';
@@ -72,6 +73,8 @@ export async function createServices(config: GatewayConfig, log: Logger, given: 
       // Outside production links fall back to the request's origin (the context's); in production only FILES_BASE_URL.
       linkBase: config.evidence.linkBase,
     },
+    // Signed with the access tokens' secret under an audience of their own (jiedai-file).
+    fileLinks: given.fileLinks ?? createFileLinkService({ secret: config.jwt.secret, issuer: config.jwt.issuer }),
     publicLinks:
       given.publicLinks ??
       createPublicLinkGuard({

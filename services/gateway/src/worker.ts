@@ -12,6 +12,7 @@ import { openDatabase, type Database } from '@jiedai/db';
 import type { GatewayConfig } from './config.ts';
 import { createEventBus } from './events.ts';
 import { startJobRunner, type JobRunner } from './jobs.ts';
+import { configuredEvidenceStore } from './evidence/configured-store.ts';
 import { createMetrics, createMetricsServer, webhookQueueOf, type GatewayMetrics } from './metrics.ts';
 
 export interface Worker {
@@ -38,6 +39,8 @@ export async function startWorker(config: GatewayConfig, options: { logger?: Log
   // METRICS_PORT: the worker's own /metrics (webhook attempts happen here when gateways run without jobs).
   const metrics = createMetrics({ poolStats: db.poolStats, webhookQueue: webhookQueueOf(db) });
   const metricsServer = config.metrics.port === undefined ? undefined : createMetricsServer(metrics);
+  // The evidence cleanup removes files from the gateways' store: the same EVIDENCE_DIR volume or bucket.
+  const fileStore = await configuredEvidenceStore(config);
   let jobs: JobRunner;
   try {
     jobs = await startJobRunner({
@@ -49,9 +52,11 @@ export async function startWorker(config: GatewayConfig, options: { logger?: Log
       schema: config.jobs.schema,
       // The same webhook rules as a gateway's job runner (WEBHOOKS_*), and its metrics on METRICS_PORT.
       webhooks: config.webhooks,
+      evidence: { store: fileStore, unattachedHours: config.evidence.unattachedHours },
       webhookAttempted: (attempt) => metrics.webhookAttempted(attempt),
     });
   } catch (error) {
+    fileStore.close?.();
     await bus.close().catch(() => undefined);
     await db.close();
     throw error;
@@ -64,6 +69,7 @@ export async function startWorker(config: GatewayConfig, options: { logger?: Log
       });
     } catch (error) {
       await jobs.stop();
+      fileStore.close?.();
       await bus.close().catch(() => undefined);
       await db.close();
       throw error;
@@ -80,6 +86,7 @@ export async function startWorker(config: GatewayConfig, options: { logger?: Log
     close: () =>
       (closing ??= (async () => {
         await jobs.stop();
+        fileStore.close?.();
         if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
         await bus.close().catch(() => undefined);
         await db.close();

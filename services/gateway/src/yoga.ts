@@ -172,7 +172,7 @@ export function createGatewayYoga({
       useTenantCors(origins, log),
       useSeatingCharts(() => yoga),
       ...usePersistedDocuments(persisted),
-      useEvidenceFiles({ db, store: evidence.store, scanner: evidence.scanner, log }),
+      useEvidenceFiles({ db, store: evidence.store, scanner: evidence.scanner, fileLinks: services.fileLinks, log }),
       // Requests with a "simple" content-type (none, text/plain, form-urlencoded, multipart) need this
       // header; any other content-type already forces a CORS preflight, which the plugin accepts.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),

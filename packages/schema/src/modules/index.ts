@@ -18,6 +18,7 @@ import './core/languages/language.mutations.ts';
 import './core/webhooks/webhook.ts';
 import './core/webhooks/webhook.mutations.ts';
 import { webhookJobs } from './core/webhooks/webhook.jobs.ts';
+import { evidenceJobs } from './shared/evidence/evidence.jobs.ts';
 import { registerJobs } from '../shared/jobs.ts';
 import './core/limits/rate-limit.ts';
 import './core/cors/cors-origin.ts';
@@ -26,6 +27,7 @@ import './core/persisted-operations/persisted-operation.ts';
 import './core/persisted-operations/persisted-operation.mutations.ts';
 import { definePlanIssueCodes } from './shared/visits/visit.ts';
 import './shared/visits/visit.mutations.ts';
+import './shared/visits/visit.subscriptions.ts';
 import './shared/tasks/task.ts';
 import './shared/tasks/task.mutations.ts';
 import './shared/tasks/task.subscriptions.ts';
@@ -45,5 +47,7 @@ export const KINDS: readonly KindModule[] = [governmentKind, hospitalKind, hotel
 registerKinds(KINDS);
 // Webhook delivery (core: every kind's tenants): dispatch from the event log, delivery, the sweep.
 registerJobs(webhookJobs);
+// Evidence files that never became evidence: cleaned up hourly.
+registerJobs(evidenceJobs);
 // After every module has registered its visit hooks: the plan issue codes they report.
 definePlanIssueCodes();

@@ -10,6 +10,7 @@ import type { TenantKind, Role } from '@jiedai/db';
 import type { Logger, ServiceDeps } from '../context.ts';
 import { kindModules } from './kind-module.ts';
 import type { WebhookSettings } from '../modules/core/webhooks/webhook.guard.ts';
+import type { EvidenceCleanupSettings } from '../modules/shared/evidence/evidence.jobs.ts';
 
 export interface JobTenant {
   id: string;
@@ -31,6 +32,8 @@ export interface JobContext {
   inTenant<T>(tenant: JobTenant, fn: (deps: ServiceDeps) => Promise<T>, options?: { roles?: Role[] }): Promise<T>;
   /** The webhook settings of this process (config.ts), for the webhook jobs; strict defaults when absent. */
   webhooks?: WebhookSettings;
+  /** The file store of this process and EVIDENCE_UNATTACHED_HOURS, for the evidence cleanup; without it that job does nothing. */
+  evidence?: EvidenceCleanupSettings;
   /** Queues another job (e.g. one per tenant), optionally later or once per key. */
   addJob(name: string, payload: Record<string, unknown>, options?: { runAt?: Date; jobKey?: string }): Promise<void>;
   /** Told of every webhook attempt and what became of its delivery (the process's metrics). */

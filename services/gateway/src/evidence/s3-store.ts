@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
-import { checkKey, stageFile, type EvidenceStore } from './store.ts';
+import { checkKey, removeStagedFiles, stageFile, type EvidenceStore } from './store.ts';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -73,8 +73,11 @@ export function s3Store(options: S3StoreOptions): EvidenceStore & { client: S3Cl
       }
     },
     async remove(key) {
+      // S3 answers a DeleteObject of an absent key with success, like the filesystem store.
       await client.send(new DeleteObjectCommand({ Bucket, Key: objectKey(key) }));
     },
+    // Staged here only: this process's local directory.
+    removeStaged: (before) => removeStagedFiles(options.stagingDir, before),
     close: () => client.destroy(),
   };
 }

@@ -2,7 +2,7 @@
 // is written to a pending object first and becomes visible under its key only on commit(), so a refused or
 // broken upload leaves nothing behind. The S3-compatible store (s3-store.ts) implements the same interface.
 import { createReadStream } from 'node:fs';
-import { mkdir, open as openFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open as openFile, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -30,7 +30,10 @@ export interface EvidenceStore {
   begin(key: string): Promise<PendingObject>;
   /** The object's bytes, or null when there is none. */
   open(key: string): Promise<StoredObject | null>;
+  /** Removes the object; an absent one is no error. */
   remove(key: string): Promise<void>;
+  /** Removes uploads staged before `before` and never committed (a process killed mid-upload); returns how many. */
+  removeStaged?(before: Date): Promise<number>;
   /** Lets go of connections (when the gateway closes). */
   close?(): void;
 }
@@ -82,6 +85,24 @@ export async function stageFile(dir: string): Promise<StagedFile> {
   };
 }
 
+/** Removes the staged uploads (`*.part`) in `dir` last written before `before`. */
+export async function removeStagedFiles(dir: string, before: Date): Promise<number> {
+  const names = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [] as string[];
+    throw error;
+  });
+  let removed = 0;
+  for (const name of names) {
+    if (!/^[0-9a-f]{24}\.part$/.test(name)) continue;
+    const file = path.join(dir, name);
+    const info = await stat(file).catch(() => null);
+    if (!info?.isFile() || info.mtime >= before) continue;
+    await rm(file, { force: true });
+    removed++;
+  }
+  return removed;
+}
+
 /**
  * Files under `root`: `<root>/<tenant id>/<file id>`, uploads in progress under `<root>/.incoming/` (the
  * same file system, so commit is an atomic rename). Keys are made by the gateway, never by a client.
@@ -123,5 +144,6 @@ export function filesystemStore(root: string): EvidenceStore {
     async remove(key) {
       await rm(target(key), { force: true });
     },
+    removeStaged: (before) => removeStagedFiles(incoming, before),
   };
 }

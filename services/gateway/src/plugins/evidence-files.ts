@@ -12,6 +12,11 @@
 //   GET|HEAD /files/<file id>        the stored file, to a member (or API key) of its tenant only: the caller's
 //                                    credential verified in the database and the row read under RLS, as for any
 //                                    operation; another tenant's file is 404, no credential 401.
+//   GET|HEAD /files/<file id>?token= the same file to whoever holds a signed link (EvidenceFile.url: a short-lived
+//                                    JWT of audience jiedai-file naming this file and its tenant), no Authorization
+//                                    needed: the row is read under RLS in the token's tenant. A token of another
+//                                    file, expired, forged or malformed is 404 like a file that is not there. Cached
+//                                    privately for no longer than the token still works.
 import { createHash } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -25,6 +30,7 @@ import {
   parseUploadToken,
   rejectEvidenceUpload,
   storedEvidenceFile,
+  type FileLinkService,
 } from '@jiedai/schema';
 import type { EvidenceFile, EvidenceFileRejection } from '@jiedai/db';
 import type { EvidenceStore, PendingObject } from '../evidence/store.ts';
@@ -68,10 +74,12 @@ export interface EvidenceFilesOptions {
   db: Database;
   store: EvidenceStore;
   scanner: EvidenceScanner;
+  /** Verifies the signed links of `EvidenceFile.url`. */
+  fileLinks: FileLinkService;
   log: Logger;
 }
 
-export function useEvidenceFiles({ db, store, scanner, log }: EvidenceFilesOptions): Plugin {
+export function useEvidenceFiles({ db, store, scanner, fileLinks, log }: EvidenceFilesOptions): Plugin {
   async function upload(request: Request, token: string): Promise<Response> {
     const parsed = parseUploadToken(token);
     if (!parsed) return failure(404, 'UPLOAD_NOT_FOUND', 'No such upload.', {}, { connection: 'close' });
@@ -167,20 +175,38 @@ export function useEvidenceFiles({ db, store, scanner, log }: EvidenceFilesOptio
     }
   }
 
-  async function download(request: Request, segment: string, serverContext: unknown): Promise<Response> {
-    const auth = requestStateOf(serverContext)?.auth;
-    const credential = auth?.credential ?? { type: 'anonymous' as const };
-    if (credential.type === 'anonymous') return failure(401, 'UNAUTHENTICATED', 'Send your token: Authorization: Bearer <token>.');
-    if (credential.type !== 'user' && credential.type !== 'apiKey') return failure(403, 'FORBIDDEN', 'Only members of the tenant get its files.');
-    if (!credential.tenantId) return failure(403, 'FORBIDDEN', 'Choose a tenant (X-Tenant-Id) to get its files.');
+  /** The file a signed link names, if the link is good and names this file: read under RLS in the link's tenant. */
+  async function linkedFile(id: string, token: string): Promise<{ file: EvidenceFile | null; expiresAt: Date } | null> {
+    const claims = await fileLinks.verify(token);
+    if (!claims || claims.fileId !== id) return null;
+    const file = await inScope(db.prisma, { tenantId: claims.tenantId }, (tx) => storedEvidenceFile(tx, id), db.transactionOptions);
+    return { file, expiresAt: claims.expiresAt };
+  }
+
+  async function download(request: Request, segment: string, token: string | null, serverContext: unknown): Promise<Response> {
     const id = fileIdOf(segment);
-    if (!id) return failure(404, 'NOT_FOUND', 'No such file.');
     let file: EvidenceFile | null;
-    try {
-      file = await verifiedTransaction(db, credential, auth!.tenantKind, 'ReadCommitted', (tx) => storedEvidenceFile(tx, id));
-    } catch (error) {
-      if (error instanceof AccessDenied) return failure(error.code === 'UNAUTHENTICATED' ? 401 : 403, error.code, error.message);
-      throw error;
+    // Served by a signed link: how long a cache may keep it (never past the link's end).
+    let linkSeconds: number | null = null;
+    if (token !== null) {
+      // The link decides alone (a header sent along is not consulted): a bad link is refused like a missing file.
+      const linked = id ? await linkedFile(id, token) : null;
+      if (!linked) return failure(404, 'NOT_FOUND', 'No such file.');
+      file = linked.file;
+      linkSeconds = Math.max(0, Math.floor((linked.expiresAt.getTime() - Date.now()) / 1000));
+    } else {
+      const auth = requestStateOf(serverContext)?.auth;
+      const credential = auth?.credential ?? { type: 'anonymous' as const };
+      if (credential.type === 'anonymous') return failure(401, 'UNAUTHENTICATED', 'Send your token: Authorization: Bearer <token>.');
+      if (credential.type !== 'user' && credential.type !== 'apiKey') return failure(403, 'FORBIDDEN', 'Only members of the tenant get its files.');
+      if (!credential.tenantId) return failure(403, 'FORBIDDEN', 'Choose a tenant (X-Tenant-Id) to get its files.');
+      if (!id) return failure(404, 'NOT_FOUND', 'No such file.');
+      try {
+        file = await verifiedTransaction(db, credential, auth!.tenantKind, 'ReadCommitted', (tx) => storedEvidenceFile(tx, id));
+      } catch (error) {
+        if (error instanceof AccessDenied) return failure(error.code === 'UNAUTHENTICATED' ? 401 : 403, error.code, error.message);
+        throw error;
+      }
     }
     const object = file && (await store.open(file.storageKey!));
     if (!file || !object) {
@@ -192,8 +218,10 @@ export function useEvidenceFiles({ db, store, scanner, log }: EvidenceFilesOptio
       'content-type': file.contentType!,
       'content-length': String(object.size),
       'content-disposition': disposition(image ? 'inline' : 'attachment', file.fileName),
-      'cache-control': 'private, no-store',
+      'cache-control': linkSeconds === null ? 'private, no-store' : `private, max-age=${linkSeconds}`,
       'x-content-type-options': 'nosniff',
+      // The link's token is in this URL: a document that links onwards must not pass it on.
+      ...(linkSeconds === null ? {} : { 'referrer-policy': 'no-referrer' }),
       'content-security-policy': "default-src 'none'; sandbox",
       etag: `"${file.sha256}"`,
     };
@@ -228,6 +256,6 @@ export function useEvidenceFiles({ db, store, scanner, log }: EvidenceFilesOptio
     if (!downloadMatch) return endResponse(failure(404, 'NOT_FOUND', 'No such file.'));
     if (request.method !== 'GET' && request.method !== 'HEAD')
       return endResponse(failure(405, 'METHOD_NOT_ALLOWED', 'GET the file.', {}, { allow: 'GET, HEAD' }));
-    return endResponse(await download(request, downloadMatch[1]!, serverContext));
+    return endResponse(await download(request, downloadMatch[1]!, url.searchParams.get('token'), serverContext));
   }
 }

@@ -74,6 +74,14 @@ export const WEBHOOK_EVENT_TYPES = [
     subjectType: 'Visit',
   },
   {
+    value: 'VISIT_PHOTO_ADDED',
+    name: 'visit.photo_added',
+    description: 'A photo was added to a visit (`data.photoId`, `data.fileId`, `data.contentType`, `data.caption`; the file itself through the API).',
+    topic: 'visit',
+    types: ['visit.photo_added'],
+    subjectType: 'Visit',
+  },
+  {
     value: 'SURVEY_RESPONSE_RECEIVED',
     name: 'survey.response_received',
     description:
@@ -187,6 +195,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ID_KEYS: Record<string, string> = {
   visitId: 'Visit',
   taskId: 'Task',
+  photoId: 'VisitPhoto',
+  fileId: 'EvidenceFile',
   departmentId: 'Department',
   complaintId: 'Complaint',
   servicePointId: 'ServicePoint',

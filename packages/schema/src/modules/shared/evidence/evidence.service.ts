@@ -12,7 +12,9 @@ import { isUniqueViolation, parseInput } from '../../../shared/errors.ts';
 import { newLinkToken, parseLinkToken, type ParsedLinkToken } from '../../../shared/public-links.ts';
 import { recordAudit } from '../../core/audit/audit.service.ts';
 import { addTaskEvidence } from '../tasks/task.service.ts';
+import { notifyAssigned } from '../visits/visit.service.ts';
 import { EvidenceError, type EvidenceErrorCode } from './evidence.errors.ts';
+import { FILE_LINK_MAX_SECONDS, type FileLinkService } from './evidence.links.ts';
 
 /** What the gateway is configured with (EVIDENCE_MAX_BYTES, EVIDENCE_UPLOAD_TTL_SECONDS, FILES_BASE_URL). */
 export interface EvidenceSettings {
@@ -40,6 +42,19 @@ export const parseUploadToken = (token: unknown): ParsedLinkToken | null => pars
 /** The path of the upload route for a token, and of the download route for a file (by its global id). */
 export const uploadPath = (token: string) => `/files/uploads/${token}`;
 export const downloadPath = (globalId: string) => `/files/${encodeURIComponent(globalId)}`;
+
+/** Whether a link may work this long (1 s to FILE_LINK_MAX_SECONDS). */
+export const isFileLinkLifetime = (seconds: number) => Number.isInteger(seconds) && seconds >= 1 && seconds <= FILE_LINK_MAX_SECONDS;
+
+/**
+ * The download path of a stored file with a signed token that stands in for the Authorization header until it
+ * expires (for `<img src>` and download links); null until the file is STORED.
+ */
+export async function signedDownloadPath(links: FileLinkService, file: EvidenceFile, expiresInSeconds: number, globalId: (fileId: string) => string) {
+  if (file.status !== 'STORED') return null;
+  const { token } = await links.sign({ id: file.id, tenantId: file.tenantId }, expiresInSeconds);
+  return `${downloadPath(globalId(file.id))}?token=${token}`;
+}
 
 /** A file name is a name, not a path: no slashes, no control characters. */
 const isFileName = (name: string) => ![...name].some((c) => c === '/' || c === '\\' || c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
@@ -186,5 +201,7 @@ export async function addVisitPhoto(deps: ServiceDeps, input: z.input<typeof vis
       throw error;
     });
   await recordAudit(deps, { action: 'visit.photo_added', targetType: 'Visit', targetId: visit.id, data: { fileId: file.id, fileName: file.fileName } });
+  // On the visit's topic like its other changes (live `visitChanged`, webhook VISIT_PHOTO_ADDED); no file name, the photo's ids.
+  await notifyAssigned(deps, visit.id, 'visit.photo_added', { photoId: photo.id, fileId: file.id, contentType: file.contentType, caption: photo.caption });
   return photo;
 }

@@ -1,11 +1,13 @@
 // Evidence files as GraphQL: the file (its upload's outcome, and where members download it), a visit's
 // photos, and the file behind a task's evidence.
+import { GraphQLError } from 'graphql';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
 import type { Context } from '../../../context.ts';
 import { connectionNamed, edgeNamed } from '../../../shared/connections.ts';
 import { USER_REFERENCE, userById } from '../../core/identity/user.ts';
-import { downloadPath } from './evidence.service.ts';
+import { downloadPath, isFileLinkLifetime, signedDownloadPath } from './evidence.service.ts';
+import { FILE_LINK_DEFAULT_SECONDS, FILE_LINK_MAX_SECONDS } from './evidence.links.ts';
 
 const T = TENANT_GRAPHS;
 
@@ -58,6 +60,19 @@ export const EvidenceFileRef = builder.prismaNode('EvidenceFile', {
       description:
         "Where the tenant's members (and API keys) download it once STORED: GET with the same Authorization (and X-Tenant-Id) as any request; null before.",
       resolve: (f, _args, ctx) => (f.status === 'STORED' ? `${filesBase(ctx)}${downloadPath(evidenceFileGlobalId(f.id))}` : null),
+    }),
+    url: t.string({
+      nullable: true,
+      description: `A link to the file that needs no Authorization header (for \`<img src>\` and download links), once STORED: \`downloadUrl\` with a signed \`token\` for this file only, working for \`expiresInSeconds\` (at most ${FILE_LINK_MAX_SECONDS}). Anyone holding it gets the file until then: give it to the page that shows the file, not to logs or other people.`,
+      args: { expiresInSeconds: t.arg.int({ required: false, defaultValue: FILE_LINK_DEFAULT_SECONDS }) },
+      resolve: async (f, args, ctx) => {
+        const seconds = args.expiresInSeconds ?? FILE_LINK_DEFAULT_SECONDS;
+        if (!isFileLinkLifetime(seconds)) {
+          throw new GraphQLError(`expiresInSeconds: 1 to ${FILE_LINK_MAX_SECONDS}`, { extensions: { code: 'BAD_USER_INPUT', field: 'expiresInSeconds' } });
+        }
+        const path = await signedDownloadPath(ctx.services.fileLinks, f, seconds, evidenceFileGlobalId);
+        return path && `${filesBase(ctx)}${path}`;
+      },
     }),
   }),
 });

@@ -6,8 +6,11 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createSecretKey } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPlatformAdmin, createTenant, ownerQuery, rawId, startTestApp, type TestApp, type TestTenant } from '@jiedai/testing';
+import { createPlatformAdmin, createTenant, ownerQuery, rawId, startTestApp, TEST_JWT, waitFor, wsFeed, type TestApp, type TestTenant } from '@jiedai/testing';
+import { publicEventType, webhookPayload } from '../../../core/webhooks/webhook.events.ts';
 import { visitApi, type VisitApi } from '../../visits/__tests__/visits.helpers.ts';
 
 const MAX = 64 * 1024;
@@ -381,5 +384,175 @@ describe('evidence files', () => {
       'BAD_USER_INPUT',
     );
     expect((await download('http://jiedai.test/files/not-an-id', staff.token)).status).toBe(404);
+  });
+});
+
+describe('signed file links (EvidenceFile.url)', () => {
+  const key = createSecretKey(Buffer.from(TEST_JWT.secret, 'utf8'));
+  /** A link token as the gateway signs them, with any claims (an expired one, another tenant's …). */
+  const signLink = (claims: { sub: string; tid: string; exp: number; aud?: string }) =>
+    new SignJWT({ tid: claims.tid })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(claims.sub)
+      .setIssuer(TEST_JWT.issuer)
+      .setAudience(claims.aud ?? 'jiedai-file')
+      .setIssuedAt()
+      .setExpirationTime(claims.exp)
+      .sign(key);
+  const linkOf = async (token: string | null, id: string, seconds?: number) => {
+    const res = await t.gql(
+      `query($id: ID!, $s: Int) { node(id: $id) { ... on EvidenceFile { status url(expiresInSeconds: $s) } } }`,
+      { id, s: seconds ?? null },
+      { token },
+    );
+    return res;
+  };
+  const get = (url: string, headers: Record<string, string> = {}) => {
+    const u = new URL(url);
+    return t.fetch(`${u.pathname}${u.search}`, { headers });
+  };
+  const refusedLikeNoFile = async (res: Response) => {
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ errors: [{ message: 'No such file.', extensions: { code: 'NOT_FOUND' } }] });
+  };
+
+  it('works with no header, for that file only, until it expires; another tenant cannot mint one', async () => {
+    const photo = await upload(staff.token, 'VISIT_PHOTO', '合影 2030.png', 'image/png');
+    // Not stored yet: no link.
+    expect((await linkOf(staff.token, photo.file.id)).data.node).toEqual({ status: 'PENDING', url: null });
+    expect((await put(photo.upload.url, PNG, 'image/png')).status).toBe(201);
+    const other = await upload(staff.token, 'TASK_EVIDENCE', 'other.pdf', 'application/pdf');
+    expect((await put(other.upload.url, PDF, 'application/pdf')).status).toBe(201);
+
+    const url = (await linkOf(staff.token, photo.file.id, 60)).data.node.url as string;
+    expect(url).toMatch(/^http:\/\/jiedai\.test\/files\/[A-Za-z0-9%=]+\?token=[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    const got = await get(url);
+    expect(got.status).toBe(200);
+    expect(got.headers.get('content-type')).toBe('image/png');
+    expect(got.headers.get('content-disposition')).toBe(`inline; filename="__ 2030.png"; filename*=UTF-8''${encodeURIComponent('合影 2030.png')}`);
+    expect(got.headers.get('x-content-type-options')).toBe('nosniff');
+    const maxAge = Number(/^private, max-age=(\d+)$/.exec(got.headers.get('cache-control') ?? '')?.[1]);
+    expect(maxAge).toBeGreaterThan(50);
+    expect(maxAge).toBeLessThanOrEqual(60);
+    expect(Buffer.from(await got.arrayBuffer()).equals(PNG)).toBe(true);
+    const head = await t.fetch(new URL(url).pathname + new URL(url).search, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    // The default: ten minutes; at most an hour.
+    const byDefault = await get((await linkOf(staff.token, photo.file.id)).data.node.url);
+    expect(Number(/max-age=(\d+)/.exec(byDefault.headers.get('cache-control') ?? '')?.[1])).toBeGreaterThan(590);
+    await byDefault.arrayBuffer();
+    const tooLong = await linkOf(staff.token, photo.file.id, 3601);
+    expect(tooLong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    const token = new URL(url).searchParams.get('token')!;
+    const otherPath = new URL((await readFile(staff.token, other.file.id)).downloadUrl).pathname;
+    // This file's token on another file's path: refused like a file that is not there.
+    await refusedLikeNoFile(await t.fetch(`${otherPath}?token=${token}`));
+    // Expired (signed properly, exp in the past).
+    const past = Math.floor(Date.now() / 1000) - 5;
+    await refusedLikeNoFile(await get(`${url.split('?')[0]}?token=${await signLink({ sub: rawId(photo.file.id), tid: a.id, exp: past })}`));
+    // Tampered: another file's id in the claims with this token's signature, a changed signature, garbage.
+    const [header, , signature] = token.split('.');
+    const forgedClaims = Buffer.from(JSON.stringify({ tid: a.id, sub: rawId(other.file.id), iss: 'jiedai', aud: 'jiedai-file', exp: past + 600 })).toString(
+      'base64url',
+    );
+    await refusedLikeNoFile(await t.fetch(`${otherPath}?token=${header}.${forgedClaims}.${signature}`));
+    const flipped = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
+    await refusedLikeNoFile(await get(`${url.split('?')[0]}?token=${flipped}`));
+    await refusedLikeNoFile(await get(`${url.split('?')[0]}?token=nonsense`));
+    // An access token is not a file link (its audience is the API's), nor one of another audience.
+    await refusedLikeNoFile(await get(`${url.split('?')[0]}?token=${staff.token}`));
+    const future = Math.floor(Date.now() / 1000) + 600;
+    await refusedLikeNoFile(
+      await get(`${url.split('?')[0]}?token=${await signLink({ sub: rawId(photo.file.id), tid: a.id, exp: future, aud: 'jiedai-api' })}`),
+    );
+    // The tenant is the token's: A's file under B's tenant is not found (RLS), even signed with the right key.
+    await refusedLikeNoFile(await get(`${url.split('?')[0]}?token=${await signLink({ sub: rawId(photo.file.id), tid: b.id, exp: future })}`));
+    // And properly signed for A it works (the forgeries above failed for their claims, not their form).
+    const good = await get(`${url.split('?')[0]}?token=${await signLink({ sub: rawId(photo.file.id), tid: a.id, exp: future })}`);
+    expect(good.status).toBe(200);
+    await good.arrayBuffer();
+
+    // B's members cannot mint one: the node lookup is tenant-scoped (null), in both tenants' headers.
+    expect((await linkOf(b.adminToken, photo.file.id)).data.node).toBeNull();
+    const named = await t.gql(
+      `query($id: ID!) { node(id: $id) { ... on EvidenceFile { url } } }`,
+      { id: photo.file.id },
+      { token: b.adminToken, tenantId: a.id },
+    );
+    expect(named.data?.node ?? null).toBeNull();
+    // Without a token the route still wants the header.
+    expect((await t.fetch(new URL(url).pathname)).status).toBe(401);
+  });
+});
+
+describe('visit photo events', () => {
+  it('adding a photo appends visit.photo_added on the visit: live over graphql-ws, and as a webhook event', async () => {
+    const port = await t.listen();
+    expect(port).toBeGreaterThan(0);
+    const { visitId } = await newTask(a.adminToken);
+    const { file, upload: target } = await upload(staff.token, 'VISIT_PHOTO', 'arrival.png', 'image/png');
+    expect((await put(target.url, PNG, 'image/png')).status).toBe(201);
+
+    const client = t.wsClient({ Authorization: `Bearer ${staff.token}` });
+    const feed = wsFeed<{ kind: string; visitId: string; change: Record<string, unknown>; actor: { id: string } | null; cursor: string }>(client, {
+      query: 'subscription($v: ID!) { visitChanged(visitId: $v) { cursor kind visitId change actor { id } } }',
+      variables: { v: visitId },
+      field: 'visitChanged',
+    });
+    // Another tenant's member cannot watch A's visit.
+    const otherClient = t.wsClient({ Authorization: `Bearer ${b.adminToken}` });
+    const refused = wsFeed(otherClient, {
+      query: 'subscription($v: ID!) { visitChanged(visitId: $v) { kind } }',
+      variables: { v: visitId },
+      field: 'visitChanged',
+    });
+    try {
+      await waitFor(() => refused.ended !== null, 10_000, 'the refusal');
+      expect(refused.events).toEqual([]);
+      expect(JSON.stringify(refused.errors)).toContain('NOT_FOUND');
+      // The subscription is up before the change (a first event would otherwise come from the log anyway: after is null).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const added = await addPhoto(staff.token, visitId, file.id, '抵达');
+      expect(added.__typename).toBe('VisitPhotoPayload');
+      await waitFor(() => feed.events.some((e) => e.kind === 'visit.photo_added'), 10_000, 'the live event');
+      const event = feed.events.find((e) => e.kind === 'visit.photo_added')!;
+      expect(event).toMatchObject({
+        visitId,
+        change: { photoId: rawId(added.photo.id), fileId: rawId(file.id), contentType: 'image/png', caption: '抵达' },
+      });
+      expect(event.actor).not.toBeNull();
+      expect(JSON.stringify(event.change)).not.toContain('arrival.png');
+    } finally {
+      feed.stop();
+      refused.stop();
+      await client.dispose();
+      await otherClient.dispose();
+    }
+
+    // In the event log, and a webhook event of its own type with global ids.
+    const [logged] = await ownerQuery(
+      `SELECT tenant_id, seq, topic, type, subject_id, actor_user_id, payload, created_at FROM event_log WHERE tenant_id = $1 AND type = 'visit.photo_added' AND subject_id = $2`,
+      [a.id, rawId(visitId)],
+    );
+    const def = publicEventType(logged.topic, logged.type);
+    expect(def?.value).toBe('VISIT_PHOTO_ADDED');
+    const body = JSON.parse(
+      webhookPayload(
+        {
+          tenantId: logged.tenant_id,
+          seq: BigInt(logged.seq),
+          topic: logged.topic,
+          type: logged.type,
+          subjectId: logged.subject_id,
+          actorUserId: logged.actor_user_id,
+          payload: logged.payload,
+          createdAt: logged.created_at,
+        },
+        def!,
+      ),
+    );
+    expect(body).toMatchObject({ type: 'visit.photo_added', data: { subjectId: visitId, photoId: expect.any(String), fileId: file.id, caption: '抵达' } });
+    expect(Buffer.from(body.data.photoId, 'base64').toString()).toMatch(/^VisitPhoto:/);
   });
 });
