@@ -101,6 +101,8 @@ export async function startTestApp(
     migrate: false,
     poolSize: config.database.poolSize,
     poolWaitMs: Number(env.DB_POOL_WAIT_MS ?? 10_000),
+    // A transaction may take longer than production's 15 s on a loaded 2-core machine (a demo tenant seeded in one).
+    transactionTimeoutMs: 60_000,
     onStatement: (sql) => statements.push(sql),
   });
   const app = await buildApp(config, { db, logger, ...options });

@@ -46,7 +46,7 @@ describe('pnpm admin:create-platform-admin', () => {
       { token },
     );
     expect(created.data.createTenant.__typename).toBe('TenantPayload');
-  }, 60_000);
+  }, 180_000);
 
   it('refuses a taken e-mail and a short password, changing nothing', async () => {
     const email = `${unique('taken')}@ops.example`;
@@ -64,5 +64,5 @@ describe('pnpm admin:create-platform-admin', () => {
     expect(short.code).toBe(2);
     expect(short.stderr).toMatch(/password: at least 10 characters/);
     expect((await runCli([], { PLATFORM_ADMIN_PASSWORD: 'long-enough-pw' })).stderr).toMatch(/Usage:/);
-  }, 60_000);
+  }, 180_000);
 });
