@@ -3,6 +3,7 @@
 // dropped. An operation of several mutation fields runs each in a savepoint, so the transaction stays
 // usable for the next one; an operation of one mutation field (the usual case) needs no savepoint: its
 // failure marks the operation's transaction for rollback (the gateway's tenant-transaction plugin).
+import type { GraphQLResolveInfo } from 'graphql';
 import type { InputFieldMap, InputShapeFromFields, ObjectRef } from '@pothos/core';
 import type { FieldAuthScopes } from '@pothos/plugin-scope-auth';
 import { builder, type BuilderTypes as Types, type SubGraph } from '../builder.ts';
@@ -82,7 +83,8 @@ export interface MutationSpec<Fields extends InputFieldMap, Payload> {
   payload: ObjectRef<Types, Payload>;
   idempotency?: Idempotency<Payload>;
   /** Runs atomically: the service call(s), given the input without its idempotency key. */
-  run: (deps: ServiceDeps, input: InputShapeFromFields<Fields>, ctx: Context) => Promise<Payload>;
+  /** `info`: the field's resolve info (e.g. `info.schema`, the schema of the caller's kind). */
+  run: (deps: ServiceDeps, input: InputShapeFromFields<Fields>, ctx: Context, info: GraphQLResolveInfo) => Promise<Payload>;
 }
 
 const capitalized = (name: string) => `${name[0]!.toUpperCase()}${name.slice(1)}`;
@@ -100,10 +102,10 @@ export function mutationField<Fields extends InputFieldMap, Payload>(spec: Mutat
   });
   const errors = errorTypes(spec.subGraphs, ...spec.errors, ValidationError, ...(idempotency ? [IdempotencyError] : []));
 
-  const run = async (ctx: Context, args: Record<string, unknown>): Promise<Payload> => {
+  const run = async (ctx: Context, args: Record<string, unknown>, info: GraphQLResolveInfo): Promise<Payload> => {
     const { idempotencyKey, ...input } = args as { idempotencyKey?: string | null };
     const deps = serviceDeps(ctx);
-    const go = () => spec.run(deps, input as InputShapeFromFields<Fields>, ctx);
+    const go = () => spec.run(deps, input as InputShapeFromFields<Fields>, ctx, info);
     if (!idempotency || !idempotencyKey) return go();
     const operation = keyed(spec.name, input);
     if (idempotency === 'replay') return (await idempotent(deps, idempotencyKey, operation, go as never)) as Payload;
@@ -132,10 +134,10 @@ export function mutationField<Fields extends InputFieldMap, Payload>(spec: Mutat
       ...(spec.authScopes ? { authScopes: spec.authScopes } : {}),
       args: { input: t.arg({ type: Input, required: true }) },
       errors: { types: errors, directResult: true, union: { name: `${Name}Result` } },
-      resolve: (_root: unknown, args: { input: Record<string, unknown> }, ctx: Context) =>
+      resolve: (_root: unknown, args: { input: Record<string, unknown> }, ctx: Context, info: GraphQLResolveInfo) =>
         atomically(ctx, async () => {
           try {
-            return await run(ctx, args.input);
+            return await run(ctx, args.input, info);
           } catch (error) {
             throw fromTheArgument(error);
           }

@@ -77,6 +77,24 @@ describe('registering', () => {
       { token: a.adminToken },
     );
     expect(fragmentOnly.data.registerPersistedOperations).toMatchObject({ code: 'INVALID_DOCUMENT' });
+    // Checked against the caller's schema: a field of no kind, and a hospital's field registered by a hotel.
+    const unknownField = await t.gql(
+      REGISTER,
+      { input: { clientName: 'x', operations: [{ document: TENANT_NAME }, { document: 'query { tenant { nickname } }' }] } },
+      { token: a.adminToken },
+    );
+    expect(unknownField.data.registerPersistedOperations).toMatchObject({
+      code: 'INVALID_DOCUMENT',
+      message: expect.stringMatching(/^operations\[1\]: Cannot query field "nickname" on type "Tenant"/),
+    });
+    const otherKind = await t.gql(REGISTER, { input: { clientName: 'x', operations: [{ document: '{ servicePoints { id } }' }] } }, { token: b.adminToken });
+    expect(otherKind.data.registerPersistedOperations).toMatchObject({ code: 'INVALID_DOCUMENT', message: expect.stringContaining('servicePoints') });
+    const hospitalsOwn = await t.gql(
+      REGISTER,
+      { input: { clientName: 'x-check', operations: [{ document: '{ servicePoints { id } }' }] } },
+      { token: a.adminToken },
+    );
+    expect(hospitalsOwn.data.registerPersistedOperations.__typename).toBe('RegisterPersistedOperationsPayload');
     const staff = await a.member(['STAFF']);
     const refused = await t.gql(REGISTER, { input: { clientName: 'x', operations: [{ document: '{ tenant { slug } }' }] } }, { token: staff.token });
     expect(refused.data.registerPersistedOperations.__typename).toBe('ForbiddenError');

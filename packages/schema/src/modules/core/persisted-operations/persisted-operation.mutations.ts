@@ -1,4 +1,4 @@
-import { getOperationAST, parse, type DocumentNode } from 'graphql';
+import { getOperationAST, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
 import { mutationField } from '../../../shared/mutation.ts';
 import { IdentityError } from '../identity/identity.errors.ts';
@@ -41,8 +41,14 @@ const ApiKeyPayload = builder.objectRef<{ apiKey: { id: string } }>('ApiKeyPaylo
   fields: (t) => ({ apiKey: t.field({ type: ApiKeyRef, resolve: (p) => p.apiKey as never }) }),
 });
 
-/** The document's operation name; refuses text that does not parse or holds no single operation. */
-function operationNameOf(document: string, index: number): string | null {
+/** At most this many of a document's validation errors are named in the refusal. */
+const ERRORS_SHOWN = 3;
+
+/**
+ * The document's operation name; refuses text that does not parse, holds no operation, or is not valid against
+ * `schema` (the caller's kind's: a document registered here runs against it), naming the first errors.
+ */
+function operationNameOf(document: string, index: number, schema: GraphQLSchema): string | null {
   let ast: DocumentNode;
   try {
     ast = parse(document, { noLocation: true });
@@ -51,6 +57,11 @@ function operationNameOf(document: string, index: number): string | null {
   }
   const operations = ast.definitions.filter((d) => d.kind === 'OperationDefinition');
   if (operations.length === 0) throw new PersistedOperationError('INVALID_DOCUMENT', `operations[${index}]: no operation in the document`);
+  const errors = validate(schema, ast, undefined, { maxErrors: ERRORS_SHOWN + 1 });
+  if (errors.length > 0) {
+    const shown = errors.slice(0, ERRORS_SHOWN).map((e) => e.message);
+    throw new PersistedOperationError('INVALID_DOCUMENT', `operations[${index}]: ${shown.join(' ')}${errors.length > ERRORS_SHOWN ? ' …' : ''}`);
+  }
   return operations.length === 1 ? (getOperationAST(ast)?.name?.value ?? null) : null;
 }
 
@@ -62,18 +73,18 @@ mutationField({
   errors: [PersistedOperationError],
   description:
     `Registers a partner app's documents (at most ${MAX_PER_REGISTRATION} at once) under their SHA-256; registering one again changes nothing. ` +
-    'They are checked against the schema when they run, as any document.',
+    "Each is checked against the caller's schema now (INVALID_DOCUMENT names the first errors) and again when it runs.",
   input: (t) => ({
     clientName: t.string({ required: true, description: 'The partner app, e.g. "his-integration@2.3".' }),
     operations: t.field({ type: [PersistedOperationInput], required: true }),
   }),
-  run: async (deps, input) => ({
+  run: async (deps, input, _ctx, info) => ({
     persistedOperations: await registerPersistedOperations(deps, {
       clientName: input.clientName,
       operations: input.operations.map((op, i) => ({
         document: op.document,
         hash: op.hash ?? null,
-        operationName: op.document.length <= MAX_DOCUMENT_LENGTH ? operationNameOf(op.document, i) : null,
+        operationName: op.document.length <= MAX_DOCUMENT_LENGTH ? operationNameOf(op.document, i, info.schema) : null,
       })),
     }),
   }),
