@@ -3,40 +3,13 @@
 //  - tenant_id is NOT NULL in every tenant table (a table with a tenant_id column, `tenants` aside);
 //  - every foreign key between tenant tables leads with tenant_id on both sides (rows can only point at rows
 //    of the same shard), and no global table points into a tenant table;
-//  - every tenant table's primary key leads with tenant_id, and every unique key includes it — EXCEPT the
-//    tables and keys listed below, as they are today. Those lists only shrink: a new tenant table or key that
-//    breaks the rule fails here, and a listed one that has been migrated fails until it is struck off.
-//    (The migration of these primary keys to (tenant_id, id) is the path docs/scaling.md describes; it
-//    touches Prisma's `findUnique` by id everywhere and was not done in the same change as this check.)
+//  - every tenant table's primary key leads with tenant_id: (tenant_id, id), a join's (tenant_id, a_id, b_id)
+//    (migration 0026; Prisma keeps `@id` on id, see prisma/schema.prisma), and no unique index repeats it;
+//  - every unique key includes tenant_id — EXCEPT the keys listed below, as they are today. That list only
+//    shrinks: a new key that breaks the rule fails here, and a listed one that has been migrated fails until it
+//    is struck off (docs/scaling.md).
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-
-/** Tenant tables whose primary key does not lead with tenant_id today, with that key. */
-const LEGACY_PRIMARY_KEYS: Record<string, string> = {
-  // A join of two tenant rows: (tenant_id, gift_id, guest_id) is the key it should have.
-  gift_recipients: 'gift_id,guest_id',
-  meal_guests: 'meal_id,guest_id',
-  room_guests: 'room_id,guest_id',
-  vehicle_guests: 'vehicle_id,guest_id',
-  ...Object.fromEntries(
-    `api_keys assessment_criteria assessment_scores assessment_template_versions assessment_templates assessments audit_log
-     banquet_seatings budget_lines checklist_template_items checklist_templates complaint_complainants complaint_deadlines
-     complaint_escalations complaint_intake_links complaints department_standard_assessments department_standards departments
-     dietary_restrictions discharged_patients dishes event_log findings gifts green_channel_cases green_channel_paperwork
-     green_channel_paperwork_deadlines green_channel_patients hotel_areas hotel_coordination_meetings hotel_drills
-     hotel_emergency_plans hotel_event_areas hotel_event_plan_versions hotel_event_tasks hotel_event_team_members hotel_events
-     hotel_readiness_items hotel_room_block_nights hotel_room_blocks hotel_rooming_entries itinerary_items lodging_rooms lodgings
-     meals memberships ranks reception_standards service_point_hours service_point_peak_plans service_point_round_checks
-     service_point_round_templates service_point_rounds service_points survey_answers survey_campaigns survey_invitations
-     survey_responses survey_versions surveys task_comments task_evidence tasks tenant_cors_origins tenant_invitations
-     travel_legs vehicle_seatings vehicles visit_contacts visit_guests visit_hosts visit_plan_versions
-     visit_reception_standards visits webhook_deliveries webhook_endpoints
-     evidence_files visit_photos persisted_operations visit_plan_issue_states`
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((t) => [t, 'id']),
-  ),
-};
 
 /** Unique keys of tenant tables without tenant_id today ("table(columns)"; partial indexes with their predicate's table only). */
 const LEGACY_UNIQUE_KEYS = [
@@ -133,32 +106,28 @@ describe('tenant tables can be distributed by tenant_id (docs/scaling.md)', () =
     expect(intoTenants).toEqual([]);
   });
 
-  it("every tenant table's primary key leads with tenant_id, but for the legacy list (which only shrinks)", async () => {
+  it("every tenant table's primary key leads with tenant_id", async () => {
     const pks = new Map((await constraints(['p'])).map((c) => [c.table, c.columns.join(',')]));
     const offending: Record<string, string> = {};
     for (const table of tenantTables) {
       const pk = pks.get(table);
-      if (!pk?.startsWith('tenant_id')) offending[table] = pk ?? '(none)';
+      if (!pk || !/^tenant_id(,|$)/.test(pk)) offending[table] = pk ?? '(none)';
     }
-    // A table in the list that now leads with tenant_id: strike it off; a new table here: give it (tenant_id, …).
-    expect(offending).toEqual(LEGACY_PRIMARY_KEYS);
+    // A new tenant table here: give it PRIMARY KEY (tenant_id, id) (hotel_settings, tenant_event_counters: one row a tenant).
+    expect(offending).toEqual({});
+    expect(pks.get('tasks')).toBe('tenant_id,id');
+    expect(pks.get('gift_recipients')).toBe('tenant_id,gift_id,guest_id');
   });
 
-  it('every legacy table keyed by id alone also has UNIQUE (tenant_id, id), the target of composite foreign keys (logs aside)', async () => {
-    const { rows } = await su.query<{ table: string }>(
-      `SELECT c.relname AS table FROM pg_class c
-        WHERE c.relname = ANY($1) AND c.relnamespace = 'public'::regnamespace AND EXISTS (
-          SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique AND i.indpred IS NULL
-             AND ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
-                         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.n ORDER BY k.o) = ARRAY['tenant_id', 'id'])`,
-      [Object.keys(LEGACY_PRIMARY_KEYS)],
+  it('no unique index of a tenant table repeats its primary key (the old UNIQUE (tenant_id, id) went with 0026)', async () => {
+    const { rows } = await su.query<{ index: string }>(
+      `SELECT x.indexrelid::regclass::text AS index FROM pg_index x JOIN pg_index p ON p.indrelid = x.indrelid AND p.indisprimary
+        JOIN pg_class c ON c.oid = x.indrelid
+        WHERE c.relname = ANY($1) AND c.relnamespace = 'public'::regnamespace AND x.indisunique AND NOT x.indisprimary
+          AND x.indpred IS NULL AND x.indexprs IS NULL AND x.indkey::int2[] = p.indkey::int2[]`,
+      [tenantTables],
     );
-    const withKey = new Set(rows.map((r) => r.table));
-    const without = Object.entries(LEGACY_PRIMARY_KEYS)
-      .filter(([t, pk]) => pk === 'id' && !withKey.has(t))
-      .map(([t]) => t);
-    // Append-only logs nothing references by id.
-    expect(without.sort()).toEqual(['audit_log', 'event_log']);
+    expect(rows.map((r) => r.index)).toEqual([]);
   });
 
   it('every unique key of a tenant table includes tenant_id, but for the legacy list (which only shrinks)', async () => {
