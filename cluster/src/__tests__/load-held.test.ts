@@ -200,7 +200,7 @@ async function hold(body: unknown, good: (status: number, body: string) => boole
       peak: Math.round(Math.max(start, end, ...samples.map((s) => s.mb))),
       end: Math.round(end),
       // The curve, to tell a plateau (heap sized up under load) from a leak (growing with the requests served).
-      every5s: samples.filter((s, i) => i % 10 === 9).map((s) => Math.round(s.mb)),
+      every5s: samples.filter((_s, i) => i % 10 === 9).map((s) => Math.round(s.mb)),
     },
     heapAfterGc: { third: Math.round(third), end: Math.round(heapEnd) },
   };
