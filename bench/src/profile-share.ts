@@ -21,7 +21,9 @@ for (const name of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) => {
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   let busy = 0;
   const inside = new Map(patterns.map((p) => [p, 0]));
   for (const [id, us] of selfUs) {
