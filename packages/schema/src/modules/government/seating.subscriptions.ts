@@ -2,10 +2,8 @@
 // proposed) reaches the visit's watchers in order, resumable from the event log with a cursor (like task boards).
 import { GraphQLError } from 'graphql';
 import { builder } from '../../builder.ts';
-import type { Context } from '../../context.ts';
-import { hasRole } from '../../shared/access.ts';
 import type { DomainEvent } from '../core/events/event.service.ts';
-import { eventStream, isStreamEnd, type StreamEnd, StreamEndedError } from '../core/events/event-stream.ts';
+import { eventStream, whileHolding, streamedEvent } from '../core/events/event-stream.ts';
 import { VisitRef } from '../shared/visits/visit.ts';
 import { PROTOCOL_TOPIC } from './seating.service.ts';
 
@@ -29,8 +27,6 @@ const ProtocolEventRef = builder.objectRef<DomainEvent>('ProtocolEvent').impleme
   }),
 });
 
-const stillMember = (ctx: Context) => () => ctx.withScope(async (_db, access) => hasRole(access, 'VIEWER')).catch(() => false);
-
 builder.subscriptionFields((t) => ({
   protocolChanged: t.field({
     type: ProtocolEventRef,
@@ -44,13 +40,9 @@ builder.subscriptionFields((t) => ({
       yield* eventStream(ctx, {
         after: args.after ?? null,
         matches: (e) => e.topic === PROTOCOL_TOPIC && e.subjectId === visit.id,
-        stillAllowed: stillMember(ctx),
+        stillAllowed: whileHolding(ctx),
       });
     },
-    resolve: (item) => {
-      const event = item as DomainEvent | StreamEnd;
-      if (isStreamEnd(event)) throw new StreamEndedError(event);
-      return event;
-    },
+    resolve: streamedEvent,
   }),
 }));

@@ -1,10 +1,8 @@
 // The live complaint board: every change of the tenant's complaints (a new one, its handling, an
 // escalation), in order, resumable from a cursor (core/events/event-stream.ts).
 import { builder } from '../../builder.ts';
-import type { Context } from '../../context.ts';
-import { hasRole } from '../../shared/access.ts';
 import type { DomainEvent } from '../core/events/event.service.ts';
-import { eventStream, isStreamEnd, StreamEndedError, type StreamEnd } from '../core/events/event-stream.ts';
+import { eventStream, whileHolding, streamedEvent } from '../core/events/event-stream.ts';
 import { USER_REFERENCE, userById } from '../core/identity/user.ts';
 import './complaint.ts';
 import { COMPLAINT_CHANGE_KINDS, COMPLAINT_TOPIC } from './complaint.service.ts';
@@ -35,8 +33,6 @@ const ComplaintEventRef = builder.objectRef<DomainEvent>('ComplaintEvent').imple
   }),
 });
 
-const stillStaff = (ctx: Context) => () => ctx.withScope(async (_db, access) => hasRole(access, 'STAFF')).catch(() => false);
-
 builder.subscriptionFields((t) => ({
   complaintChanged: t.field({
     type: ComplaintEventRef,
@@ -46,11 +42,7 @@ builder.subscriptionFields((t) => ({
       "Every change of the hospital's complaints (new ones, handling, escalations), in order. Pass the last cursor you saw as `after` to miss nothing.",
     args: { after: t.arg.string({ required: false }) },
     subscribe: (_root, args, ctx) =>
-      eventStream(ctx, { after: args.after ?? null, matches: (e) => e.topic === COMPLAINT_TOPIC, stillAllowed: stillStaff(ctx) }),
-    resolve: (item) => {
-      const event = item as DomainEvent | StreamEnd;
-      if (isStreamEnd(event)) throw new StreamEndedError(event);
-      return event;
-    },
+      eventStream(ctx, { after: args.after ?? null, matches: (e) => e.topic === COMPLAINT_TOPIC, stillAllowed: whileHolding(ctx, 'STAFF') }),
+    resolve: streamedEvent,
   }),
 }));

@@ -1,10 +1,8 @@
 // The hospital's live routine board: rounds made and missed, peak hours short of windows, department standard
 // assessments scheduled — in order, from the tenant's event log, with a cursor to resume from.
 import { builder } from '../../builder.ts';
-import type { Context } from '../../context.ts';
-import { hasRole } from '../../shared/access.ts';
 import type { DomainEvent } from '../core/events/event.service.ts';
-import { eventStream, isStreamEnd, StreamEndedError, type StreamEnd } from '../core/events/event-stream.ts';
+import { eventStream, whileHolding, streamedEvent } from '../core/events/event-stream.ts';
 import { HOSPITAL } from './service-point.ts';
 import { ROUND_TOPIC } from './service-point-round.service.ts';
 import { PEAK_TOPIC } from './peak-window.service.ts';
@@ -38,8 +36,6 @@ const RoutineEventRef = builder.objectRef<DomainEvent>('HospitalRoutineEvent').i
   }),
 });
 
-const stillMember = (ctx: Context) => () => ctx.withScope(async (_db, access) => hasRole(access, 'VIEWER')).catch(() => false);
-
 builder.subscriptionFields((t) => ({
   hospitalRoutineChanged: t.field({
     type: RoutineEventRef,
@@ -48,11 +44,7 @@ builder.subscriptionFields((t) => ({
     description:
       "The hospital's daily routine as it happens: rounds made and missed, windows short at peak time, standard assessments scheduled. Pass the last cursor as `after` to miss nothing.",
     args: { after: t.arg.string({ required: false }) },
-    subscribe: (_root, args, ctx) => eventStream(ctx, { after: args.after ?? null, matches: (e) => TOPICS.has(e.topic), stillAllowed: stillMember(ctx) }),
-    resolve: (item) => {
-      const event = item as DomainEvent | StreamEnd;
-      if (isStreamEnd(event)) throw new StreamEndedError(event);
-      return event;
-    },
+    subscribe: (_root, args, ctx) => eventStream(ctx, { after: args.after ?? null, matches: (e) => TOPICS.has(e.topic), stillAllowed: whileHolding(ctx) }),
+    resolve: streamedEvent,
   }),
 }));

@@ -4,10 +4,8 @@
 // corrective task done, a task of the visit blocked) arrive when they moved the gate.
 import { GraphQLError } from 'graphql';
 import { builder } from '../../builder.ts';
-import type { Context } from '../../context.ts';
-import { hasRole } from '../../shared/access.ts';
 import type { DomainEvent } from '../core/events/event.service.ts';
-import { eventStream, isStreamEnd, StreamEndedError, type StreamEnd } from '../core/events/event-stream.ts';
+import { eventStream, isStreamEnd, StreamEndedError, type StreamEnd, whileHolding } from '../core/events/event-stream.ts';
 import { TASK_TOPIC } from '../shared/tasks/task.service.ts';
 import { HOTEL } from './hotel-area.ts';
 import type { Gate } from './hotel-event.gate.ts';
@@ -38,7 +36,6 @@ const ReadinessEventRef = builder.objectRef<ReadinessEvent>('HotelReadinessEvent
   }),
 });
 
-const stillMember = (ctx: Context) => () => ctx.withScope(async (_db, access) => hasRole(access, 'VIEWER')).catch(() => false);
 const signature = (gate: Gate) => JSON.stringify(gate);
 
 builder.subscriptionFields((t) => ({
@@ -61,7 +58,7 @@ builder.subscriptionFields((t) => ({
           (e.topic === HOTEL_TOPIC && e.type === 'READINESS_CHANGED' && (e.subjectId === event.id || e.subjectId === null)) ||
           // A task of the served visit, or a tenant-wide one (corrective tasks of inspections).
           (e.topic === TASK_TOPIC && (e.subjectId === null || e.subjectId === event.visitId)),
-        stillAllowed: stillMember(ctx),
+        stillAllowed: whileHolding(ctx),
       });
       for await (const item of stream) {
         if (isStreamEnd(item)) {

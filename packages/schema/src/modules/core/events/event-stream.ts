@@ -7,8 +7,9 @@
 //   4. a consumer that stops reading is cut off once its queue is full (SLOW_CONSUMER), and resumes
 //      from its cursor.
 import { GraphQLError } from 'graphql';
-import { isPoolExhausted } from '@jiedai/db';
+import { isPoolExhausted, type Role } from '@jiedai/db';
 import type { Context } from '../../../context.ts';
+import { hasRole } from '../../../shared/access.ts';
 import { ACCESS_TOPIC, eventsAfter, type DomainEvent } from './event.service.ts';
 
 /** The last item of a stream cut off for falling behind: the subscriber resumes after `cursor`. */
@@ -46,6 +47,18 @@ export class StreamEndedError extends GraphQLError {
       { extensions: { code: end.end === 'SLOW_CONSUMER' ? 'SLOW_CONSUMER' : 'STREAM_INTERRUPTED', cursor: end.cursor } },
     );
   }
+}
+
+/** A stream's `stillAllowed`: the viewer still holds `role` in the tenant (checked again after an access change). */
+export const whileHolding =
+  (ctx: Context, role: Role = 'VIEWER') =>
+  (): Promise<boolean> =>
+    ctx.withScope(async (_db, access) => hasRole(access, role)).catch(() => false);
+
+/** A stream field's `resolve`: the event, or the error that ends a stream cut off (it carries the cursor to resume after). */
+export function streamedEvent(item: unknown): DomainEvent {
+  if (isStreamEnd(item)) throw new StreamEndedError(item);
+  return item as DomainEvent;
 }
 
 export function parseCursor(after: string | null | undefined): bigint | null {

@@ -3,10 +3,8 @@
 import { GraphQLError } from 'graphql';
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
 import type { Task } from '@jiedai/db';
-import { hasRole } from '../../../shared/access.ts';
-import type { Context } from '../../../context.ts';
 import type { DomainEvent } from '../../core/events/event.service.ts';
-import { eventStream, isStreamEnd, StreamEndedError, type StreamEnd } from '../../core/events/event-stream.ts';
+import { eventStream, whileHolding, streamedEvent } from '../../core/events/event-stream.ts';
 import { VisitRef } from '../visits/visit.ts';
 import { USER_REFERENCE, userById } from '../../core/identity/user.ts';
 import { TaskRef } from './task.ts';
@@ -67,14 +65,6 @@ const TaskEventRef = builder.objectRef<DomainEvent>('TaskEvent').implement({
   }),
 });
 
-const stillMember = (ctx: Context) => () => ctx.withScope(async (_db, access) => hasRole(access, 'VIEWER')).catch(() => false);
-
-/** The end of a stream cut off (slow consumer, database unavailable) arrives as an error carrying the cursor. */
-function eventOrEnd(item: DomainEvent | StreamEnd): DomainEvent {
-  if (isStreamEnd(item)) throw new StreamEndedError(item);
-  return item;
-}
-
 builder.subscriptionFields((t) => ({
   taskChanged: t.field({
     type: TaskEventRef,
@@ -82,8 +72,8 @@ builder.subscriptionFields((t) => ({
     authScopes: { role: 'VIEWER' },
     description: "Every change of the tenant's tasks, in order. Pass the last cursor you saw as `after` to miss nothing.",
     args: { after: t.arg.string({ required: false }) },
-    subscribe: (_root, args, ctx) => eventStream(ctx, { after: args.after ?? null, matches: (e) => e.topic === TASK_TOPIC, stillAllowed: stillMember(ctx) }),
-    resolve: (item) => eventOrEnd(item as DomainEvent | StreamEnd),
+    subscribe: (_root, args, ctx) => eventStream(ctx, { after: args.after ?? null, matches: (e) => e.topic === TASK_TOPIC, stillAllowed: whileHolding(ctx) }),
+    resolve: streamedEvent,
   }),
   taskBoardChanged: t.field({
     type: TaskEventRef,
@@ -97,9 +87,9 @@ builder.subscriptionFields((t) => ({
       yield* eventStream(ctx, {
         after: args.after ?? null,
         matches: (e) => e.topic === TASK_TOPIC && e.subjectId === visit.id,
-        stillAllowed: stillMember(ctx),
+        stillAllowed: whileHolding(ctx),
       });
     },
-    resolve: (item) => eventOrEnd(item as DomainEvent | StreamEnd),
+    resolve: streamedEvent,
   }),
 }));

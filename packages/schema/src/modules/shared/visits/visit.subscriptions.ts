@@ -3,10 +3,8 @@
 // cursor (like task boards: core/events/event-stream.ts). The same events go to webhooks (core/webhooks).
 import { GraphQLError } from 'graphql';
 import { builder, TENANT_GRAPHS } from '../../../builder.ts';
-import type { Context } from '../../../context.ts';
-import { hasRole } from '../../../shared/access.ts';
 import type { DomainEvent } from '../../core/events/event.service.ts';
-import { eventStream, isStreamEnd, type StreamEnd, StreamEndedError } from '../../core/events/event-stream.ts';
+import { eventStream, whileHolding, streamedEvent } from '../../core/events/event-stream.ts';
 import { USER_REFERENCE, userById } from '../../core/identity/user.ts';
 import { VisitRef } from './visit.ts';
 import { VISIT_TOPIC } from './visit.service.ts';
@@ -34,8 +32,6 @@ const VisitEventRef = builder.objectRef<DomainEvent>('VisitEvent').implement({
   }),
 });
 
-const stillMember = (ctx: Context) => () => ctx.withScope(async (_db, access) => hasRole(access, 'VIEWER')).catch(() => false);
-
 builder.subscriptionFields((t) => ({
   visitChanged: t.field({
     type: VisitEventRef,
@@ -50,13 +46,9 @@ builder.subscriptionFields((t) => ({
       yield* eventStream(ctx, {
         after: args.after ?? null,
         matches: (e) => e.topic === VISIT_TOPIC && e.subjectId === visit.id,
-        stillAllowed: stillMember(ctx),
+        stillAllowed: whileHolding(ctx),
       });
     },
-    resolve: (item) => {
-      const event = item as DomainEvent | StreamEnd;
-      if (isStreamEnd(event)) throw new StreamEndedError(event);
-      return event;
-    },
+    resolve: streamedEvent,
   }),
 }));
