@@ -14,6 +14,7 @@ import { registerVisitHooks, type PlanOnce } from '../visits/visit.hooks.ts';
 import { ITINERARY_KINDS, MEAL_KINDS, VISIT_PURPOSES } from '../visits/visit.plan.ts';
 import { addMinutes, dueAt, milestones, TASK_ANCHORS, type TaskAnchor } from './task.due.ts';
 import { TaskError } from './task.errors.ts';
+import { labelled } from '../../../shared/template-texts.ts';
 
 export const TASK_TOPIC = 'task';
 export const TASK_PHASES = ['PREPARATION', 'RECEPTION', 'FOLLOW_UP'] as const;
@@ -167,7 +168,7 @@ export async function instantiateChecklist(deps: ServiceDeps, input: { visitId: 
             templateItemId: item.id,
             phase: item.phase,
             position: item.position,
-            title: moment.label ? `${item.title}（${moment.label}）` : item.title,
+            title: moment.label ? labelled(item.title, moment.label) : item.title,
             description: item.description,
             assigneeRole: item.defaultRole,
             anchor: item.anchor,
