@@ -2,7 +2,9 @@
 // processes' noise: the real gateway (buildApp) on the benchmark database (`pnpm bench` seeds it; run that
 // first), requests through its node:http server from a keep-alive client in this process, sequentially
 // after a warm-up; CPU = process.cpuUsage() over the measured requests minus what the client alone costs
-// (measured the same way against a bare node:http server answering a fixed body). Prints one JSON line
+// (measured the same way against a bare node:http server answering a fixed body), for by-id, board and create
+// (a new task on one of 200 visits, as `pnpm bench` creates them). Runs with NODE_ENV=production, as the gateway
+// does in production (graphql-js skips its development checks). Prints one JSON line
 // and the SQL of one request of each kind (with --sql).
 //   env: BENCH_DB (default jiedai_bench), BENCH_CPU_REQUESTS (default 3000), BENCH_CPU_ROUNDS (default 3)
 import http from 'node:http';
@@ -11,7 +13,7 @@ import pg from 'pg';
 import { openDatabase } from '@jiedai/db';
 import { buildApp, loadConfig } from '@jiedai/gateway';
 import { JWT, databaseUrl } from './config.ts';
-import { BOARD, BY_ID } from './operations.ts';
+import { BOARD, BY_ID, CREATE, CREATE_TITLE } from './operations.ts';
 import { globalId, signToken } from './seed.ts';
 import { median, round } from './load.ts';
 
@@ -82,10 +84,14 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 
+/** The variables of request i of a scenario: a visit's id (reads), or a new task on a visit (create). */
+const variablesOf = (query: string, i: number) =>
+  query === CREATE ? { input: { visitId: visits[i % visits.length], phase: 'PREPARATION', title: CREATE_TITLE } } : { id: visits[i % visits.length] };
+
 async function run(toPort: number, query: string, n: number, check: boolean): Promise<number> {
   const started = cpuMs();
   for (let i = 0; i < n; i++) {
-    const body = JSON.stringify({ query, variables: { id: visits[i % visits.length] } });
+    const body = JSON.stringify({ query, variables: variablesOf(query, i) });
     const text = await post(toPort, body);
     if (check && (!text.startsWith('{"data":') || text.includes('"errors"'))) throw new Error(`bad response: ${text.slice(0, 300)}`);
   }
@@ -96,6 +102,7 @@ const result: Record<string, unknown> = { requests, rounds };
 for (const [name, query] of [
   ['by-id', BY_ID],
   ['board', BOARD],
+  ['create', CREATE],
 ] as const) {
   await run(port, query, Math.min(requests, 2000), true); // warm-up: V8 optimises the path
   const perRequest: number[] = [];
@@ -107,7 +114,7 @@ for (const [name, query] of [
   result[name] = { cpu_ms_per_request: round(median(perRequest), 3), rounds: perRequest.map((x) => round(x, 3)) };
   if (showSql) {
     sql.length = 0;
-    await post(port, JSON.stringify({ query, variables: { id: visits[0] } }));
+    await post(port, JSON.stringify({ query, variables: variablesOf(query, 0) }));
     result[`${name}_sql`] = [...sql];
   }
 }
