@@ -79,6 +79,8 @@ export interface Primary {
   done: Promise<number>;
   /** The live workers by slot. */
   workers(): ReadonlyMap<number, Worker>;
+  /** The port the workers listen on (PORT=0: the one chosen), once one listens. */
+  port(): number | undefined;
   /** The metrics of every listening worker, summed (AggregatorRegistry.aggregate). */
   metrics(): Promise<Registry>;
   /** Forwards the signal to every worker and waits for them; resolves with the exit code (as `done`). */
@@ -112,8 +114,9 @@ export function startPrimary(options: PrimaryOptions): Primary {
     bySlot.set(slot, worker);
     log.info({ slot, workerPid: pid }, 'gateway process started');
     let stable: NodeJS.Timeout | undefined;
-    worker.once('listening', () => {
+    worker.once('listening', (address) => {
       listening.add(worker);
+      port ??= address.port;
       startFailures.set(slot, 0);
       log.info({ slot, workerPid: pid }, 'gateway process listening');
       stable = setTimeout(() => deaths.set(slot, 0), policy.stableAfterMs);
@@ -149,6 +152,7 @@ export function startPrimary(options: PrimaryOptions): Primary {
     });
   };
 
+  let port: number | undefined;
   let nextRequest = 0;
   const metrics = async (): Promise<Registry> => {
     const workers = [...listening].filter((w) => w.isConnected());
@@ -203,7 +207,11 @@ export function startPrimary(options: PrimaryOptions): Primary {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
       const live = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && !w.isDead());
-      const exits = live.map((worker) => new Promise<boolean>((resolve) => worker.once('exit', (code) => resolve(code === 0))));
+      // Clean: exited with 0 after draining; or, not listening yet (nothing to drain), ended by this very signal.
+      const exits = live.map((worker) => {
+        const started = listening.has(worker);
+        return new Promise<boolean>((resolve) => worker.once('exit', (code, by) => resolve(code === 0 || (!started && by === signal))));
+      });
       for (const worker of live) worker.process.kill(signal);
       const kill = setTimeout(() => {
         for (const worker of live) if (!worker.isDead()) worker.process.kill('SIGKILL');
@@ -221,5 +229,5 @@ export function startPrimary(options: PrimaryOptions): Primary {
     waitingFirst.add(slot);
     fork(slot);
   }
-  return { ready, done, workers: () => bySlot, metrics, stop, metricsServer };
+  return { ready, done, workers: () => bySlot, port: () => port, metrics, stop, metricsServer };
 }

@@ -89,7 +89,10 @@ async function runPrimary(config: GatewayConfig): Promise<void> {
     });
   }
   primary.ready.then(
-    () => log.info({ port: config.port, processes: config.processes.count }, `Jiedai gateway ready at http://localhost:${config.port}/graphql`),
+    () => {
+      const port = primary.port() ?? config.port;
+      log.info({ port, processes: config.processes.count }, `Jiedai gateway ready at http://localhost:${port}/graphql`);
+    },
     () => undefined,
   );
   const code = await primary.done;

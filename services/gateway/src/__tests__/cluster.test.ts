@@ -115,6 +115,7 @@ describe('the primary of several processes', { timeout: 120_000 }, () => {
       restart: { firstDelayMs: 200 },
     });
     await primary.ready;
+    expect(primary.port()).toBe(port);
     const pids = new Map<number, number>();
     let sent = 0;
     for (let i = 0; i < 200 && pids.size < 2; i++) {
