@@ -17,35 +17,47 @@ let database: Awaited<ReturnType<typeof createScratchDatabase>>;
 let gateway: GatewayProcess;
 let metricsPort: number;
 let redisPrefix: string;
+const METRICS_TOKEN = 'metrics-token-of-this-test-0123';
 let tenant: TestTenant;
 const clients: Client[] = [];
 
 /** The workers the primary reports listening, by slot (their latest pid). */
 const listening = () => new Map(gateway.logged('gateway process listening').map((l) => [l.slot as number, l.workerPid as number]));
 
-/** A GraphQL POST on a connection of its own (the primary hands out connections): the answer and which process served it. */
-function post(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ slot: number; body: any }> {
-  const payload = JSON.stringify({ query, variables });
+/** A request on a connection of its own (the primary hands out connections): the answer and which process served it. */
+function send(method: 'GET' | 'POST', path: string, payload: string | undefined, token?: string): Promise<{ slot: number; status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: '127.0.0.1',
         port: gateway.port,
-        path: '/graphql',
-        method: 'POST',
+        path,
+        method,
         agent: false,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
       },
       (res) => {
         let text = '';
         res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ slot: Number(res.headers['x-jiedai-process']), body: JSON.parse(text) }));
+        res.on('end', () => resolve({ slot: Number(res.headers['x-jiedai-process']), status: res.statusCode!, text }));
       },
     );
     req.on('error', reject);
     req.end(payload);
   });
 }
+
+async function post(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ slot: number; body: any }> {
+  const { slot, text } = await send('POST', '/graphql', JSON.stringify({ query, variables }), token);
+  return { slot, body: JSON.parse(text) };
+}
+
+/** Each process's request count in an exposition (jiedai_gateway_process_requests_total). */
+const perProcess = (text: string) =>
+  Object.fromEntries([...text.matchAll(/^jiedai_gateway_process_requests_total\{process="(\d+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]));
 
 const alive = (pid: number) => {
   try {
@@ -67,6 +79,7 @@ beforeAll(async () => {
     REDIS_URL: 'redis://127.0.0.1:6379',
     REDIS_PREFIX: redisPrefix,
     METRICS_PORT: String(metricsPort),
+    METRICS_TOKEN: METRICS_TOKEN,
     LOG_LEVEL: 'info',
   });
   // /readyz answered once one worker listened: wait for the primary's word that both do.
@@ -127,23 +140,29 @@ describe('pnpm start with GATEWAY_PROCESSES=2', { timeout: 180_000 }, () => {
     expect(feed.ended).toBeNull();
   });
 
-  it('serves the sum of both workers’ metrics on METRICS_PORT, each worker’s requests apart', async () => {
+  it('serves the sum of both workers’ metrics on METRICS_PORT, and on the main port through either worker', async () => {
     // The primary asks the workers at each scrape: a request counted a moment ago is in.
     const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
-    const perProcess = Object.fromEntries(
-      [...text.matchAll(/^jiedai_gateway_process_requests_total\{process="(\d+)"\} (\d+)$/gm)].map((m) => [m[1]!, Number(m[2])]),
-    );
-    expect(Object.keys(perProcess).sort()).toEqual(['1', '2']);
-    expect(perProcess['1']).toBeGreaterThan(0);
-    expect(perProcess['2']).toBeGreaterThan(0);
+    const counts = perProcess(text);
+    expect(Object.keys(counts).sort()).toEqual(['1', '2']);
+    expect(counts['1']).toBeGreaterThan(0);
+    expect(counts['2']).toBeGreaterThan(0);
     // The anonymous createTask mutations of both processes, summed into one series.
     const mutations = Number(/^jiedai_graphql_operations_total\{operation="\(anonymous\)",type="mutation",outcome="ok"\} (\d+)$/m.exec(text)?.[1]);
     expect(mutations).toBeGreaterThanOrEqual(4);
-    // The main port answers no /metrics (no METRICS_TOKEN), and no worker serves it on METRICS_PORT alone:
-    // a worker's registry holds only its own slot, this one both.
-    expect((await gateway.fetch('/metrics')).status).toBe(404);
+    // (No worker serves METRICS_PORT alone: a worker's registry holds only its own slot, this one both.)
+    // On the main port with METRICS_TOKEN, whichever worker answers serves the same sum, not its own counters.
+    expect((await send('GET', '/metrics', undefined)).status).toBe(401);
+    const answeredBy = new Set<number>();
+    for (let i = 0; i < 100 && answeredBy.size < 2; i++) {
+      const scrape = await send('GET', '/metrics', undefined, METRICS_TOKEN);
+      expect(scrape.status).toBe(200);
+      expect(Object.keys(perProcess(scrape.text)).sort()).toEqual(['1', '2']);
+      answeredBy.add(scrape.slot);
+    }
+    expect([...answeredBy].sort()).toEqual([1, 2]);
   });
 
   it('replaces a killed worker, then stops every process on SIGTERM with exit code 0', async () => {

@@ -10,7 +10,7 @@ import type { GatewayConfig } from './config.ts';
 import { createAuthenticator } from './auth.ts';
 import { createServices } from './services.ts';
 import { openGatewayDatabase } from './database-setup.ts';
-import { answerMetricsRequests, clusterWorker } from './cluster.ts';
+import { answerMetricsRequests, clusterMetrics, clusterWorker } from './cluster.ts';
 import { createGatewayYoga, type GatewayYoga } from './yoga.ts';
 import { attachWebSocket } from './websocket.ts';
 import { startJobRunner, type JobRunner, type JobRunnerOptions } from './jobs.ts';
@@ -88,6 +88,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   const worker = clusterWorker();
   const metrics = createMetrics({ poolStats: db.poolStats, sockets: () => sockets(), webhookQueue: webhookQueueOf(db), process: worker?.slot });
   const stopAnsweringMetrics = worker && answerMetricsRequests(metrics.registry);
+  if (worker) metrics.exposition = () => clusterMetrics();
   const processHeader = worker && String(worker.slot);
   services.events = countingEventBus(services.events, metrics);
   // One feed per tenant and process for every subscription (event-feed.ts), its reads and every other

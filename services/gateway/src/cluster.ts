@@ -9,7 +9,8 @@
 // The primary: replaces a worker that dies (logged, with a growing delay); stops with exit code 1 when one
 // keeps dying before it listens, instead of looping; on SIGTERM/SIGINT forwards the signal, waits for the
 // workers to drain (app.close()) and exits 0 when all exited cleanly. With METRICS_PORT it serves the sum
-// of the workers' metrics (prom-client's AggregatorRegistry), the workers serve none on that port.
+// of the workers' metrics (prom-client's AggregatorRegistry), the workers serve none on that port; a
+// worker's /metrics on the main port (METRICS_TOKEN) asks the primary for the same sum.
 import cluster, { type Worker } from 'node:cluster';
 import { createServer, type Server } from 'node:http';
 import type { Logger } from 'pino';
@@ -19,6 +20,9 @@ import { AggregatorRegistry, type Registry } from 'prom-client';
 const SLOT_ENV = 'JIEDAI_GATEWAY_PROCESS';
 const METRICS_REQUEST = 'jiedai:metrics-request';
 const METRICS_RESPONSE = 'jiedai:metrics-response';
+/** A worker asks the primary for the sum (its /metrics on the main port, METRICS_TOKEN). */
+const AGGREGATE_REQUEST = 'jiedai:metrics-aggregate-request';
+const AGGREGATE_RESPONSE = 'jiedai:metrics-aggregate-response';
 
 /** In a cluster worker: its slot and pid; undefined in a single process (and in the primary). */
 export function clusterWorker(): { slot: number; pid: number } | undefined {
@@ -43,6 +47,28 @@ export function answerMetricsRequests(registry: Registry): () => void {
   };
   process.on('message', on);
   return () => process.off('message', on);
+}
+
+let nextAggregate = 0;
+
+/** In a worker: the metrics of every process of the cluster, summed by the primary (what METRICS_PORT serves). */
+export function clusterMetrics(timeoutMs = 10_000): Promise<{ text: string; contentType: string }> {
+  const id = nextAggregate++;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error('the primary sent no metrics')), timeoutMs);
+    const finish = (error: Error | null, value?: { text: string; contentType: string }) => {
+      clearTimeout(timer);
+      process.off('message', on);
+      if (error) reject(error);
+      else resolve(value!);
+    };
+    const on = (message: { type?: string; id?: number; text?: string; contentType?: string; error?: string } | null) => {
+      if (message?.type !== AGGREGATE_RESPONSE || message.id !== id) return;
+      finish(message.error ? new Error(message.error) : null, { text: message.text ?? '', contentType: message.contentType ?? '' });
+    };
+    process.on('message', on);
+    process.send?.({ type: AGGREGATE_REQUEST, id });
+  });
 }
 
 export interface RestartPolicy {
@@ -111,6 +137,15 @@ export function startPrimary(options: PrimaryOptions): Primary {
   const fork = (slot: number) => {
     const worker = cluster.fork({ ...options.env, [SLOT_ENV]: String(slot) });
     const pid = worker.process.pid;
+    worker.on('message', (message: { type?: string; id?: number } | null) => {
+      if (message?.type !== AGGREGATE_REQUEST) return;
+      metrics()
+        .then(async (registry) => ({ text: await registry.metrics(), contentType: registry.contentType }))
+        .then(
+          (result) => worker.isConnected() && worker.send({ type: AGGREGATE_RESPONSE, id: message.id, ...result }),
+          (error: unknown) => worker.isConnected() && worker.send({ type: AGGREGATE_RESPONSE, id: message.id, error: String(error) }),
+        );
+    });
     bySlot.set(slot, worker);
     log.info({ slot, workerPid: pid }, 'gateway process started');
     let stable: NodeJS.Timeout | undefined;

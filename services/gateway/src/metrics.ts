@@ -23,6 +23,11 @@ export interface GatewayMetrics {
   duration: Histogram<'operation' | 'type'>;
   subscriptions: Gauge;
   eventsPublished: Counter<'type'>;
+  /**
+   * What GET /metrics on the main port serves: this registry, or, in a worker of several processes (app.ts), the
+   * sum over all of them that the primary makes (a scrape landing on either worker must see the same counters).
+   */
+  exposition: () => Promise<{ text: string; contentType: string }>;
   /** Requests served by this process, one of several (GATEWAY_PROCESSES > 1): labelled with its slot. */
   processRequests: Counter.Internal | undefined;
   /** Counts a webhook attempt (the job runner's `webhookAttempted`). */
@@ -157,6 +162,7 @@ export function createMetrics(sources: MetricsSources): GatewayMetrics {
   }
   return {
     registry,
+    exposition: async () => ({ text: await registry.metrics(), contentType: registry.contentType }),
     operations,
     duration,
     subscriptions,
@@ -236,7 +242,12 @@ export const webhookQueueOf = (db: Database) => async () =>
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 async function exposition(metrics: GatewayMetrics): Promise<Response> {
-  return new Response(await metrics.registry.metrics(), { status: 200, headers: { 'content-type': metrics.registry.contentType } });
+  try {
+    const { text, contentType } = await metrics.exposition();
+    return new Response(text, { status: 200, headers: { 'content-type': contentType } });
+  } catch {
+    return new Response('Metrics unavailable\n', { status: 503, headers: { 'content-type': 'text/plain' } });
+  }
 }
 
 /**

@@ -134,6 +134,17 @@ describe('the primary of several processes', { timeout: 120_000 }, () => {
     const byProcess = [...text.matchAll(/fixture_process_requests_total\{process="(\d)"\} (\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
     expect(byProcess.map(([slot]) => slot).sort()).toEqual([1, 2]);
     expect(byProcess.reduce((sum, [, n]) => sum + n!, 0)).toBe(sent);
+    // A worker asks the primary for the same sum (GET /metrics on the gateway's main port).
+    const fromWorker = await new Promise<string>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/sum', agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve(body));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(fromWorker).toContain(`fixture_requests_total ${sent}`);
 
     // Killed: logged, replaced in the same slot by a new process, which serves.
     const killed = pids.get(1)!;
