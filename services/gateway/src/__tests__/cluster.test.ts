@@ -12,7 +12,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '@jiedai/testing';
 import { startPrimary, type Primary } from '../cluster.ts';
-import { ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, loadConfig, setCoresForTests } from '../config.ts';
 
 const PG = 'postgres://app@db.internal:5432/jiedai';
 const REDIS = 'redis://redis.internal:6379';
@@ -43,6 +43,20 @@ describe('GATEWAY_PROCESSES', () => {
     expect(loadConfig({ GATEWAY_PROCESSES: '1' }).processes.count).toBe(1);
     for (const bad of ['0', '-1', '1.5', 'many', '257']) {
       expect(() => loadConfig({ GATEWAY_PROCESSES: bad, DATABASE_URL: PG, REDIS_URL: REDIS }), bad).toThrow(ConfigError);
+    }
+  });
+
+  it('counts the cores this process may use (auto on one core is one process, which needs neither)', () => {
+    try {
+      setCoresForTests(() => 4);
+      expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: SECRET, DATABASE_URL: PG, REDIS_URL: REDIS }).processes).toEqual({
+        count: 4,
+        reason: expect.stringContaining('one per core (4)'),
+      });
+      setCoresForTests(() => 1);
+      expect(loadConfig({ GATEWAY_PROCESSES: 'auto' }).processes.count).toBe(1);
+    } finally {
+      setCoresForTests(availableParallelism);
     }
   });
 
