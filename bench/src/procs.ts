@@ -68,8 +68,10 @@ export async function waitForHttp(url: string, child: Child, timeoutMs = 180_000
 // ── gateways ────────────────────────────────────────────────────────────────────────────────────
 
 /** The gateway's environment (services/gateway/src/config.ts): production, quiet logs, Redis events. */
-export function gatewayEnv(dbUrl: string, port: number, redisPrefix: string): Record<string, string> {
+export function gatewayEnv(dbUrl: string, port: number, redisPrefix: string, processes = 1): Record<string, string> {
   return {
+    // 1: one process, as before the setting; more: a primary and that many workers (services/gateway/src/cluster.ts).
+    GATEWAY_PROCESSES: String(processes),
     DATABASE_URL: dbUrl,
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -95,10 +97,37 @@ export function startFlags(): string[] {
 }
 
 /** A gateway process (bench/src/gateway-main.ts: main.ts plus a statement counter), once /readyz answers. */
-export async function startGateway(name: string, dbUrl: string, port: number, redisPrefix: string, nodeFlags: string[] = []): Promise<Child> {
-  const child = startNode(name, 'bench/src/gateway-main.ts', gatewayEnv(dbUrl, port, redisPrefix), [...startFlags(), ...nodeFlags]);
+export async function startGateway(name: string, dbUrl: string, port: number, redisPrefix: string, nodeFlags: string[] = [], processes = 1): Promise<Child> {
+  const child = startNode(name, 'bench/src/gateway-main.ts', gatewayEnv(dbUrl, port, redisPrefix, processes), [...startFlags(), ...nodeFlags]);
+  // Several processes: /readyz answers once one worker listens; the primary says when every one does.
+  const allListening = new Promise<void>((resolve) => child.proc.on('message', (m: { type?: string }) => m?.type === 'ready' && resolve()));
   await waitForHttp(`http://127.0.0.1:${port}/readyz`, child);
+  if (processes > 1) {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${name}: not every worker listening after 180 s:\n${child.output.join('')}`)), 180_000);
+    });
+    await Promise.race([allListening, late]);
+    clearTimeout(timer);
+  }
   return child;
+}
+
+/** A process and all its descendants (a cluster's primary and its workers), read from /proc now. */
+export function processTree(root: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) for (const [pid, ppid] of parents) if (ppid === tree[i]) tree.push(pid);
+  return tree;
 }
 
 export interface GatewayStats {

@@ -1,6 +1,6 @@
-// `pnpm bench`: seeds a fresh benchmark database, starts two gateway processes (Redis between them) and
-// the pg baseline server, and measures, contenders interleaved (gateway, baseline, gateway, …; medians
-// of the rounds):
+// `pnpm bench`: seeds a fresh benchmark database, starts two gateway processes (Redis between them), a
+// gateway of two processes (GATEWAY_PROCESSES=2: a primary and two workers) and the pg baseline server, and
+// measures, contenders interleaved (gateway, baseline, gateway ×2, then the other way round; medians of the rounds):
 //   by-id   node(id:) of one visit              gateway vs baseline
 //   board   visit → 20 tasks → assignees        gateway vs baseline, + statements per request
 //   create  createTask (event row, publish)     gateway vs baseline
@@ -10,7 +10,8 @@
 // Flags: --quick (short rounds, for a smoke run), --rounds N, --seconds S, --connections C,
 //        --rate R (fan-out changes per second, default 5), --stress-rate R (one more run of the largest
 //        fan-out at R/s, default 20; 0 = none), --writer alternate|single, --fanout-seconds S, --subscribers 200,1000,
-//        --only by-id,board,create,fanout, --profile (CPU profiles of the gateway; see profile.ts),
+//        --only by-id,board,create,fanout, --processes 1,2 (the HTTP scenarios' gateway: one process, and a cluster of
+//        two, GATEWAY_PROCESSES; each against the same baseline rounds), --profile (CPU profiles of the gateway; see profile.ts),
 //        --out FILE (relative to bench/results/, or absolute; default latest.json for a full run, quick.json with --quick,
 //        partial.json when other flags change what is measured).
 import os from 'node:os';
@@ -21,7 +22,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { ADMIN_URL, POOL_SIZE, REDIS_URL, RESULTS_DIR, databaseUrl } from './config.ts';
 import { recreateDatabase, seed, globalId, SEED, type Fixture } from './seed.ts';
-import { type Child, gatewayStats, startGateway, startNode, statementsSent, waitForHttp } from './procs.ts';
+import { type Child, gatewayStats, processTree, startGateway, startNode, statementsSent, waitForHttp } from './procs.ts';
 import { measure, median, quantile, round, type Measurement, type Target } from './load.ts';
 import { BOARD, BY_ID, CREATE, CREATE_TITLE } from './operations.ts';
 import { runFanout, type FanoutResult } from './fanout.ts';
@@ -36,10 +37,14 @@ const option = (name: string, fallback: string) => {
   return argv[i]!.includes('=') ? argv[i]!.split('=')[1]! : (argv[i + 1] ?? fallback);
 };
 const quick = flag('quick');
+/** Gateway processes of the HTTP scenarios' contenders (1: a single process; more: GATEWAY_PROCESSES, a cluster). */
+const processCounts = [...new Set(option('processes', '1,2').split(',').map(Number))];
+if (processCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--processes: whole numbers ≥ 1, got ${option('processes', '')}`);
 const opts = {
   // Many short rounds, each contender's turn next to the other's (ABBA order), so that the machine's drift
   // and noise (±15 % on a shared machine) fall on both sides alike and average out in the per-round ratios.
-  rounds: Number(option('rounds', quick ? '3' : '10')),
+  // Ten rounds of two contenders, or eight of three (one gateway more per round): the run stays near 8 minutes.
+  rounds: Number(option('rounds', quick ? '3' : processCounts.length > 1 ? '8' : '10')),
   seconds: Number(option('seconds', quick ? '2' : '3')),
   /** Warm-up in chunks of `warmup` seconds until three chunks agree within 10 %, at most `warmupMax` s. */
   warmup: quick ? 2 : 3,
@@ -55,6 +60,7 @@ const opts = {
   stressSubscribers: Number(option('stress-subscribers', '0')),
   only: option('only', 'by-id,board,create,fanout').split(','),
   profile: flag('profile'),
+  processes: processCounts,
 };
 
 const TARGETS: Record<string, number> = { 'by-id': 0.5, board: 0.35, create: 0.5 };
@@ -254,10 +260,12 @@ try {
     `statements per request: by-id ${statements['by-id']!.count}, board ${statements.board!.count}, create ${statements.create!.count}; board with 2/20/200 tasks: ${JSON.stringify(statements.boardByTasks)}`,
   );
 
-  // BENCH_PORT moves the ports (several benchmarks on one machine): gateways BENCH_PORT and +1, baseline +2.
+  // BENCH_PORT moves the ports (several benchmarks on one machine): gateways BENCH_PORT and +1, baseline +2,
+  // clustered gateways (--processes above 1) +3 on.
   const GW_A = Number(process.env.BENCH_PORT ?? 4701);
   const GW_B = GW_A + 1;
   const BASE = GW_A + 2;
+  const clusterPort = (i: number) => GW_A + 3 + i;
   const tracesFile = path.join(RESULTS_DIR, 'gateway-traces.json');
   writeFileSync(
     tracesFile,
@@ -269,29 +277,39 @@ try {
       create: statements.create!.trace,
     }),
   );
-  log('starting two gateway processes and the baseline …');
-  const [gwA, gwB, baseline] = await Promise.all([
+  const http = opts.only.some((name) => name !== 'fanout');
+  const clustered = http ? opts.processes.filter((n) => n > 1) : [];
+  log(`starting two gateway processes${clustered.map((n) => `, a gateway of ${n} processes`).join('')} and the baseline …`);
+  const [gwA, gwB, baseline, ...gwClusters] = await Promise.all([
     startGateway('gateway-a', dbUrl, GW_A, redisPrefix),
     startGateway('gateway-b', dbUrl, GW_B, redisPrefix),
     startBaseline(dbUrl, BASE, tracesFile),
+    ...clustered.map((n, i) => startGateway(`gateway-${n}p`, dbUrl, clusterPort(i), redisPrefix, [], n)),
   ]);
-  children.push(gwA, gwB, baseline);
+  children.push(gwA, gwB, baseline, ...gwClusters);
+  // The HTTP scenarios' gateways: one process (gateway-a), and each cluster (its primary and workers: the CPU of all).
+  const contenders = opts.processes.map((n) =>
+    n === 1 ? { processes: 1, child: gwA, port: GW_A } : { processes: n, child: gwClusters[clustered.indexOf(n)]!, port: clusterPort(clustered.indexOf(n)) },
+  );
 
   const scenarios: Record<string, unknown>[] = [];
-  const cpuPids = { gateway: [gwA.pid], baseline: [baseline.pid] };
   const sampler = new pg.Client({ connectionString: dbUrl });
   await sampler.connect();
+  const baselinePids = { baseline: [baseline.pid] };
+  // Read at each measurement: a cluster's workers are its primary's children.
+  const cpuPidsOf = (child: Child) => ({ gateway: processTree(child.pid), ...baselinePids });
   for (const scenario of targets(fixture, GW_A, BASE)) {
-    const mopts = { connections: opts.connections, cpuPids, sampler };
+    const mopts = { connections: opts.connections, sampler };
+    const gatewayTargets = contenders.map((c) => ({ ...c, target: { ...scenario.gateway, url: scenario.gateway.url.replace(`:${GW_A}/`, `:${c.port}/`) } }));
     // Warm-up until steady: V8 needs ~10 s of load before the gateway reaches its steady throughput
     // (it starts at a third of it); the baseline is steady within a couple of seconds.
-    for (const [side, t] of [
-      ['gateway', scenario.gateway],
-      ['baseline', scenario.baseline],
-    ] as const) {
+    for (const [side, t, child] of [
+      ...gatewayTargets.map((g) => [g.processes === 1 ? 'gateway' : `gateway ×${g.processes}`, g.target, g.child] as const),
+      ['baseline', scenario.baseline, gwA] as const,
+    ]) {
       const history: number[] = [];
       for (let elapsed = 0; elapsed < opts.warmupMax; elapsed += opts.warmup) {
-        const w = await measure(t, { ...mopts, seconds: opts.warmup });
+        const w = await measure(t, { ...mopts, cpuPids: cpuPidsOf(child), seconds: opts.warmup });
         if (w.bad > 0) throw new Error(`${scenario.name}: bad responses during warm-up: ${w.firstBad}`);
         history.push(w.rps);
         const [a, b, c] = history.slice(-3);
@@ -299,31 +317,39 @@ try {
       }
       log(`${scenario.name}: ${side} warm-up ${history.length * opts.warmup} s: ${history.join(' → ')} rps`);
     }
-    const rounds: { gateway: Measurement; baseline: Measurement }[] = [];
+    /** Per round: each gateway contender's measurement (by process count) and the baseline's. */
+    const rounds: { gateways: Measurement[]; baseline: Measurement }[] = [];
     for (let r = 1; r <= opts.rounds; r++) {
-      const runGateway = () => measure(scenario.gateway, { ...mopts, seconds: opts.seconds, statements: () => statementsSent(gwA) });
-      const runBaseline = () => measure(scenario.baseline, { ...mopts, seconds: opts.seconds });
-      // A B, B A, A B, …: neither side always runs first (after the other one's load, or a drift).
-      let gateway: Measurement;
-      let base: Measurement;
-      if (r % 2 === 1) {
-        gateway = await runGateway();
-        base = await runBaseline();
-      } else {
-        base = await runBaseline();
-        gateway = await runGateway();
+      const runGateway = (i: number) => {
+        const g = gatewayTargets[i]!;
+        return measure(g.target, { ...mopts, cpuPids: cpuPidsOf(g.child), seconds: opts.seconds, statements: () => statementsSent(g.child) });
+      };
+      const runBaseline = () => measure(scenario.baseline, { ...mopts, cpuPids: cpuPidsOf(gwA), seconds: opts.seconds });
+      // Neither side always first: one gateway: A B, B A, …; two: A B C, C B A, … (the baseline between them,
+      // each gateway next to it, and first or last in turn), so drift and noise fall on every side alike.
+      const order: (number | 'baseline')[] = [0, 'baseline', ...gatewayTargets.slice(1).map((_, i) => i + 1)];
+      if (r % 2 === 0) order.reverse();
+      const gateways: Measurement[] = [];
+      let base!: Measurement;
+      for (const turn of order) {
+        if (turn === 'baseline') base = await runBaseline();
+        else gateways[turn] = await runGateway(turn);
       }
-      rounds.push({ gateway, baseline: base });
+      rounds.push({ gateways, baseline: base });
       log(
-        `${scenario.name} round ${r}/${opts.rounds}: gateway ${gateway.rps} rps (p99 ${gateway.p99_ms} ms, ${gateway.cpu_ms_per_req.gateway} ms CPU/req, bad ${gateway.bad}), ` +
-          `baseline ${base.rps} rps (p99 ${base.p99_ms} ms, ${base.cpu_ms_per_req.baseline} ms CPU/req, bad ${base.bad}), ratio ${round(gateway.rps / base.rps, 2)}`,
+        `${scenario.name} round ${r}/${opts.rounds}: ${gateways
+          .map(
+            (m, i) =>
+              `gateway${gatewayTargets[i]!.processes > 1 ? ` ×${gatewayTargets[i]!.processes}` : ''} ${m.rps} rps (p99 ${m.p99_ms} ms, ${m.cpu_ms_per_req.gateway} ms CPU/req, bad ${m.bad}, ratio ${round(m.rps / base.rps, 2)})`,
+          )
+          .join(', ')}, baseline ${base.rps} rps (p99 ${base.p99_ms} ms, ${base.cpu_ms_per_req.baseline} ms CPU/req, bad ${base.bad})`,
       );
     }
     // Decomposition contenders (by-id): fewer, shorter rounds, interleaved among themselves.
     const extra: Record<string, Measurement[]> = {};
     for (let r = 1; scenario.extra && r <= Math.min(3, opts.rounds); r++) {
       for (const { label, target } of scenario.extra) {
-        const m = await measure(target, { ...mopts, seconds: Math.min(5, opts.seconds) });
+        const m = await measure(target, { ...mopts, cpuPids: cpuPidsOf(gwA), seconds: Math.min(5, opts.seconds) });
         if (m.bad > 0) throw new Error(`${label}: bad responses: ${m.firstBad}`);
         (extra[label] ??= []).push(m);
       }
@@ -333,6 +359,20 @@ try {
           .join(', ')}`,
       );
     }
+    const name = scenario.name as keyof typeof BASELINE_STATEMENTS;
+    gatewayTargets.forEach((contender, i) => {
+      const pairs = rounds.map((x) => ({ gateway: x.gateways[i]!, baseline: x.baseline }));
+      scenarios.push(scenarioRecord(name, contender.processes, pairs, contender.processes === 1 || i === 0 ? extra : undefined, !!scenario.extra));
+    });
+  }
+
+  function scenarioRecord(
+    name: keyof typeof BASELINE_STATEMENTS,
+    processes: number,
+    rounds: { gateway: Measurement; baseline: Measurement }[],
+    extra: Record<string, Measurement[]> | undefined,
+    hasExtra: boolean,
+  ): Record<string, unknown> {
     const med = (pick: (m: { gateway: Measurement; baseline: Measurement }) => number) => round(median(rounds.map(pick)), 2);
     const cpuMed = (side: 'gateway' | 'baseline') => {
       const keys = Object.keys(rounds[0]![side].cpu_ms_per_req);
@@ -347,9 +387,11 @@ try {
     // The headline ratio: the median of each round's ratio (the two halves of a round ran back to back, under
     // the same machine conditions), with the spread of those ratios.
     const ratios = rounds.map((m) => m.gateway.rps / m.baseline.rps);
-    const name = scenario.name as keyof typeof BASELINE_STATEMENTS;
-    scenarios.push({
+    return {
       name,
+      // Gateway processes of this contender (1: one process; more: a cluster, GATEWAY_PROCESSES); the CPU figures are
+      // the sum over the cluster's processes (its primary included).
+      processes,
       gateway_rps: gatewayRps,
       baseline_rps: baselineRps,
       ratio: round(median(ratios), 2),
@@ -386,7 +428,7 @@ try {
       gateway_statements: statements[name]!.statements,
       cpu_ms_per_request: { gateway_run: cpuMed('gateway'), baseline_run: cpuMed('baseline') },
       cores_busy: { gateway_run: coresMed('gateway'), baseline_run: coresMed('baseline') },
-      ...(scenario.extra
+      ...(hasExtra && extra
         ? {
             decomposition: Object.fromEntries(
               Object.entries(extra).map(([k, ms]) => [
@@ -412,7 +454,7 @@ try {
         gateway_p99_ms: m.gateway.p99_ms,
         baseline_p99_ms: m.baseline.p99_ms,
       })),
-    });
+    };
   }
 
   const fanouts: (FanoutResult & { stress?: boolean })[] = [];
@@ -505,11 +547,11 @@ function printTable(rows: any[]) {
   const pad = (v: unknown, n: number) => String(v ?? '—').padStart(n);
   console.log('');
   console.log(
-    'scenario   gateway rps  baseline rps  ratio (IQR)        target  CPU ms/req gw / base  PG CPU ms/req gw / base  gw p50 ms  gw p99 ms  base p99 ms  statements gw/base  bad',
+    'scenario      gateway rps  baseline rps  ratio (IQR)        target  CPU ms/req gw / base  PG CPU ms/req gw / base  gw p50 ms  gw p99 ms  base p99 ms  statements gw/base  bad',
   );
   for (const r of rows.filter((x) => x.gateway_rps !== null)) {
     console.log(
-      `${String(r.name).padEnd(9)}${pad(r.gateway_rps, 13)}${pad(r.baseline_rps, 14)}${pad(`${r.ratio} (${r.ratio_quartiles.join('–')})`, 19)}${pad(`≥${r.target_ratio}`, 8)}` +
+      `${(r.processes > 1 ? `${r.name} ×${r.processes}` : String(r.name)).padEnd(12)}${pad(r.gateway_rps, 13)}${pad(r.baseline_rps, 14)}${pad(`${r.ratio} (${r.ratio_quartiles.join('–')})`, 19)}${pad(`≥${r.target_ratio}`, 8)}` +
         `${pad(`${r.gateway_cpu_ms_per_request} / ${r.baseline_cpu_ms_per_request}`, 22)}${pad(`${r.postgres_cpu_ms_per_request.gateway_run} / ${r.postgres_cpu_ms_per_request.baseline_run}`, 25)}` +
         `${pad(r.p50_ms, 11)}${pad(r.p99_ms, 11)}${pad(r.baseline_p99_ms, 13)}${pad(`${r.statements_per_request.gateway}/${r.statements_per_request.baseline}`, 20)}${pad(r.bad_responses, 5)}`,
     );

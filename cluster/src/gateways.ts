@@ -63,6 +63,8 @@ export function clusterEnv(env: Record<string, string>): Record<string, string> 
     SEED_DEMO: 'false',
     MIGRATE_ON_START: 'false',
     JOBS_ENABLED: 'false',
+    // One process per gateway (production would fork one per core here): the suite's topologies say how many.
+    GATEWAY_PROCESSES: '1',
     JWT_SECRET: TEST_JWT.secret,
     JWT_ISSUER: TEST_JWT.issuer,
     JWT_AUDIENCE: TEST_JWT.audience,

@@ -4,19 +4,13 @@
 // and the WebSocket attachment (websocket.ts); the HTTP server and the graceful shutdown are here.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { openDatabase, type Database } from '@jiedai/db';
-import {
-  bootstrapPlatformAdmin,
-  buildSchemas,
-  createPasswordHasher,
-  seedDemo,
-  WEBHOOK_DISPATCH_JOB,
-  webhookDispatchJobKey,
-  type AppServices,
-} from '@jiedai/schema';
+import type { Database } from '@jiedai/db';
+import { buildSchemas, createPasswordHasher, WEBHOOK_DISPATCH_JOB, webhookDispatchJobKey, type AppServices } from '@jiedai/schema';
 import type { GatewayConfig } from './config.ts';
 import { createAuthenticator } from './auth.ts';
 import { createServices } from './services.ts';
+import { openGatewayDatabase } from './database-setup.ts';
+import { answerMetricsRequests, clusterMetrics, clusterWorker } from './cluster.ts';
 import { createGatewayYoga, type GatewayYoga } from './yoga.ts';
 import { attachWebSocket } from './websocket.ts';
 import { startJobRunner, type JobRunner, type JobRunnerOptions } from './jobs.ts';
@@ -68,17 +62,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   // First, so that the database's statements are traced from the start.
   const tracing = startTracing(config.tracing, options.spanProcessor ? { spanProcessor: options.spanProcessor } : {});
   const passwords = options.services?.passwords ?? createPasswordHasher();
-  const db =
-    options.db ??
-    (await openDatabase({
-      ...config.database,
-      asOwner: config.seedDemo
-        ? async (owner) => {
-            if (await bootstrapPlatformAdmin(owner, await passwords.hash('jiedai-demo'))) log.info('created demo platform admin');
-          }
-        : undefined,
-    }));
-  if (!options.db && config.seedDemo) await seedDemo(db.prisma, passwords, (msg) => log.info(msg));
+  const db = options.db ?? (await openGatewayDatabase(config, log, passwords));
 
   const { services, guardRedis, close: closeServices } = await createServices(config, log, { ...options.services, passwords });
   // Webhooks: a commit with events queues its tenant's dispatch on the job runner (started below).
@@ -99,7 +83,13 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   // begins get the header too if theirs are not sent yet, so a client learns of it from any answer.
   let draining = false;
   let sockets = () => 0;
-  const metrics = createMetrics({ poolStats: db.poolStats, sockets: () => sockets(), webhookQueue: webhookQueueOf(db) });
+  // A worker of several gateway processes (cluster.ts): it says which in a response header and a metric,
+  // and answers the primary's requests for its metrics (the primary serves their sum on METRICS_PORT).
+  const worker = clusterWorker();
+  const metrics = createMetrics({ poolStats: db.poolStats, sockets: () => sockets(), webhookQueue: webhookQueueOf(db), process: worker?.slot });
+  const stopAnsweringMetrics = worker && answerMetricsRequests(metrics.registry);
+  if (worker) metrics.exposition = () => clusterMetrics();
+  const processHeader = worker && String(worker.slot);
   services.events = countingEventBus(services.events, metrics);
   // One feed per tenant and process for every subscription (event-feed.ts), its reads and every other
   // database work of subscriptions bounded below the pool (subscription-db.ts).
@@ -134,6 +124,10 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
   const inFlight = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     if (draining) res.setHeader('connection', 'close');
+    if (processHeader) {
+      res.setHeader('x-jiedai-process', processHeader);
+      metrics.processRequests?.inc();
+    }
     inFlight.add(res);
     res.once('close', () => {
       inFlight.delete(res);
@@ -209,6 +203,7 @@ export async function buildApp(config: GatewayConfig, options: BuildOptions = {}
         await services.eventFeeds.close();
         await closeServices();
         if (!options.db) await db.close();
+        stopAnsweringMetrics?.();
         await tracing?.shutdown().catch((error: unknown) => log.warn({ err: error }, 'tracing shutdown failed'));
       })()),
   };

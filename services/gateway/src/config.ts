@@ -1,6 +1,7 @@
 // Configuration comes from environment variables only, validated here at start (README lists them).
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import type { WebhookSettings } from '@jiedai/schema';
@@ -27,6 +28,8 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9_.-]{1,50}$/)
       .default('jiedai'),
+    // Gateway processes (node:cluster): a number, or `auto` (one per core). See resolveProcesses below.
+    GATEWAY_PROCESSES: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(256)]).optional(),
     DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     DB_POOL_WAIT_MS: z.coerce.number().int().min(10).max(60_000).default(5_000),
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
@@ -182,6 +185,11 @@ export interface GatewayConfig {
     migrate: boolean;
   };
   seedDemo: boolean;
+  /**
+   * Gateway processes (GATEWAY_PROCESSES; cluster.ts): with more than one, a primary process migrates and seeds,
+   * then forks that many workers sharing the port; `reason` says how the number was chosen (main.ts logs it).
+   */
+  processes: { count: number; reason: string };
   redisUrl?: string;
   /** Prefix of every Redis key and channel (several deployments may share one Redis). */
   redisPrefix: string;
@@ -260,6 +268,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const env = parsed.data;
+  const processes = resolveProcesses(env, cores());
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -275,6 +284,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
       poolWaitMs: env.DB_POOL_WAIT_MS,
       migrate: env.MIGRATE_ON_START,
     },
+    processes,
     seedDemo: env.SEED_DEMO ?? env.NODE_ENV !== 'production',
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
@@ -355,6 +365,37 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): GatewayConf
         : undefined,
     },
   };
+}
+
+/** Cores this process may use (os.availableParallelism); tests may replace it. */
+let cores = () => availableParallelism();
+export function setCoresForTests(fn: () => number): void {
+  cores = fn;
+}
+
+/**
+ * How many gateway processes: GATEWAY_PROCESSES when set (`auto`: one per core); unset, one per core in
+ * production on PostgreSQL with Redis, else one. More than one needs PostgreSQL (the embedded PGlite is
+ * one process's) and Redis: subscription events, the cost budgets and the sign-in, survey and public-link
+ * limits, and the invalidation of the CORS and persisted-operation caches all cross processes through it.
+ */
+function resolveProcesses(env: Env, available: number): { count: number; reason: string } {
+  const missing = !env.DATABASE_URL
+    ? 'the embedded database (no DATABASE_URL) belongs to one process'
+    : !env.REDIS_URL
+      ? 'without REDIS_URL, subscription events, cost budgets and rate limits would stay inside each process'
+      : undefined;
+  if (env.GATEWAY_PROCESSES === undefined) {
+    if (env.NODE_ENV !== 'production') return { count: 1, reason: 'GATEWAY_PROCESSES unset outside production' };
+    if (missing) return { count: 1, reason: `one process: ${missing} (GATEWAY_PROCESSES unset)` };
+    return { count: available, reason: `one per core (${available}): production with PostgreSQL and Redis` };
+  }
+  const count = env.GATEWAY_PROCESSES === 'auto' ? available : env.GATEWAY_PROCESSES;
+  if (count > 1 && missing)
+    throw new ConfigError(
+      `Invalid configuration:\n  GATEWAY_PROCESSES: ${count} processes refused: ${missing}. Set DATABASE_URL (PostgreSQL) and REDIS_URL, or GATEWAY_PROCESSES=1`,
+    );
+  return { count, reason: env.GATEWAY_PROCESSES === 'auto' ? `GATEWAY_PROCESSES=auto: one per core (${available})` : `GATEWAY_PROCESSES=${count}` };
 }
 
 /** Outside production, a random secret kept in the data directory, so tokens survive restarts. */

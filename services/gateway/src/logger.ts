@@ -5,11 +5,18 @@ import type { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { GatewayConfig } from './config.ts';
+import { clusterWorker } from './cluster.ts';
+
+function processBindings(): { process?: number; pid?: number } {
+  const worker = clusterWorker();
+  return worker ? { process: worker.slot, pid: worker.pid } : {};
+}
 
 export function createLogger(config: Pick<GatewayConfig, 'logLevel' | 'logPretty'>, destination?: Writable): Logger {
   const options = {
     level: config.logLevel,
-    base: { service: 'jiedai-gateway' },
+    // One of several gateway processes (cluster.ts): which one, on every line.
+    base: { service: 'jiedai-gateway', ...processBindings() },
     // Never log credentials or personal data that may sit in a request.
     redact: { paths: ['*.authorization', '*.password', '*.token', '*.email', 'req.headers.cookie'], censor: '[redacted]' },
   };
@@ -18,7 +25,7 @@ export function createLogger(config: Pick<GatewayConfig, 'logLevel' | 'logPretty
   const stream = pretty({
     colorize: !destination && process.stdout.isTTY === true,
     translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname,service',
+    ignore: 'hostname,service',
     singleLine: true,
     sync: true,
     ...(destination ? { destination } : {}),

@@ -23,6 +23,13 @@ export interface GatewayMetrics {
   duration: Histogram<'operation' | 'type'>;
   subscriptions: Gauge;
   eventsPublished: Counter<'type'>;
+  /**
+   * What GET /metrics on the main port serves: this registry, or, in a worker of several processes (app.ts), the
+   * sum over all of them that the primary makes (a scrape landing on either worker must see the same counters).
+   */
+  exposition: () => Promise<{ text: string; contentType: string }>;
+  /** Requests served by this process, one of several (GATEWAY_PROCESSES > 1): labelled with its slot. */
+  processRequests: Counter.Internal | undefined;
   /** Counts a webhook attempt (the job runner's `webhookAttempted`). */
   webhookAttempted(attempt: WebhookAttemptReport): void;
   /** A label value for a client's operation name (bounded). */
@@ -35,6 +42,8 @@ export interface MetricsSources {
   sockets?: () => number;
   /** Open webhook deliveries of every tenant (webhook_queue_depth(), 0025), read at each scrape. */
   webhookQueue?: (() => Promise<{ status: string; deliveries: number; oldestSeconds: number }[]>) | undefined;
+  /** This process's slot when it is one of several (cluster.ts). */
+  process?: number | undefined;
 }
 
 /** Why an attempt failed, as a bounded label: the receiver's status class, a time-out, or no connection. */
@@ -95,6 +104,17 @@ export function createMetrics(sources: MetricsSources): GatewayMetrics {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  // HTTP requests by gateway process (WebSocket messages not included): only with several processes, where
+  // the primary sums every other metric over them (AggregatorRegistry) and this one keeps them apart.
+  const processRequests =
+    sources.process === undefined
+      ? undefined
+      : new Counter({
+          name: 'jiedai_gateway_process_requests_total',
+          help: 'HTTP requests served, by gateway process (its slot, 1 to GATEWAY_PROCESSES)',
+          labelNames: ['process'] as const,
+          registers: [registry],
+        }).labels({ process: String(sources.process) });
   for (const outcome of ['delivered', 'retry', 'disabled', 'gone']) webhookDeliveries.inc({ outcome }, 0);
   if (sources.webhookQueue) {
     const read = sources.webhookQueue;
@@ -106,6 +126,8 @@ export function createMetrics(sources: MetricsSources): GatewayMetrics {
       help: 'Webhook deliveries waiting to be sent, by status (PENDING, RETRYING), over every tenant',
       labelNames: ['status'] as const,
       registers: [registry],
+      // Every process reads the same database-wide figure: several processes' metrics take it once, not summed.
+      aggregator: 'max',
       async collect() {
         lastRead = read().catch(() => []);
         for (const row of await lastRead) this.set({ status: row.status.toLowerCase() }, row.deliveries);
@@ -115,6 +137,7 @@ export function createMetrics(sources: MetricsSources): GatewayMetrics {
       name: 'jiedai_webhook_queue_oldest_seconds',
       help: 'Age of the oldest webhook delivery waiting to be sent (0: none waiting)',
       registers: [registry],
+      aggregator: 'max',
       async collect() {
         const all = await (lastRead ?? read().catch(() => []));
         lastRead = undefined;
@@ -139,10 +162,12 @@ export function createMetrics(sources: MetricsSources): GatewayMetrics {
   }
   return {
     registry,
+    exposition: async () => ({ text: await registry.metrics(), contentType: registry.contentType }),
     operations,
     duration,
     subscriptions,
     eventsPublished,
+    processRequests,
     webhookAttempted(attempt) {
       webhookDeliveries.inc({ outcome: attempt.outcome });
       webhookLatency.observe(attempt.latencyMs / 1000);
@@ -217,7 +242,12 @@ export const webhookQueueOf = (db: Database) => async () =>
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 
 async function exposition(metrics: GatewayMetrics): Promise<Response> {
-  return new Response(await metrics.registry.metrics(), { status: 200, headers: { 'content-type': metrics.registry.contentType } });
+  try {
+    const { text, contentType } = await metrics.exposition();
+    return new Response(text, { status: 200, headers: { 'content-type': contentType } });
+  } catch {
+    return new Response('Metrics unavailable\n', { status: 503, headers: { 'content-type': 'text/plain' } });
+  }
 }
 
 /**
