@@ -12,7 +12,7 @@ import { PrismaClient } from './generated/prisma/client.ts';
 import { migrate, type MigrateResult, type SqlSession } from './migrate.ts';
 import { pgSession, pgliteSession } from './sessions.ts';
 import { wrapPooledQuery } from './pooled-query.ts';
-import { scopedTransaction, type PreludeRow, type ScopedTransactionOptions } from './transaction-prelude.ts';
+import { batchPerTransaction, pgTransaction, prismaTransaction, routedPool, type PreludeRow, type ScopedTransactionOptions } from './transaction-prelude.ts';
 import type { Db } from './tenant-transaction.ts';
 
 export const APP_ROLE = 'jiedai_app';
@@ -57,7 +57,8 @@ export interface Database {
   readonly transactionOptions: { maxWait: number; timeout: number };
   /**
    * One tenant transaction: the scope set and the prelude query answered before `fn` runs (on
-   * PostgreSQL in the same round trip as BEGIN; see transaction-prelude.ts).
+   * PostgreSQL in the same round trip as BEGIN, in plain `pg`, with `fn`'s Prisma queries sent inside it;
+   * see transaction-prelude.ts).
    */
   transaction<T>(options: Omit<ScopedTransactionOptions, 'maxWait' | 'timeout'>, fn: (tx: Db, preludeRows: PreludeRow[]) => Promise<T>): Promise<T>;
   /** Cheap liveness check of the database (for /readyz). */
@@ -113,9 +114,9 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
     max: poolSize,
     ...(pooled ? {} : { options: `-c role=${APP_ROLE}` }),
     idleTimeoutMillis: 30_000,
-    // Nothing waits for a connection without end: a transaction gives up after poolWaitMs (Prisma's
-    // maxWait, below), any other query (the tenant-kind lookup, /readyz) a second later.
-    connectionTimeoutMillis: (config.poolWaitMs ?? 5_000) + 1_000,
+    // Nothing waits for a connection without end: a transaction, or any other query (the tenant-kind
+    // lookup, /readyz), gives up after poolWaitMs.
+    connectionTimeoutMillis: config.poolWaitMs ?? 5_000,
   });
   // Every connection's `query` is wrapped once, in pooled-query.ts (what is patched and why is said there).
   pool.on('connect', (client) => wrapPooledQuery(client, { onStatement: config.onStatement }));
@@ -135,7 +136,12 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
   };
   // Behind a transaction pooler every statement is unnamed (Parse/Bind/Execute in one message, planned
   // each time): a named statement prepared on one server connection is unknown on the next.
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, pooled ? {} : { statementNameGenerator: (query) => statementName(query.sql) }) });
+  const adapterOptions = pooled ? {} : { statementNameGenerator: (query: { sql: string }) => statementName(query.sql) };
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, adapterOptions) });
+  // The operation client: the same models, its queries sent on the connection of the tenant transaction
+  // it is used in (transaction-prelude.ts says why and how).
+  const operationClient = new PrismaClient({ adapter: new PrismaPg(routedPool(pool), adapterOptions) });
+  batchPerTransaction(operationClient);
   if (pooled)
     await assertUnderRls(pool).catch(async (error: unknown) => {
       await pool.end().catch(() => undefined);
@@ -147,7 +153,7 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
     kind: 'postgres',
     migrations,
     transactionOptions,
-    transaction: (options, fn) => scopedTransaction(prisma, { ...transactionOptions, ...options }, fn, true),
+    transaction: (options, fn) => pgTransaction(pool, operationClient, { ...transactionOptions, ...options }, fn),
     // Bounded: behind PgBouncer a query waits for a server connection (up to its query_wait_timeout) while
     // PostgreSQL is away; /readyz must say so at once instead.
     ping: async () => {
@@ -173,6 +179,7 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
     },
     close: async () => {
       await prisma.$disconnect();
+      await operationClient.$disconnect();
       await pool.end().catch(() => undefined);
     },
   };
@@ -211,7 +218,7 @@ async function openEmbedded(config: DatabaseConfig): Promise<Database> {
     kind: 'embedded',
     migrations,
     transactionOptions,
-    transaction: (options, fn) => scopedTransaction(prisma, { ...transactionOptions, ...options }, fn, false),
+    transaction: (options, fn) => prismaTransaction(prisma, { ...transactionOptions, ...options }, fn),
     ping: async () => {
       await pglite.query('SELECT 1');
     },

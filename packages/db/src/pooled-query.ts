@@ -6,16 +6,12 @@
 //      transaction's connection at once, which pg 8 queues itself with a deprecation warning and pg 9
 //      will refuse: the calls queue here instead. (Promise-style calls only, the only kind Prisma's
 //      adapter and this package make; a call with a callback or a submittable passes straight through.)
-//   2. The tenant prelude sent with BEGIN (transaction-prelude.ts): inside `scopedTransaction`, the
-//      adapter's bare `BEGIN` becomes `BEGIN ISOLATION LEVEL …; SELECT set_config(…); <prelude>` in one
-//      round trip, and the adapter's `SET TRANSACTION ISOLATION LEVEL …` that follows is answered here.
-//   3. `onStatement` (tests and benchmarks only): told the text, and the parameters, of every statement
-//      actually sent, so the combined BEGIN is seen as sent; and the statement tracer, when one is set
+//   2. `onStatement` (tests and benchmarks only): told the text, and the parameters, of every statement
+//      actually sent; and the statement tracer, when one is set
 //      (`setStatementTracer`: the gateway's OpenTelemetry tracing), told when each statement starts and ends.
 // Then pg's own `query`. If a pg upgrade changes `query`'s calling conventions, this file is what to
-// check (transaction-prelude.test.ts counts the statements a transaction sends, and fails if 2 stops).
+// check (transaction-prelude.test.ts counts the statements a transaction sends).
 import type pg from 'pg';
-import { sendWithPrelude } from './transaction-prelude.ts';
 
 export type QueryFn = (...args: unknown[]) => Promise<unknown>;
 
@@ -57,7 +53,7 @@ export interface PooledQueryOptions {
 export function wrapPooledQuery(client: pg.PoolClient, options: PooledQueryOptions = {}): void {
   const query = traced(client.query.bind(client) as QueryFn);
   const { onStatement } = options;
-  // 3. the statement as sent
+  // 2. the statement as sent
   const send: QueryFn = onStatement
     ? (...args) => {
         const first = args[0] as string | { text?: string; values?: unknown[] };
@@ -66,14 +62,12 @@ export function wrapPooledQuery(client: pg.PoolClient, options: PooledQueryOptio
         return query(...args);
       }
     : query;
-  // 2. the prelude with BEGIN
-  const withPrelude: QueryFn = (...args) => sendWithPrelude(client, args, send);
   // 1. one at a time
   let tail: Promise<unknown> = Promise.resolve();
   client.query = ((...args: unknown[]) => {
     const last = args[args.length - 1];
-    if (typeof last === 'function' || typeof (args[0] as { submit?: unknown })?.submit === 'function') return withPrelude(...args);
-    const run = () => withPrelude(...args);
+    if (typeof last === 'function' || typeof (args[0] as { submit?: unknown })?.submit === 'function') return send(...args);
+    const run = () => send(...args);
     const result = tail.then(run, run);
     tail = result.catch(() => undefined);
     return result;

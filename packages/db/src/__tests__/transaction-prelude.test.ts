@@ -80,6 +80,123 @@ describe('scoped transaction', () => {
   });
 });
 
+/** A tenant of the test's own, made by the owner (the app role cannot create tenants). */
+async function newTenant(): Promise<string> {
+  const { rows } = await withPgClient(inject('databaseUrl'), (owner) =>
+    owner.query<{ id: string }>(`INSERT INTO tenants (kind, slug, name) VALUES ('HOTEL', $1, 'Transaction test') RETURNING id`, [
+      `tx-${randomUUID().slice(0, 8)}`,
+    ]),
+  );
+  return rows[0]!.id;
+}
+
+describe("the operation's queries inside the transaction", () => {
+  it('a transaction Prisma opens itself for a query (a nested write) is a savepoint of the operation, rolled back with it', async () => {
+    const tenant = await newTenant();
+    statements.length = 0;
+    const name = `Parent ${randomUUID().slice(0, 8)}`;
+    await expect(
+      db.transaction({ scope: { tenantId: tenant }, isolationLevel: 'ReadCommitted' }, async (tx) => {
+        await tx.department.create({ data: { tenantId: tenant, name, children: { create: [{ name: 'Child' }, { name: 'Child 2' }] } } });
+        const made = await tx.department.count({ where: { tenantId: tenant } });
+        expect(made).toBe(3);
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect(statements.filter((sql) => /^(BEGIN|COMMIT)\b/.test(sql))).toHaveLength(1); // the operation's own BEGIN, no other
+    expect(statements).toContain('SAVEPOINT jd_nested_1');
+    expect(statements).toContain('RELEASE SAVEPOINT jd_nested_1');
+    expect(statements[statements.length - 1]).toBe('ROLLBACK');
+    const left = await db.transaction({ scope: { tenantId: tenant }, isolationLevel: 'ReadCommitted' }, (tx) =>
+      tx.department.count({ where: { tenantId: tenant } }),
+    );
+    expect(left).toBe(0);
+  });
+
+  it("concurrent transactions' findUniques of one tick are batched per transaction: each runs in its own tenant's scope", async () => {
+    const tenants = [await newTenant(), await newTenant()];
+    const departments = await Promise.all(
+      tenants.map((tenant) =>
+        db.transaction({ scope: { tenantId: tenant }, isolationLevel: 'ReadCommitted' }, (tx) =>
+          tx.department.create({ data: { tenantId: tenant, name: `Own ${tenant.slice(0, 8)}` }, select: { id: true } }),
+        ),
+      ),
+    );
+    // Prisma merges the findUniques of one tick into one query; across operations that would send one
+    // tenant's lookups on the other's connection, in its scope (transaction-prelude.ts, batchPerTransaction).
+    // Every transaction waits at a gate until all are open, so that all their lookups are asked in one tick.
+    const parallel = 3; // the pool's size
+    let arrived = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const seen = await Promise.all(
+      Array.from({ length: parallel }, (_, i) => {
+        const mine = i % 2;
+        return db.transaction({ scope: { tenantId: tenants[mine] }, isolationLevel: 'RepeatableRead' }, async (tx) => {
+          if (++arrived === parallel) open();
+          await gate;
+          return Promise.all([
+            tx.department.findUnique({ where: { id: departments[mine]!.id }, select: { id: true, tenantId: true } }),
+            tx.department.findUnique({ where: { id: departments[1 - mine]!.id }, select: { id: true, tenantId: true } }),
+          ]);
+        });
+      }),
+    );
+    seen.forEach(([own, other], i) => {
+      expect(own).toEqual({ id: departments[i % 2]!.id, tenantId: tenants[i % 2] });
+      expect(other).toBeNull();
+    });
+    // Within one transaction the batching holds: three lookups of one shape, one statement.
+    statements.length = 0;
+    await db.transaction({ scope: { tenantId: tenants[0] }, isolationLevel: 'RepeatableRead' }, (tx) =>
+      Promise.all([departments[0]!.id, departments[1]!.id, randomUUID()].map((id) => tx.department.findUnique({ where: { id }, select: { name: true } }))),
+    );
+    expect(statements.filter((sql) => sql.includes('"departments"'))).toHaveLength(1);
+  });
+
+  it('a query after the transaction ended, or after its timeout, is refused; an expired transaction is rolled back', async () => {
+    const tenant = await newTenant();
+    let kept: Parameters<Parameters<Database['transaction']>[1]>[0] | undefined;
+    await db.transaction({ scope: { tenantId: tenant }, isolationLevel: 'ReadCommitted' }, async (tx) => {
+      kept = tx;
+    });
+    await expect(kept!.department.count()).rejects.toThrow(/used (outside a transaction|after its transaction ended)/);
+
+    const short = await openDatabase({ url: inject('databaseUrl'), migrate: false, poolSize: 1, transactionTimeoutMs: 100 });
+    try {
+      const expired = short.transaction({ scope: { tenantId: tenant }, isolationLevel: 'ReadCommitted' }, async (tx) => {
+        await tx.department.create({ data: { tenantId: tenant, name: 'Before the timeout' } });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return tx.department.create({ data: { tenantId: tenant, name: 'After the timeout' } });
+      });
+      await expect(expired).rejects.toThrow(/Transaction already closed/);
+      // Nothing of it stayed, and the pool's only connection serves the next transaction.
+      const names = await short.transaction({ scope: { tenantId: tenant }, isolationLevel: 'ReadCommitted' }, (tx) =>
+        tx.department.findMany({ where: { tenantId: tenant }, select: { name: true } }),
+      );
+      expect(names).toEqual([]);
+    } finally {
+      await short.close();
+    }
+  });
+
+  it('a connection lost in the middle fails that transaction only: it is discarded, and the pool serves on', async () => {
+    const tenant = await newTenant();
+    const lost = db.transaction({ scope: { tenantId: tenant }, isolationLevel: 'ReadCommitted' }, async (tx) => {
+      const [{ pid }] = (await tx.$queryRawUnsafe<{ pid: number }[]>('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+      await withPgClient(inject('databaseUrl'), (owner) => owner.query('SELECT pg_terminate_backend($1)', [pid]));
+      return tx.$queryRawUnsafe('SELECT 1');
+    });
+    await expect(lost).rejects.toThrow();
+    const again = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        db.transaction({ scope: { tenantId: tenant }, isolationLevel: 'ReadCommitted', prelude: 'SELECT 3 AS three' }, async (_tx, rows) => rows),
+      ),
+    );
+    expect(again).toEqual(Array.from({ length: 4 }, () => [{ three: 3 }]));
+  });
+});
+
 describe('one query at a time per connection', () => {
   it('parallel queries in one transaction all answer, in order, without pg queueing them itself', async () => {
     const warnings: string[] = [];

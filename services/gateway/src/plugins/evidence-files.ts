@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { fileTypeFromBuffer } from 'file-type';
-import { inScope, type Database, type Db } from '@jiedai/db';
+import type { Database, Db } from '@jiedai/db';
 import {
   AccessDenied,
   claimEvidenceUpload,
@@ -83,7 +83,8 @@ export function useEvidenceFiles({ db, store, scanner, fileLinks, log }: Evidenc
   async function upload(request: Request, token: string): Promise<Response> {
     const parsed = parseUploadToken(token);
     if (!parsed) return failure(404, 'UPLOAD_NOT_FOUND', 'No such upload.', {}, { connection: 'close' });
-    const inTenant = <T>(fn: (tx: Db) => Promise<T>) => inScope(db.prisma, { tenantId: parsed.tenantId }, fn, db.transactionOptions);
+    const inTenant = <T>(fn: (tx: Db) => Promise<T>) =>
+      db.transaction({ scope: { tenantId: parsed.tenantId }, isolationLevel: 'ReadCommitted' }, (tx) => fn(tx));
     const claim = await inTenant((tx) => claimEvidenceUpload(tx, parsed.tokenHash));
     if (!claim.ok) {
       const close = { connection: 'close' };
@@ -179,7 +180,7 @@ export function useEvidenceFiles({ db, store, scanner, fileLinks, log }: Evidenc
   async function linkedFile(id: string, token: string): Promise<{ file: EvidenceFile | null; expiresAt: Date } | null> {
     const claims = await fileLinks.verify(token);
     if (!claims || claims.fileId !== id) return null;
-    const file = await inScope(db.prisma, { tenantId: claims.tenantId }, (tx) => storedEvidenceFile(tx, id), db.transactionOptions);
+    const file = await db.transaction({ scope: { tenantId: claims.tenantId }, isolationLevel: 'ReadCommitted' }, (tx) => storedEvidenceFile(tx, id));
     return { file, expiresAt: claims.expiresAt };
   }
 

@@ -8,7 +8,7 @@
 // of failing with a serialization error.
 import type { Plugin } from 'graphql-yoga';
 import { getOperationAST, GraphQLError, Kind, type ExecutionResult } from 'graphql';
-import { inScope, isDatabaseUnavailable, isPoolExhausted, type Database, type Db, type IsolationLevel, type TenantScope } from '@jiedai/db';
+import { isDatabaseUnavailable, isPoolExhausted, type Database, type Db, type IsolationLevel, type TenantScope } from '@jiedai/db';
 import {
   AccessDenied,
   accessFrom,
@@ -236,9 +236,9 @@ export function useTenantTransaction(db: Database, limiter: Limiter): Plugin<Con
         for (const { topic, payload } of ctx.pendingEvents.splice(0)) ctx.services.events.publish(topic, payload);
         if (ctx.access.apiKeyId && ctx.access.apiKeyUseUnrecorded) {
           const apiKeyId = ctx.access.apiKeyId;
-          await inScope(db.prisma, scopeOf(ctx.credential), (tx) => touchApiKey(tx, apiKeyId), db.transactionOptions).catch((error) =>
-            ctx.log.warn({ err: error }, "could not record the API key's use"),
-          );
+          await db
+            .transaction({ scope: scopeOf(ctx.credential), isolationLevel: 'ReadCommitted' }, (tx) => touchApiKey(tx, apiKeyId))
+            .catch((error) => ctx.log.warn({ err: error }, "could not record the API key's use"));
         }
         return result!;
       });
