@@ -161,6 +161,22 @@ describe('a board subscription starts in one transaction', () => {
     expect(begins() - before).toBe(1);
   });
 
+  it('a subscription that looks nothing up as it starts (taskChanged) costs its verification only, ended by its first event', async () => {
+    const statements = (pattern: RegExp) => t.statements.filter((sql) => pattern.test(sql)).length;
+    // Transactions begun and not yet ended (savepoints aside).
+    const open = () => statements(/^\s*BEGIN\b/i) - statements(/^\s*(COMMIT|ROLLBACK)\b(?!\s+TO\b)/i);
+    let openAtFirstEvent: number | undefined;
+    const transactions = await startCountingLive(
+      () =>
+        wsFeed<TaskEvent>(client(), { query: `subscription { taskChanged { cursor kind task { id title } } }`, field: 'taskChanged' }, () => {
+          openAtFirstEvent ??= open();
+        }) as Feed<TaskEvent>,
+    );
+    expect(transactions).toBe(1);
+    // The start-up transaction did not wait for a withScope that never came.
+    expect(openAtFirstEvent).toBe(0);
+  });
+
   it('an unknown visit is still NOT_FOUND, in one transaction, and the socket goes on', async () => {
     const c = client();
     const before = begins();
