@@ -15,7 +15,7 @@ import type { Context } from '@jiedai/schema';
 import type { GatewayConfig } from './config.ts';
 import { AuthError, type Authenticator } from './auth.ts';
 import { clientAddressOf, newRequestState, originOf, requestIdFrom, type RequestState, type WithRequestState } from './request-state.ts';
-import { verifySubscriber } from './plugins/tenant-transaction.ts';
+import { releaseStartUp, verifySubscriber } from './plugins/tenant-transaction.ts';
 import type { GatewayYoga } from './yoga.ts';
 import type { Limiter } from './subscription-db.ts';
 import { documentFor, type PersistedOperationStore } from './plugins/persisted-operations.ts';
@@ -113,8 +113,12 @@ export function attachWebSocket({ server, yoga, db, config, log, authenticator, 
       },
       subscribe: async (args: ExecutionArgs) => {
         try {
-          return withoutHttp(await (args.rootValue as Enveloped).subscribe(args));
+          const result = await (args.rootValue as Enveloped).subscribe(args);
+          // Refused before it had a stream (e.g. over its cost budget): the start-up transaction ends here.
+          if (!(Symbol.asyncIterator in (result as object))) releaseStartUp(args.contextValue as Context);
+          return withoutHttp(result);
         } catch (error) {
+          releaseStartUp(args.contextValue as Context);
           return { errors: [failure(error, 'subscription')] };
         }
       },

@@ -23,13 +23,16 @@ import {
   getNamedType,
   getNullableType,
   getOperationAST,
+  getVariableValues,
   isLeafType,
   isListType,
   type DocumentNode,
   type ExecutionResult,
   type GraphQLSchema,
+  type OperationDefinitionNode,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
+import { LRUCache } from 'lru-cache';
 import type { Context, Credential, OperationCost } from '@jiedai/schema';
 import type { BucketLimits, BucketSpec, CostBudget } from '../cost-budget.ts';
 
@@ -91,16 +94,22 @@ function estimate({ type, field, args, childComplexity }: ComplexityEstimatorArg
   return Math.max(n, 0) * (base + childComplexity) + inputItems - (n === longest ? longest : 0);
 }
 
+export interface MeasuredCost {
+  cost: number;
+  oversized: readonly OversizedPage[];
+}
+
 /**
  * The operation's cost with these variables, and the connection pages asked larger than MAX_PAGE_SIZE; null when
- * the variables do not fit the document (execution reports that).
+ * the variables do not fit the document (execution reports that). Walks the whole document every time: see
+ * cachedOperationCost for the request path.
  */
 export function operationCost(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,
   variables: Record<string, unknown> | null | undefined,
-): { cost: number; oversized: OversizedPage[] } | null {
+): MeasuredCost | null {
   const oversized: OversizedPage[] = [];
   try {
     const cost = getComplexity({
@@ -114,6 +123,97 @@ export function operationCost(
   } catch {
     return null;
   }
+}
+
+// The cost without walking the document again. It depends on the schema, the document, the operation and, through
+// the coerced variables, only on what the estimator and graphql-query-complexity read of them: a top-level number
+// (it may be `first`/`last`), a boolean (`@include(if:)`/`@skip(if:)`), whether a value is null, every list's length
+// and every object's keys (countItems; a list argument's length), recursively. A string or a number inside a list or
+// an object reads as nothing. So the cache key is the operation name and that "shape" of the coerced variables;
+// coercing them (cheap: only the variable definitions) also tells, on a hit as on a miss, whether they fit.
+// Bounded: a document's entries live as long as the document (yoga's parse cache hands the same DocumentNode for
+// the same text), at most SHAPES_PER_DOCUMENT of them, and a shape longer than MAX_SHAPE_LENGTH is not kept.
+const SHAPES_PER_DOCUMENT = 32;
+const MAX_SHAPE_LENGTH = 2_000;
+const costs = new WeakMap<DocumentNode, WeakMap<GraphQLSchema, LRUCache<string, MeasuredCost>>>();
+
+function shapeOf(value: unknown, topLevel: boolean): string {
+  if (value === null || value === undefined) return '_';
+  switch (typeof value) {
+    case 'string':
+      return 's';
+    case 'number':
+      return topLevel ? String(value) : 'n';
+    case 'boolean':
+      return value ? 't' : 'f';
+    case 'object':
+      break;
+    default:
+      return typeof value;
+  }
+  if (Array.isArray(value)) {
+    // Runs of equal shapes are written once with their count: 12,000 ids are `[12000*s]`.
+    let out = '[';
+    let previous: string | undefined;
+    let run = 0;
+    const flush = () => {
+      if (previous !== undefined) out += `${run === 1 ? '' : `${run}*`}${previous},`;
+    };
+    for (const item of value) {
+      const shape = shapeOf(item, false);
+      if (shape === previous) run++;
+      else {
+        flush();
+        previous = shape;
+        run = 1;
+      }
+    }
+    flush();
+    return `${out}]`;
+  }
+  let out = '{';
+  for (const key of Object.keys(value)) out += `${JSON.stringify(key)}:${shapeOf((value as Record<string, unknown>)[key], false)},`;
+  return `${out}}`;
+}
+
+/** The operations graphql-query-complexity counts: the named one, or every one without a name. */
+function countedOperations(document: DocumentNode, operationName: string | undefined): OperationDefinitionNode[] {
+  const operations: OperationDefinitionNode[] = [];
+  for (const definition of document.definitions) {
+    if (definition.kind !== 'OperationDefinition') continue;
+    if (operationName === undefined || definition.name?.value === operationName) operations.push(definition);
+  }
+  return operations;
+}
+
+/**
+ * operationCost, with the same answer, from a cache when the same document and operation came with variables of
+ * the same shape before.
+ */
+export function cachedOperationCost(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): MeasuredCost | null {
+  const name = operationName ?? undefined;
+  let key = `${name ?? ''}\n`;
+  for (const operation of countedOperations(document, name)) {
+    const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+    if (coerced.errors) return null;
+    for (const [variable, value] of Object.entries(coerced.coerced)) key += `${JSON.stringify(variable)}:${shapeOf(value, true)},`;
+    key += ';';
+    if (key.length > MAX_SHAPE_LENGTH) return operationCost(schema, document, operationName, variables);
+  }
+  let bySchema = costs.get(document);
+  if (!bySchema) costs.set(document, (bySchema = new WeakMap()));
+  let shapes = bySchema.get(schema);
+  if (!shapes) bySchema.set(schema, (shapes = new LRUCache({ max: SHAPES_PER_DOCUMENT })));
+  const known = shapes.get(key);
+  if (known) return known;
+  const measured = operationCost(schema, document, operationName, variables);
+  if (measured) shapes.set(key, { cost: measured.cost, oversized: Object.freeze(measured.oversized) });
+  return measured;
 }
 
 export class QueryTooComplexError extends GraphQLError {
@@ -192,7 +292,7 @@ export function useQueryCost(limits: QueryCostLimits, budgets?: CostBudgets | un
   const check = (args: CostArgs): GraphQLError | number => {
     const ctx = args.contextValue as Context;
     const max = ctx.credential.type === 'anonymous' ? limits.maxCostAnonymous : limits.maxCost;
-    const measured = operationCost(args.schema, args.document, args.operationName, args.variableValues);
+    const measured = cachedOperationCost(args.schema, args.document, args.operationName, args.variableValues);
     // The variables do not fit the document: execution reports that, at no cost.
     if (measured === null) return 0;
     const [page] = measured.oversized;

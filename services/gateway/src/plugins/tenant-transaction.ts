@@ -62,24 +62,116 @@ export function verifiedTransaction<T>(
   );
 }
 
-/** Subscribers whose access was verified before the subscription started (graphql-ws, see app.ts). */
-const verifiedSubscribers = new WeakSet<Context>();
+/**
+ * A subscription's start-up transaction: the transaction that verified the subscriber, kept open for the
+ * subscription's first `ctx.withScope` (a board's lookup of its visit), so that verifying and starting cost one
+ * transaction (issue 19: a reconnect herd of subscriptions opened two or three each). It ends at the first of:
+ * that withScope's work done (commit, or rollback when it throws); the first `next()` of the subscription's
+ * stream without such a call in it (a subscribe function's body runs synchronously up to its first await, so a
+ * withScope called first is called within that `next()`); a result that is no stream (a refusal, an error);
+ * RELEASE_AFTER_MS at the latest, should none of these come. Its place in the subscriptions' limiter is held
+ * until it ends.
+ */
+interface StartUp {
+  /** Ends the transaction unless the first withScope took it (idempotent). */
+  release(): void;
+}
+
+const RELEASE_AFTER_MS = 2_000;
+const startUps = new WeakMap<Context, StartUp>();
+
+async function startUpTransaction(db: Database, ctx: Context, limiter: Limiter): Promise<void> {
+  type Work = (tx: Db, access: Access) => Promise<unknown>;
+  let handOff!: (work: Work | null) => void;
+  const work = new Promise<Work | null>((resolve) => {
+    handOff = resolve;
+  });
+  let verified!: (access: Access) => void;
+  let refused!: (error: unknown) => void;
+  const access = new Promise<Access>((resolve, reject) => {
+    verified = resolve;
+    refused = reject;
+  });
+  const transaction = limiter.run(() =>
+    verifiedTransaction(db, ctx.credential, ctx.tenantKind, 'ReadCommitted', async (tx, checked) => {
+      verified(checked);
+      const fn = await work;
+      return fn ? fn(tx, checked) : undefined;
+    }),
+  );
+  // A failure before the access is known is the caller's (a refusal); after it, the withScope that took the
+  // transaction has it (or nobody: an unused start-up transaction that fails to commit changed nothing).
+  transaction.catch(refused);
+  try {
+    ctx.access = await access;
+  } catch (error) {
+    handOff(null);
+    throw error;
+  }
+  const withScope = ctx.withScope;
+  let open = true;
+  const timer = setTimeout(() => startUp.release(), RELEASE_AFTER_MS);
+  timer.unref?.();
+  const startUp: StartUp = {
+    release() {
+      if (!open) return;
+      open = false;
+      clearTimeout(timer);
+      ctx.withScope = withScope;
+      handOff(null);
+    },
+  };
+  ctx.withScope = <T>(fn: (tx: Db, access: Access) => Promise<T>): Promise<T> => {
+    if (!open) return withScope(fn);
+    open = false;
+    clearTimeout(timer);
+    ctx.withScope = withScope;
+    handOff(fn);
+    return transaction as Promise<T>;
+  };
+  startUps.set(ctx, startUp);
+}
+
+/** The subscription's stream, ending its start-up transaction at its first `next()` (and at return or throw). */
+function releasingAtFirstNext<T>(iterable: AsyncIterable<T>, startUp: StartUp): AsyncGenerator<T> {
+  const iterator = iterable[Symbol.asyncIterator]();
+  const released = <R>(step: () => R): R => {
+    try {
+      return step();
+    } finally {
+      startUp.release();
+    }
+  };
+  const stream: AsyncGenerator<T> = {
+    next: (...args: [] | [unknown]) => released(() => iterator.next(...args)),
+    return: (value: unknown) => released(() => (iterator.return ? iterator.return(value) : Promise.resolve({ value, done: true }))),
+    throw: (error: unknown) => released(() => (iterator.throw ? iterator.throw(error) : Promise.reject(error))),
+    [Symbol.asyncIterator]: () => stream,
+    [Symbol.asyncDispose]: async () => void (await stream.return(undefined)),
+  } as AsyncGenerator<T>;
+  return stream;
+}
 
 /**
  * Verifies a subscriber before its subscription starts, for graphql-ws: a refusal is then this one
  * subscription's `error` message (the socket and its other operations go on), not an exception that
- * would close the whole socket. Returns the refusal, or null when the caller may go on.
+ * would close the whole socket. Returns the refusal, or null when the caller may go on; the verifying
+ * transaction then stays open for the subscription's start (startUpTransaction above).
  */
 export async function verifySubscriber(db: Database, ctx: Context, limiter: Limiter): Promise<GraphQLError | null> {
   try {
-    ctx.access = await limiter.run(() => verifiedTransaction(db, ctx.credential, ctx.tenantKind, 'ReadCommitted', async (_tx, access) => access));
+    await startUpTransaction(db, ctx, limiter);
   } catch (error) {
     // No HTTP status on a socket: the code only.
     if (error instanceof AccessDenied) return new GraphQLError(error.message, { extensions: { code: error.code } });
     throw error;
   }
-  verifiedSubscribers.add(ctx);
   return null;
+}
+
+/** Ends a subscriber's start-up transaction if the subscription did not get as far as its stream (graphql-ws). */
+export function releaseStartUp(ctx: Context): void {
+  startUps.get(ctx)?.release();
 }
 
 /** The state of one operation's transaction (see OperationState in packages/schema's context.ts). */
@@ -151,14 +243,19 @@ export function useTenantTransaction(db: Database, limiter: Limiter): Plugin<Con
         return result!;
       });
     },
-    // Subscriptions run outside one transaction: verify the caller once here; each event that needs
-    // the database opens its own scoped transaction (ctx.withScope), re-checking access there.
+    // Subscriptions run outside one transaction: the caller is verified once here (or before, for graphql-ws)
+    // in a transaction that their start-up's first withScope goes on with; each later event that needs the
+    // database opens its own scoped transaction (ctx.withScope), re-checking access there.
     async onSubscribe({ args }) {
       const ctx = args.contextValue as Context;
-      if (verifiedSubscribers.has(ctx)) return;
-      ctx.access = await limiter
-        .run(() => verifiedTransaction(db, ctx.credential, ctx.tenantKind, 'ReadCommitted', async (_tx, access) => access))
-        .catch(denied);
+      if (!startUps.has(ctx)) await startUpTransaction(db, ctx, limiter).catch(denied);
+      const startUp = startUps.get(ctx)!;
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (Symbol.asyncIterator in result) setResult(releasingAtFirstNext(result as AsyncIterable<ExecutionResult>, startUp));
+          else startUp.release();
+        },
+      };
     },
   };
 }

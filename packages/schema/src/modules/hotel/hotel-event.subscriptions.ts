@@ -47,10 +47,14 @@ builder.subscriptionFields((t) => ({
       'The live readiness board of one event: each change that may move its go/no-go gate, in order, with the gate after it. Pass the last cursor you saw as `after` to miss nothing.',
     args: { eventId: t.arg.globalID({ required: true, for: [HotelEventRef] }), after: t.arg.string({ required: false }) },
     subscribe: async function* (_root, args, ctx) {
-      const event = await ctx.withScope((db) => db.hotelEvent.findUnique({ where: { id: args.eventId.id }, select: { id: true, visitId: true } }));
-      if (!event) throw new GraphQLError('No such event', { extensions: { code: 'NOT_FOUND' } });
-      // The gate as the board starts: a task change that leaves it so is not news.
-      const initial = await ctx.withScope((db) => eventGate(db, event.id));
+      // The event and its gate as the board starts (a task change that leaves the gate so is not news), in one
+      // transaction: the subscription's start-up transaction (the gateway's tenant-transaction.ts).
+      const found = await ctx.withScope(async (db) => {
+        const event = await db.hotelEvent.findUnique({ where: { id: args.eventId.id }, select: { id: true, visitId: true } });
+        return event && { event, initial: await eventGate(db, event.id) };
+      });
+      if (!found) throw new GraphQLError('No such event', { extensions: { code: 'NOT_FOUND' } });
+      const { event, initial } = found;
       let last = initial ? signature(initial) : null;
       const stream = eventStream(ctx, {
         after: args.after ?? null,
