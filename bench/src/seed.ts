@@ -87,9 +87,6 @@ async function seedTenant(
     [tenantId, memberIds, spec.visits],
   );
   // Tasks: 7 preparation, 7 reception, 6 follow-up; assignees spread over the members.
-  // The per-visit cap trigger counts a visit's tasks for every row: planned on a table still empty, that count
-  // is a sequential scan, and 40,000 rows made the seed quadratic (4½ minutes). The index it has is the way.
-  await c.query('SET enable_seqscan = off');
   await c.query(
     `INSERT INTO tasks (tenant_id, visit_id, phase, position, title, description, assignee_membership_id, assignee_role,
                         due_at, anchor, offset_minutes, status, completed_at)
@@ -104,7 +101,6 @@ async function seedTenant(
      WHERE v.tenant_id = $1`,
     [tenantId, memberIds, spec.tasksPerVisit],
   );
-  await c.query('RESET enable_seqscan');
   if (spec.events) {
     // The event history the instantiation of these checklists would have written (one per task).
     await c.query(
