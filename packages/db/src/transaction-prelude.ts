@@ -26,7 +26,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { Prisma, PrismaClient } from './generated/prisma/client.ts';
-import { setScope, type TenantScope } from './tenant-transaction.ts';
+import { inScope, type TenantScope } from './tenant-transaction.ts';
 
 export type IsolationLevel = 'ReadCommitted' | 'RepeatableRead';
 const SQL_LEVEL: Record<IsolationLevel, string> = { ReadCommitted: 'READ COMMITTED', RepeatableRead: 'REPEATABLE READ' };
@@ -68,7 +68,7 @@ interface OpenTransaction {
   readonly connection: pg.PoolClient;
   readonly timeout: number;
   state: 'open' | 'expired' | 'closed';
-  /** Savepoints made for transactions Prisma opened inside this one (their names). */
+  /** How many savepoints were made for transactions Prisma opened inside this one (each is named by its number). */
   savepoints: number;
 }
 
@@ -263,12 +263,8 @@ export function prismaTransaction<T>(
   options: ScopedTransactionOptions,
   fn: (tx: Prisma.TransactionClient, preludeRows: PreludeRow[]) => Promise<T>,
 ): Promise<T> {
-  return prisma.$transaction(
-    async (tx) => {
-      await setScope(tx, options.scope);
-      const rows = options.prelude ? await tx.$queryRawUnsafe<PreludeRow[]>(options.prelude) : [];
-      return fn(tx, rows);
-    },
-    { maxWait: options.maxWait, timeout: options.timeout },
-  );
+  return inScope(prisma, options.scope, async (tx) => fn(tx, options.prelude ? await tx.$queryRawUnsafe<PreludeRow[]>(options.prelude) : []), {
+    maxWait: options.maxWait,
+    timeout: options.timeout,
+  });
 }
